@@ -1,0 +1,9 @@
+//! CAP Lab: a deterministic CAP-theorem laboratory.
+//!
+//! - [`sim`]: the simulation core (pure, deterministic, natively tested).
+//! - `ui`: the Yew front end (wasm only).
+
+pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

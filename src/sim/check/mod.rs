@@ -1,0 +1,1 @@
+//! Checkers: what a run's history proves (filled by the checkers work).

@@ -1,0 +1,227 @@
+//! Replication protocols as sans-IO state machines (in the style of stateright's actors).
+//!
+//! A node never touches a network, a clock or a global rng. The engine (`super::world`) calls
+//! one handler per event with a [`Ctx`]; the handler updates the node's state and writes what it
+//! wants to happen (sends, timers, replies to clients) into `ctx.out`. The engine decides when
+//! and whether those effects happen (latency, cuts, crashes, pauses).
+//!
+//! Each protocol module exports `Node` and `Msg` with the same handler set, dispatched by the
+//! [`Replica`] and [`Msg`] enums here.
+
+pub mod ap;
+pub mod ca;
+pub mod cp;
+pub mod quorum;
+pub mod store;
+
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::types::{Case, Conflict, Mode, MsgKind, NodeId, OpId, OpSet, Outcome, Request, Role, Tick, Value};
+
+/// Protocol parameters, fixed for a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProtoConfig {
+    pub mode: Mode,
+    pub conflict: Conflict,
+    pub case: Case,
+    /// Number of nodes in the cluster (1..=MAX_NODES).
+    pub nodes: u8,
+    /// Quorum mode: replicas per key (= nodes), read and write quorum sizes.
+    pub n: u8,
+    pub r: u8,
+    pub w: u8,
+    /// Initial integer value of each key (bank balances).
+    pub initial: Vec<i64>,
+    /// CP: a follower that hears no leader for a time drawn from this range starts an election.
+    pub election_timeout_ticks: (Tick, Tick),
+    /// CP: leader heartbeat period.
+    pub heartbeat_ticks: Tick,
+    /// How long a coordinator waits for replicas before it gives up on a request.
+    pub request_timeout_ticks: Tick,
+    /// AP: period of anti-entropy syncs with peers.
+    pub anti_entropy_ticks: Tick,
+    /// AP: period of hinted-handoff retries.
+    pub hint_retry_ticks: Tick,
+    /// AP/LWW: each node's wall clock is `tick + clock_skew_ticks[node]` (may be negative).
+    pub clock_skew_ticks: Vec<i64>,
+}
+
+impl ProtoConfig {
+    /// Sensible defaults for `nodes` nodes.
+    pub fn new(mode: Mode, conflict: Conflict, case: Case, nodes: u8) -> ProtoConfig {
+        let majority = nodes / 2 + 1;
+        ProtoConfig {
+            mode,
+            conflict,
+            case,
+            nodes,
+            n: nodes,
+            r: majority,
+            w: majority,
+            initial: match case {
+                Case::Bank => vec![100, 0],
+                _ => vec![0, 0],
+            },
+            election_timeout_ticks: (300, 600),
+            heartbeat_ticks: 100,
+            request_timeout_ticks: 800,
+            anti_entropy_ticks: 500,
+            hint_retry_ticks: 400,
+            clock_skew_ticks: vec![0; nodes as usize],
+        }
+    }
+
+    pub fn majority(&self) -> u8 {
+        self.nodes / 2 + 1
+    }
+}
+
+/// Timers a node can set. Protocols use the variants they need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Timer {
+    /// CP: election timeout; `epoch` lets a node ignore timers it has since reset.
+    Election { epoch: u64 },
+    /// CP: leader heartbeat.
+    Heartbeat,
+    /// AP: anti-entropy round.
+    AntiEntropy,
+    /// AP: retry delivering hints.
+    HintRetry,
+    /// A coordinator's deadline for one client request.
+    Deadline(OpId),
+}
+
+/// What a handler wants to happen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Send `msg` to node `to` (the engine applies latency, loss and cuts).
+    Send { to: NodeId, msg: Msg },
+    /// Fire `timer` at this node `after` ticks from now (dropped if the node crashes first).
+    SetTimer { after: Tick, timer: Timer },
+    /// Answer the client that sent request `op` to this node. `seen` is the set of update ops the
+    /// returned value reflects (reads), used for stale-read detection; empty for updates.
+    Reply { op: OpId, outcome: Outcome, value: Option<Value>, seen: OpSet },
+}
+
+/// The output buffer of one handler call.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Out {
+    pub effects: Vec<Effect>,
+}
+
+impl Out {
+    pub fn send(&mut self, to: NodeId, msg: Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+    pub fn timer(&mut self, after: Tick, timer: Timer) {
+        self.effects.push(Effect::SetTimer { after, timer });
+    }
+    pub fn reply(&mut self, op: OpId, outcome: Outcome, value: Option<Value>, seen: OpSet) {
+        self.effects.push(Effect::Reply { op, outcome, value, seen });
+    }
+}
+
+/// What a handler may read and write besides its own state.
+pub struct Ctx<'a> {
+    pub now: Tick,
+    pub me: NodeId,
+    pub cfg: &'a ProtoConfig,
+    /// The run's one seeded rng (deterministic: same seed, same draws).
+    pub rng: &'a mut ChaCha8Rng,
+    pub out: &'a mut Out,
+}
+
+/// What the UI and the checkers may see of a node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeView {
+    pub role: Role,
+    /// The node's local value of each key (what a local read would return, siblings included).
+    pub keys: Vec<Value>,
+    /// One short line on versions: "term 3 · log 5 · commit 5", "vc n1:2 n2:0 n3:1", "v7".
+    pub version: String,
+    /// Writes held for unreachable replicas (hinted handoff), if any.
+    pub hints: u32,
+}
+
+/// A node of any mode.
+#[derive(Clone, Debug)]
+pub enum Replica {
+    Ca(ca::Node),
+    Cp(cp::Node),
+    Ap(ap::Node),
+    Quorum(quorum::Node),
+}
+
+/// A message of any mode.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Ca(ca::Msg),
+    Cp(cp::Msg),
+    Ap(ap::Msg),
+    Quorum(quorum::Msg),
+}
+
+impl Msg {
+    pub fn kind(&self) -> MsgKind {
+        match self {
+            Msg::Ca(m) => m.kind(),
+            Msg::Cp(m) => m.kind(),
+            Msg::Ap(m) => m.kind(),
+            Msg::Quorum(m) => m.kind(),
+        }
+    }
+}
+
+macro_rules! dispatch {
+    ($self:expr, $n:ident => $body:expr) => {
+        match $self {
+            Replica::Ca($n) => $body,
+            Replica::Cp($n) => $body,
+            Replica::Ap($n) => $body,
+            Replica::Quorum($n) => $body,
+        }
+    };
+}
+
+impl Replica {
+    pub fn new(cfg: &ProtoConfig, me: NodeId) -> Replica {
+        match cfg.mode {
+            Mode::Ca => Replica::Ca(ca::Node::new(cfg, me)),
+            Mode::Cp => Replica::Cp(cp::Node::new(cfg, me)),
+            Mode::Ap => Replica::Ap(ap::Node::new(cfg, me)),
+            Mode::Quorum => Replica::Quorum(quorum::Node::new(cfg, me)),
+        }
+    }
+    /// Called once at tick 0 and after every recovery (set the first timers).
+    pub fn on_start(&mut self, ctx: &mut Ctx) {
+        dispatch!(self, n => n.on_start(ctx))
+    }
+    pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg) {
+        match (self, msg) {
+            (Replica::Ca(n), Msg::Ca(m)) => n.on_message(ctx, from, m),
+            (Replica::Cp(n), Msg::Cp(m)) => n.on_message(ctx, from, m),
+            (Replica::Ap(n), Msg::Ap(m)) => n.on_message(ctx, from, m),
+            (Replica::Quorum(n), Msg::Quorum(m)) => n.on_message(ctx, from, m),
+            (r, m) => panic!("message of another mode: {m:?} for {:?}", r.view().role),
+        }
+    }
+    pub fn on_timer(&mut self, ctx: &mut Ctx, timer: Timer) {
+        dispatch!(self, n => n.on_timer(ctx, timer))
+    }
+    /// A client request arrives at this node.
+    pub fn on_request(&mut self, ctx: &mut Ctx, op: OpId, req: Request) {
+        dispatch!(self, n => n.on_request(ctx, op, req))
+    }
+    /// The node crashes: it keeps only what a real system keeps on disk.
+    pub fn on_crash(&mut self) {
+        dispatch!(self, n => n.on_crash())
+    }
+    pub fn view(&self) -> NodeView {
+        dispatch!(self, n => n.view())
+    }
+    /// The update ops the node's current value of `key` reflects.
+    pub fn seen(&self, key: u8) -> OpSet {
+        dispatch!(self, n => n.seen(key))
+    }
+}

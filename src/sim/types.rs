@@ -1,0 +1,463 @@
+//! The shared vocabulary of the simulation: identifiers, limits, operations, outcomes, values.
+//!
+//! Everything here is plain data (serde, fixed-width integers), so it can be serialized into
+//! scenarios, share links, reports and exported histories without loss.
+
+use serde::{Deserialize, Serialize};
+
+/// Logical time. 1 tick = 1 simulated millisecond.
+pub type Tick = u64;
+/// A node's index: 0-based; shown to people as `n1`, `n2`, …
+pub type NodeId = u8;
+/// A client's index: 0-based.
+pub type ClientId = u8;
+/// An operation's id: its index in the history.
+pub type OpId = u32;
+
+/// Hard limits. Every input is checked against these before the simulation starts.
+pub const MAX_NODES: usize = 9;
+pub const MAX_CLIENTS: usize = 18;
+pub const MAX_OPS: usize = 10_000;
+pub const MAX_TICKS: Tick = 1_000_000;
+pub const MAX_INPUT_BYTES: usize = 256 * 1024;
+pub const MAX_KEYS: usize = 4;
+/// Messages in flight at once; a run that exceeds it stops with an error, never grows unbounded.
+pub const MAX_IN_FLIGHT: usize = 20_000;
+
+/// The name people see for a node: `n1` for index 0.
+pub fn node_name(id: NodeId) -> String {
+    format!("n{}", u32::from(id) + 1)
+}
+
+/// Replication mode: each is a real protocol (see `src/sim/proto/`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// One node holds the data, the others only forward to it.
+    Ca,
+    /// Leader-based majority replication (Raft style).
+    Cp,
+    /// Leaderless, always-writable replication (Dynamo style).
+    Ap,
+    /// Strict N/R/W quorums.
+    Quorum,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 4] = [Mode::Ca, Mode::Cp, Mode::Ap, Mode::Quorum];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Ca => "ca",
+            Mode::Cp => "cp",
+            Mode::Ap => "ap",
+            Mode::Quorum => "quorum",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// How AP replicas resolve concurrent updates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Conflict {
+    /// Last writer wins, by (wall-clock timestamp with skew, node id).
+    Lww,
+    /// Vector clocks: concurrent versions are kept as siblings.
+    Vclock,
+    /// CRDTs: PN-counter for numbers, add-wins set for posts.
+    Crdt,
+}
+
+impl Conflict {
+    pub const ALL: [Conflict; 3] = [Conflict::Lww, Conflict::Vclock, Conflict::Crdt];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conflict::Lww => "lww",
+            Conflict::Vclock => "vclock",
+            Conflict::Crdt => "crdt",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Conflict> {
+        Conflict::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// The application running on the cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Case {
+    /// Accounts with integer balances that must never go negative.
+    Bank,
+    /// Posts (a set) and likes (a counter).
+    Feed,
+    /// One read/write register `x`.
+    Register,
+}
+
+impl Case {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Case::Bank => "bank",
+            Case::Feed => "feed",
+            Case::Register => "register",
+        }
+    }
+    /// The keys this case stores, by index.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            Case::Bank => &["checking", "savings"],
+            Case::Feed => &["posts", "likes"],
+            Case::Register => &["x"],
+        }
+    }
+    /// What type of data each key holds.
+    pub fn key_type(self, key: u8) -> KeyType {
+        match (self, key) {
+            (Case::Feed, 0) => KeyType::Set,
+            (Case::Feed, _) | (Case::Bank, _) => KeyType::Counter,
+            (Case::Register, _) => KeyType::Register,
+        }
+    }
+    /// The operations a client of this case can send.
+    pub fn op_kinds(self) -> &'static [OpKind] {
+        match self {
+            Case::Bank => &[OpKind::Deposit, OpKind::Withdraw, OpKind::Transfer, OpKind::Read],
+            Case::Feed => &[OpKind::Post, OpKind::Like, OpKind::Read],
+            Case::Register => &[OpKind::Write, OpKind::Read],
+        }
+    }
+}
+
+/// The data type behind a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyType {
+    /// An integer that is overwritten (`write`).
+    Register,
+    /// An integer changed by deltas (balance, likes).
+    Counter,
+    /// A grow-only / add-wins set of post ids.
+    Set,
+}
+
+/// What a client asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpKind {
+    /// Read `key` (feed: reads posts and likes together).
+    Read,
+    /// Register: set `key` to `arg`.
+    Write,
+    /// Bank: add `arg` to `key`.
+    Deposit,
+    /// Bank: subtract `arg` from `key` if the balance the serving replica sees suffices.
+    Withdraw,
+    /// Bank: move `arg` from `key` to `key2` if funds suffice.
+    Transfer,
+    /// Feed: add post id `arg` to the posts set.
+    Post,
+    /// Feed: add one like.
+    Like,
+}
+
+impl OpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Read => "read",
+            OpKind::Write => "write",
+            OpKind::Deposit => "deposit",
+            OpKind::Withdraw => "withdraw",
+            OpKind::Transfer => "transfer",
+            OpKind::Post => "post",
+            OpKind::Like => "like",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OpKind> {
+        [
+            OpKind::Read,
+            OpKind::Write,
+            OpKind::Deposit,
+            OpKind::Withdraw,
+            OpKind::Transfer,
+            OpKind::Post,
+            OpKind::Like,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+    /// True for every kind that changes data.
+    pub fn is_update(self) -> bool {
+        !matches!(self, OpKind::Read)
+    }
+}
+
+/// Per-request consistency, as a client can ask for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Consistency {
+    /// Whatever the mode does by default.
+    #[default]
+    Default,
+    /// Read: linearizable (CP: read-index at the leader; AP/quorum: a majority). 
+    Strong,
+    /// Read: the local replica's value, fast and possibly stale.
+    Eventual,
+    /// Write: acknowledged only after a majority of replicas has it.
+    Quorum,
+}
+
+/// A request as the client sends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    pub kind: OpKind,
+    /// Key index into `Case::keys()`.
+    pub key: u8,
+    /// Second key (transfer destination); equal to `key` otherwise.
+    pub key2: u8,
+    /// Amount, written value or post id; 0 for reads and likes.
+    pub arg: i64,
+    #[serde(default)]
+    pub consistency: Consistency,
+}
+
+/// Why a request was refused. A refusal means the request had no effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum Reason {
+    /// The serving node reaches `reached` nodes (itself included) of `total`; it needs `needed`.
+    NoQuorum { reached: u8, needed: u8, total: u8 },
+    /// The withdrawal exceeds the balance the serving replica saw.
+    InsufficientFunds { balance: i64 },
+}
+
+impl Reason {
+    /// A stable slug for tests and `data-reason`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Reason::NoQuorum { .. } => "no-quorum",
+            Reason::InsufficientFunds { .. } => "insufficient-funds",
+        }
+    }
+    /// One plain sentence for people, e.g. "no quorum: n3 reaches 1 of 3 nodes".
+    pub fn describe(self, node: NodeId) -> String {
+        match self {
+            Reason::NoQuorum { reached, needed, total } => format!(
+                "no quorum: {} reaches {} of {} nodes (needs {})",
+                node_name(node),
+                reached,
+                total,
+                needed
+            ),
+            Reason::InsufficientFunds { balance } => {
+                format!("insufficient funds: {} saw a balance of {}", node_name(node), balance)
+            }
+        }
+    }
+}
+
+/// How an operation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum Outcome {
+    Ok,
+    Refused(Reason),
+    /// The client gave up waiting. The operation may or may not have taken effect.
+    Timeout,
+}
+
+impl Outcome {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Refused(_) => "refused",
+            Outcome::Timeout => "timeout",
+        }
+    }
+}
+
+/// A value returned by a read (or stored in a key).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A register or counter.
+    Int(i64),
+    /// Post ids, sorted, no duplicates.
+    Set(Vec<u32>),
+    /// A feed read: posts and like count together.
+    Feed { posts: Vec<u32>, likes: i64 },
+    /// Concurrent versions kept side by side (vector clocks), sorted.
+    Siblings(Vec<Value>),
+}
+
+/// A set of operation ids: which updates a stored value reflects. A bitset over op ids.
+///
+/// Every replicated value carries one, so the simulation knows exactly which acknowledged
+/// updates a read saw (stale reads) and which ones no replica holds any more (lost updates).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OpSet {
+    words: Vec<u64>,
+}
+
+impl OpSet {
+    pub fn new() -> OpSet {
+        OpSet::default()
+    }
+    pub fn insert(&mut self, op: OpId) {
+        let (w, b) = (op as usize / 64, op % 64);
+        if self.words.len() <= w {
+            self.words.resize(w + 1, 0);
+        }
+        self.words[w] |= 1u64 << b;
+    }
+    pub fn contains(&self, op: OpId) -> bool {
+        let (w, b) = (op as usize / 64, op % 64);
+        self.words.get(w).is_some_and(|x| x & (1u64 << b) != 0)
+    }
+    pub fn union_with(&mut self, other: &OpSet) {
+        if self.words.len() < other.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= *b;
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = OpId> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, w)| {
+            (0..64u32).filter(move |b| w & (1u64 << b) != 0).map(move |b| i as u32 * 64 + b)
+        })
+    }
+}
+
+/// One client operation in the history: what was asked, when, where, and how it ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpRecord {
+    pub id: OpId,
+    pub client: ClientId,
+    /// The node the client is attached to.
+    pub node: NodeId,
+    #[serde(flatten)]
+    pub req: Request,
+    pub invoke: Tick,
+    /// `None` while the operation is still pending.
+    pub complete: Option<Tick>,
+    pub outcome: Option<Outcome>,
+    /// Returned value (reads), if any.
+    pub value: Option<Value>,
+    /// For reads: acknowledged updates (completed before this read was invoked) that the
+    /// returned value did not reflect. Empty means not stale.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missed: Vec<OpId>,
+    /// For stale reads: the value a read reflecting every acknowledged update would return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fresh: Option<Value>,
+}
+
+impl OpRecord {
+    pub fn is_stale(&self) -> bool {
+        !self.missed.is_empty()
+    }
+}
+
+/// A node's role as the UI shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Leader,
+    Follower,
+    Candidate,
+    Replica,
+    /// The one data node of CA mode.
+    Single,
+    /// A CA-mode node that only forwards to the single data node.
+    Proxy,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Leader => "leader",
+            Role::Follower => "follower",
+            Role::Candidate => "candidate",
+            Role::Replica => "replica",
+            Role::Single => "single",
+            Role::Proxy => "proxy",
+        }
+    }
+}
+
+/// Whether a node runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Up,
+    /// Stopped; loses volatile state; events for it are dropped.
+    Crashed,
+    /// Frozen (a long GC pause); events for it wait until it resumes.
+    Paused,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Up => "up",
+            Status::Crashed => "crashed",
+            Status::Paused => "paused",
+        }
+    }
+}
+
+/// The kind of a message, for drawing it (colour, shape, label).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MsgKind {
+    /// A request forwarded to the node that can serve it (leader, single node).
+    Forward,
+    /// The answer to a forwarded request.
+    ForwardReply,
+    /// Log entries / a new version pushed to a replica.
+    Replicate,
+    /// A replica's acknowledgement.
+    Ack,
+    /// A leader's empty append (keeps followers from starting elections).
+    Heartbeat,
+    /// An election: request for a vote.
+    Vote,
+    /// An election: the answer.
+    VoteReply,
+    /// A quorum / strong read asking a replica for its version.
+    Read,
+    /// A replica's answer to a read.
+    ReadReply,
+    /// A newer version pushed to a replica that answered a read with an older one.
+    ReadRepair,
+    /// Anti-entropy: a replica's full state sent to a peer.
+    Sync,
+    /// A hinted-handoff delivery of writes held for a replica that was unreachable.
+    Hint,
+}
+
+impl MsgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MsgKind::Forward => "forward",
+            MsgKind::ForwardReply => "forward-reply",
+            MsgKind::Replicate => "replicate",
+            MsgKind::Ack => "ack",
+            MsgKind::Heartbeat => "heartbeat",
+            MsgKind::Vote => "vote",
+            MsgKind::VoteReply => "vote-reply",
+            MsgKind::Read => "read",
+            MsgKind::ReadReply => "read-reply",
+            MsgKind::ReadRepair => "read-repair",
+            MsgKind::Sync => "sync",
+            MsgKind::Hint => "hint",
+        }
+    }
+}
