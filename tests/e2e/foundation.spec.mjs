@@ -1,0 +1,39 @@
+// The pipeline end to end: the release build loads under its CSP, with no console error and no
+// request to another origin, and draws n1, n2, n3.
+import { test, expect, ready, shot, serve, openPage } from "./harness.mjs";
+
+test("page loads clean and draws three nodes", async ({ page, url }) => {
+  await page.goto(url());
+  await ready(page);
+  expect((await page.title()) === "CAP Lab", `title is "${await page.title()}"`);
+  for (const n of ["n1", "n2", "n3"]) {
+    const node = page.locator(`[data-testid=node-${n}]`);
+    expect(await node.count() === 1, `one node-${n}`);
+    expect((await node.getAttribute("data-status")) === "up", `${n} is up`);
+  }
+  await shot(page, "foundation-1280x800");
+});
+
+test("strict CSP: no inline script, loader moved to a file", async ({ page, url }) => {
+  const res = await page.goto(url());
+  const html = await res.text();
+  const csp = html.match(/Content-Security-Policy"\s+content="([^"]+)"/)?.[1] ?? "";
+  expect(csp.includes("script-src 'self' 'wasm-unsafe-eval'"), `CSP script-src: ${csp}`);
+  expect(!csp.includes("unsafe-inline"), "no unsafe-inline in the CSP");
+  const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => m[2].trim() !== "");
+  expect(inline.length === 0, `inline scripts found: ${inline.length}`);
+  await ready(page);
+});
+
+test("works under a sub-path (relative public URL)", async ({ browser }) => {
+  const site = await serve("dist", "/some/blog/caplab/");
+  const { context, page, errors } = await openPage(browser, site.origin);
+  try {
+    await page.goto(site.base);
+    await ready(page);
+    expect(errors.length === 0, `errors under a sub-path: ${errors.join("; ")}`);
+  } finally {
+    await context.close();
+    site.server.close();
+  }
+});
