@@ -6,7 +6,10 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
-    web_sys::window().expect("window").document().expect("document")
+    web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document")
 }
 
 /// Lets Yew's scheduler render.

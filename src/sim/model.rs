@@ -106,7 +106,13 @@ mod tests {
     use crate::sim::types::Consistency;
 
     fn req(kind: OpKind, key: u8, arg: i64) -> Request {
-        Request { kind, key, key2: 1, arg, consistency: Consistency::Default }
+        Request {
+            kind,
+            key,
+            key2: 1,
+            arg,
+            consistency: Consistency::Default,
+        }
     }
 
     #[test]
@@ -131,7 +137,10 @@ mod tests {
         s.apply(&req(OpKind::Like, 1, 0)).unwrap();
         assert_eq!(
             s.apply(&req(OpKind::Read, 0, 0)),
-            Ok(Some(Value::Feed { posts: vec![3, 7], likes: 1 }))
+            Ok(Some(Value::Feed {
+                posts: vec![3, 7],
+                likes: 1
+            }))
         );
     }
 }

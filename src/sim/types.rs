@@ -123,7 +123,12 @@ impl Case {
     /// The operations a client of this case can send.
     pub fn op_kinds(self) -> &'static [OpKind] {
         match self {
-            Case::Bank => &[OpKind::Deposit, OpKind::Withdraw, OpKind::Transfer, OpKind::Read],
+            Case::Bank => &[
+                OpKind::Deposit,
+                OpKind::Withdraw,
+                OpKind::Transfer,
+                OpKind::Read,
+            ],
             Case::Feed => &[OpKind::Post, OpKind::Like, OpKind::Read],
             Case::Register => &[OpKind::Write, OpKind::Read],
         }
@@ -193,13 +198,15 @@ impl OpKind {
 }
 
 /// Per-request consistency, as a client can ask for it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Consistency {
     /// Whatever the mode does by default.
     #[default]
     Default,
-    /// Read: linearizable (CP: read-index at the leader; AP/quorum: a majority). 
+    /// Read: linearizable (CP: read-index at the leader; AP/quorum: a majority).
     Strong,
     /// Read: the local replica's value, fast and possibly stale.
     Eventual,
@@ -242,7 +249,11 @@ impl Reason {
     /// One plain sentence for people, e.g. "no quorum: n3 reaches 1 of 3 nodes".
     pub fn describe(self, node: NodeId) -> String {
         match self {
-            Reason::NoQuorum { reached, needed, total } => format!(
+            Reason::NoQuorum {
+                reached,
+                needed,
+                total,
+            } => format!(
                 "no quorum: {} reaches {} of {} nodes (needs {})",
                 node_name(node),
                 reached,
@@ -250,7 +261,11 @@ impl Reason {
                 needed
             ),
             Reason::InsufficientFunds { balance } => {
-                format!("insufficient funds: {} saw a balance of {}", node_name(node), balance)
+                format!(
+                    "insufficient funds: {} saw a balance of {}",
+                    node_name(node),
+                    balance
+                )
             }
         }
     }
@@ -330,7 +345,9 @@ impl OpSet {
     }
     pub fn iter(&self) -> impl Iterator<Item = OpId> + '_ {
         self.words.iter().enumerate().flat_map(|(i, w)| {
-            (0..64u32).filter(move |b| w & (1u64 << b) != 0).map(move |b| i as u32 * 64 + b)
+            (0..64u32)
+                .filter(move |b| w & (1u64 << b) != 0)
+                .map(move |b| i as u32 * 64 + b)
         })
     }
 }

@@ -17,7 +17,11 @@ pub enum Msg {
     /// A proxy forwards a client request to the single node.
     Forward { op: OpId, req: Request },
     /// The single node's answer, relayed by the proxy to its client.
-    Reply { op: OpId, result: Result<Option<Value>, Reason>, seen: OpSet },
+    Reply {
+        op: OpId,
+        result: Result<Option<Value>, Reason>,
+        seen: OpSet,
+    },
 }
 
 impl Msg {
@@ -45,7 +49,10 @@ fn outcome(result: &Result<Option<Value>, Reason>) -> (Outcome, Option<Value>) {
 
 impl Node {
     pub fn new(cfg: &ProtoConfig, me: NodeId) -> Node {
-        Node { me, data: Applied::new(cfg) }
+        Node {
+            me,
+            data: Applied::new(cfg),
+        }
     }
 
     pub fn on_start(&mut self, _ctx: &mut Ctx) {}
@@ -54,20 +61,33 @@ impl Node {
         if self.me == SINGLE {
             let result = self.data.apply(op, &req);
             let (o, v) = outcome(&result);
-            let seen = if req.kind.is_update() { OpSet::new() } else { self.data.seen_by(&req) };
+            let seen = if req.kind.is_update() {
+                OpSet::new()
+            } else {
+                self.data.seen_by(&req)
+            };
             ctx.out.reply(op, o, v, seen);
         } else {
-            ctx.out.send(SINGLE, super::Msg::Ca(Msg::Forward { op, req }));
+            ctx.out
+                .send(SINGLE, super::Msg::Ca(Msg::Forward { op, req }));
         }
     }
 
     pub fn on_message(&mut self, ctx: &mut Ctx, from: NodeId, msg: Msg) {
         match msg {
             Msg::Forward { op, req } => {
-                assert_eq!(self.me, SINGLE, "only the single node serves forwarded requests");
+                assert_eq!(
+                    self.me, SINGLE,
+                    "only the single node serves forwarded requests"
+                );
                 let result = self.data.apply(op, &req);
-                let seen = if req.kind.is_update() { OpSet::new() } else { self.data.seen_by(&req) };
-                ctx.out.send(from, super::Msg::Ca(Msg::Reply { op, result, seen }));
+                let seen = if req.kind.is_update() {
+                    OpSet::new()
+                } else {
+                    self.data.seen_by(&req)
+                };
+                ctx.out
+                    .send(from, super::Msg::Ca(Msg::Reply { op, result, seen }));
             }
             Msg::Reply { op, result, seen } => {
                 let (o, v) = outcome(&result);
@@ -84,8 +104,19 @@ impl Node {
         let single = self.me == SINGLE;
         NodeView {
             role: if single { Role::Single } else { Role::Proxy },
-            keys: if single { self.data.state.keys.clone() } else { Vec::new() },
-            version: if single { format!("{} updates", self.data.seen.iter().map(OpSet::len).sum::<usize>()) } else { "forwards to n1".into() },
+            keys: if single {
+                self.data.state.keys.clone()
+            } else {
+                Vec::new()
+            },
+            version: if single {
+                format!(
+                    "{} updates",
+                    self.data.seen.iter().map(OpSet::len).sum::<usize>()
+                )
+            } else {
+                "forwards to n1".into()
+            },
             hints: 0,
         }
     }

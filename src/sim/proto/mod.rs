@@ -17,7 +17,9 @@ pub mod store;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::types::{Case, Conflict, Mode, MsgKind, NodeId, OpId, OpSet, Outcome, Request, Role, Tick, Value};
+use super::types::{
+    Case, Conflict, Mode, MsgKind, NodeId, OpId, OpSet, Outcome, Request, Role, Tick, Value,
+};
 
 /// Protocol parameters, fixed for a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,7 +103,12 @@ pub enum Effect {
     SetTimer { after: Tick, timer: Timer },
     /// Answer the client that sent request `op` to this node. `seen` is the set of update ops the
     /// returned value reflects (reads), used for stale-read detection; empty for updates.
-    Reply { op: OpId, outcome: Outcome, value: Option<Value>, seen: OpSet },
+    Reply {
+        op: OpId,
+        outcome: Outcome,
+        value: Option<Value>,
+        seen: OpSet,
+    },
 }
 
 /// The output buffer of one handler call.
@@ -118,7 +125,12 @@ impl Out {
         self.effects.push(Effect::SetTimer { after, timer });
     }
     pub fn reply(&mut self, op: OpId, outcome: Outcome, value: Option<Value>, seen: OpSet) {
-        self.effects.push(Effect::Reply { op, outcome, value, seen });
+        self.effects.push(Effect::Reply {
+            op,
+            outcome,
+            value,
+            seen,
+        });
     }
 }
 

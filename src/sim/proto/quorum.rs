@@ -28,7 +28,12 @@ impl Node {
     pub fn on_timer(&mut self, _ctx: &mut Ctx, _timer: Timer) {}
     pub fn on_crash(&mut self) {}
     pub fn view(&self) -> NodeView {
-        NodeView { role: Role::Replica, keys: Vec::new(), version: String::new(), hints: 0 }
+        NodeView {
+            role: Role::Replica,
+            keys: Vec::new(),
+            version: String::new(),
+            hints: 0,
+        }
     }
     pub fn seen(&self, _key: u8) -> OpSet {
         OpSet::new()
