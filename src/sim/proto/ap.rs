@@ -629,4 +629,55 @@ mod tests {
         );
         assert!(net.converged());
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Random likes, posts and reads at random nodes under random isolations and crashes:
+        /// after everything heals and traffic stops, all replicas converge; with CRDTs no
+        /// acknowledged like or post is lost.
+        #[test]
+        fn replicas_converge_after_faults_heal(
+            conflict in prop::sample::select(vec![Conflict::Lww, Conflict::Vclock, Conflict::Crdt]),
+            steps in prop::collection::vec((0u8..3, 0u8..6, 1u64..300), 1..40),
+        ) {
+            let mut net = net(conflict, Case::Feed);
+            let mut updates = Vec::new();
+            for (node, action, wait) in steps {
+                match action {
+                    0 | 1 => updates.push(net.request(node, req(OpKind::Like, 1, 0))),
+                    2 => updates.push(net.request(node, req(OpKind::Post, 0, (wait % 7) as i64))),
+                    3 => {
+                        net.request(node, req(OpKind::Read, 0, 0));
+                    }
+                    4 => net.isolate(node),
+                    _ if net.down.contains(&node) => net.recover(node),
+                    _ => net.crash(node),
+                }
+                net.run(wait);
+            }
+            net.heal();
+            for i in 0..3 {
+                if net.down.contains(&i) {
+                    net.recover(i);
+                }
+            }
+            net.run(10_000);
+            prop_assert!(net.converged());
+            let ok: Vec<OpId> = updates
+                .into_iter()
+                .filter(|op| net.outcome(*op) == Some(Outcome::Ok))
+                .collect();
+            if conflict == Conflict::Crdt {
+                let mut seen = ap(&net, 0).seen(0);
+                seen.union_with(&ap(&net, 0).seen(1));
+                prop_assert!(ok.iter().all(|op| seen.contains(*op)), "a CRDT lost an update");
+            }
+            for i in 0..3 {
+                prop_assert_eq!(ap(&net, i).view().hints, 0, "every hint was delivered");
+            }
+        }
+    }
 }
