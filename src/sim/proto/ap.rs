@@ -10,6 +10,11 @@
 //! Promises: a refusal only ever means `InsufficientFunds` on the local balance (nothing applied);
 //! `Strong` reads and `Quorum` writes that miss a majority get no reply (a timeout) — a `Quorum`
 //! write stays applied where it got, which is exactly why it is indeterminate.
+//!
+//! Per request: a read with `Strong` or `Quorum` waits for a majority (self included); any other
+//! read answers locally. An update with `Quorum` is answered after a majority acked; any other
+//! update is answered at once. Every request is answered or abandoned within
+//! `request_timeout_ticks` of its arrival.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -628,6 +633,28 @@ mod tests {
             "read repair brought the write to n3"
         );
         assert!(net.converged());
+    }
+
+    #[test]
+    fn lww_with_a_slow_clock_loses_the_later_write() {
+        let mut cfg = ProtoConfig::new(Mode::Ap, Conflict::Lww, Case::Register, 3);
+        cfg.clock_skew_ticks = vec![0, 0, -1_000];
+        let mut net = Net::new(cfg);
+        net.isolate(2);
+        let first = net.request(0, req(OpKind::Write, 0, 1));
+        net.run(100);
+        let later = net.request(2, req(OpKind::Write, 0, 2));
+        net.run(100);
+        assert_eq!(ap(&net, 2).view().version, "t=-900@n3");
+        net.heal();
+        net.run(5_000);
+        assert!(net.converged());
+        assert_eq!(
+            ap(&net, 2).value(0),
+            Value::Int(1),
+            "n3's stamp -900 < n1's 0"
+        );
+        assert!(ap(&net, 2).seen(0).contains(first) && !ap(&net, 2).seen(0).contains(later));
     }
 
     use proptest::prelude::*;

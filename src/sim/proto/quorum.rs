@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::model::State;
 use crate::sim::types::{
-    node_name, Consistency, MsgKind, NodeId, OpId, OpSet, Outcome, Reason, Request, Role, Value,
-    MAX_NODES,
+    node_name, Case, Consistency, MsgKind, NodeId, OpId, OpSet, Outcome, Reason, Request, Role,
+    Value, MAX_NODES,
 };
 
 use super::versioned::initial_data;
@@ -96,9 +96,9 @@ fn wrap(m: Msg) -> super::Msg {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Phase {
-    /// Collecting `needed` read replies.
+    /// Phase 1 (reads, and updates before writing): collecting `read_needed` replies.
     Reading,
-    /// Update phase 2: collecting `needed` acks.
+    /// Update phase 2: collecting `write_needed` acks (self included).
     Writing { acks: BTreeSet<NodeId> },
     /// Answered; late read replies are still repaired until the deadline.
     Done,
@@ -109,8 +109,9 @@ enum Phase {
 struct Pending {
     req: Request,
     phase: Phase,
-    /// Read replies (self included) while reading; the chosen versions afterwards.
+    /// Read replies, self included.
     replies: BTreeMap<NodeId, Vals>,
+    /// The highest version of each key among the replies, once phase 1 is complete.
     best: Vals,
     /// Replies needed to finish phase 1 (R, or max(R, W) for updates).
     read_needed: u8,
@@ -122,7 +123,7 @@ struct Pending {
 pub struct Node {
     me: NodeId,
     nodes: u8,
-    case: crate::sim::types::Case,
+    case: Case,
     /// The data (on disk: survives crashes).
     keys: Vec<Stored>,
     /// Requests in progress (volatile).
@@ -470,7 +471,7 @@ mod tests {
     use super::*;
     use crate::sim::proto::testnet::{req, Net};
     use crate::sim::proto::Replica;
-    use crate::sim::types::{Case, Conflict, Mode, OpKind};
+    use crate::sim::types::{Conflict, Mode, OpKind};
 
     fn net(case: Case, r: u8, w: u8) -> Net {
         let mut cfg = ProtoConfig::new(Mode::Quorum, Conflict::Lww, case, 3);
@@ -626,5 +627,57 @@ mod tests {
         assert_eq!(net.outcome(w), None, "indeterminate: the client times out");
         assert_eq!(local(&net, 0, 0), Value::Int(2));
         assert_eq!(local(&net, 1, 0), Value::Int(0), "replicate was cut");
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Sequential bank operations at random nodes while at most one node at a time is
+        /// crashed or isolated (faults change only between settled operations): with majority
+        /// quorums every operation is answered exactly as the single-copy model answers it.
+        #[test]
+        fn majority_quorums_match_the_sequential_model_with_one_fault(
+            steps in prop::collection::vec((0u8..3, 0u8..6, 1i64..90, 0u8..4), 1..30),
+        ) {
+            let mut net = net(Case::Bank, 2, 2);
+            let mut model = State::new(Case::Bank, &net.cfg.initial);
+            let settle = net.cfg.request_timeout_ticks + 20;
+            let mut faulty: Option<NodeId> = None;
+            for (node, action, arg, fault) in steps {
+                // Change the fault: heal everything, then maybe crash or isolate one node.
+                net.heal();
+                if let Some(f) = faulty.take() {
+                    net.recover(f);
+                }
+                match fault {
+                    0 => {
+                        net.crash(node);
+                        faulty = Some(node);
+                    }
+                    1 => net.isolate(node),
+                    _ => {}
+                }
+                let at = (node + 1) % 3; // the client's node is never the faulty one
+                let kind = [OpKind::Deposit, OpKind::Withdraw, OpKind::Transfer, OpKind::Read]
+                    [action as usize % 4];
+                let mut r = req(kind, (action / 4) % 2, arg);
+                r.key2 = 1 - r.key;
+                let op = net.request(at, r);
+                net.run(settle);
+                let expected = model.apply(&r);
+                let reply = net.replies.get(&op).cloned();
+                prop_assert!(reply.is_some(), "op {} unanswered", op);
+                let reply = reply.unwrap_or_else(|| unreachable!());
+                match expected {
+                    Ok(value) => {
+                        prop_assert_eq!(reply.outcome, Outcome::Ok);
+                        prop_assert_eq!(reply.value, value);
+                    }
+                    Err(reason) => prop_assert_eq!(reply.outcome, Outcome::Refused(reason)),
+                }
+            }
+        }
     }
 }
