@@ -13,6 +13,9 @@ pub mod ca;
 pub mod cp;
 pub mod quorum;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod testnet;
+pub mod versioned;
 
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
