@@ -130,7 +130,7 @@ run_tests() {
   check "cargo fmt --check" cargo fmt --all -- --check
   check "cargo clippy (native and wasm, -D warnings)" \
     bash -c 'cargo clippy --all-targets -q -- -D warnings &&
-             cargo clippy --target wasm32-unknown-unknown --lib --bins --tests -q -- -D warnings'
+             cargo clippy --target wasm32-unknown-unknown --lib --bins --test web -q -- -D warnings'
   suite "native tests (cargo test)" cargo test --all-targets
   suite "native doc tests" cargo test --doc
   # Layer 2: in the browser, wasm-bindgen-test in headless Chromium.
