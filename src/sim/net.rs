@@ -42,7 +42,7 @@ impl LinkState {
     }
 }
 
-/// All links of a cluster of `n` nodes. Self-links (a→a) are always up.
+/// All links of a cluster of `n` nodes. Self-links (a→a) are always up and take 1 tick.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Net {
     nodes: u8,
@@ -59,10 +59,17 @@ impl Net {
             loss_per_mille: 0,
         };
         let n = usize::from(nodes);
-        Net {
+        let mut net = Net {
             nodes,
             links: vec![link; n * n],
+        };
+        for a in 0..nodes {
+            // A node's message to itself is local: the minimum latency, never cut.
+            let i = net.index(a, a);
+            net.links[i].base_ticks = 0;
+            net.links[i].jitter_ticks = 0;
         }
+        net
     }
 
     /// Number of nodes.
@@ -147,8 +154,11 @@ impl Net {
         }
     }
 
-    /// Sets the latency of both directions between `a` and `b`.
+    /// Sets the latency of both directions between `a` and `b` (not `a` to itself).
     pub fn set_latency(&mut self, a: NodeId, b: NodeId, base_ticks: Tick, jitter_ticks: Tick) {
+        if a == b {
+            return;
+        }
         for (x, y) in [(a, b), (b, a)] {
             let i = self.index(x, y);
             self.links[i].base_ticks = base_ticks;
@@ -156,9 +166,12 @@ impl Net {
         }
     }
 
-    /// Sets the loss probability of both directions between `a` and `b`.
+    /// Sets the loss probability of both directions between `a` and `b` (not `a` to itself).
     pub fn set_loss(&mut self, a: NodeId, b: NodeId, per_mille: u16) {
         assert!(per_mille <= 1000, "loss is in 1/1000");
+        if a == b {
+            return;
+        }
         for (x, y) in [(a, b), (b, a)] {
             let i = self.index(x, y);
             self.links[i].loss_per_mille = per_mille;
@@ -204,5 +217,12 @@ mod tests {
         net.isolate(2);
         assert!(!net.link(2, 0).is_up() && !net.link(0, 2).is_up());
         assert!(net.link(2, 2).is_up() && net.link(0, 1).is_up());
+        net.set_loss(1, 1, 1000);
+        let mut rng = <ChaCha8Rng as rand::SeedableRng>::seed_from_u64(1);
+        assert_eq!(
+            net.draw(&mut rng, 1, 1),
+            (1, false),
+            "local: 1 tick, never lost"
+        );
     }
 }

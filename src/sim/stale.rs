@@ -22,6 +22,7 @@ pub fn staleness(
         .filter(|r| r.outcome == Some(Outcome::Ok) && r.req.kind.is_update())
         .filter(|r| r.complete.is_some_and(|c| c < read.invoke))
         .collect();
+    // Cheap test first: most updates are in `seen`.
     let missed: Vec<OpId> = before
         .iter()
         .filter(|r| !seen.contains(r.id))
