@@ -83,7 +83,9 @@ fn ca_request_is_ok_and_an_isolated_single_node_means_timeout() {
     assert_eq!(sim.history()[1].value, Some(Value::Int(105)));
     assert!(!sim.history()[1].is_stale());
 
+    assert!(!sim.faults_active());
     sim.apply(Action::Isolate(0)).unwrap();
+    assert!(sim.faults_active());
     sim.apply(Action::Request {
         client: 1,
         req: req(OpKind::Read, 0),

@@ -32,6 +32,7 @@ fn every_builtin_is_valid_and_round_trips() {
         assert_eq!(&s.name, name);
         let back = Scenario::from_json(&s.to_json()).unwrap();
         assert_eq!(back, s, "{name}");
+        assert_eq!(Scenario::from_json(&s.to_json_compact()).as_ref(), Ok(&s));
         s.build().unwrap();
     }
     assert_eq!(

@@ -97,6 +97,11 @@ impl Net {
         }
     }
 
+    /// True when every link between two different nodes is up (no cut, no hold).
+    pub fn all_up(&self) -> bool {
+        self.links.iter().all(LinkState::is_up)
+    }
+
     /// Cuts `from → to` only (an asymmetric fault).
     pub fn cut(&mut self, from: NodeId, to: NodeId) {
         self.set_mode(from, to, LinkMode::Cut);
@@ -207,7 +212,9 @@ mod tests {
         net.hold(1, 0);
         net.release(1, 2); // cut, not held: stays cut
         assert_eq!(net.link(1, 2).mode, LinkMode::Cut);
+        assert!(!net.all_up());
         net.heal_all();
+        assert!(net.all_up());
         assert!((0..4).all(|a| (0..4).all(|b| net.link(a, b).is_up())));
     }
 

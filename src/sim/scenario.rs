@@ -258,6 +258,11 @@ impl Scenario {
         serde_json::to_string_pretty(self).expect("a scenario always serializes")
     }
 
+    /// The scenario as one-line JSON (for share links).
+    pub fn to_json_compact(&self) -> String {
+        serde_json::to_string(self).expect("a scenario always serializes")
+    }
+
     /// A copy with the caller's overrides applied (not validated: call `validate`).
     pub fn with_overrides(&self, o: &Overrides) -> Scenario {
         let mut s = self.clone();

@@ -124,6 +124,10 @@ impl Sim {
     pub fn converged_at(&self) -> Option<Tick> {
         self.equal_since.map(|t| t.max(self.last_fault_end))
     }
+    /// True while some fault is in place: a node not up, or a link cut or held.
+    pub fn faults_active(&self) -> bool {
+        !self.net.all_up() || self.slots.iter().any(|s| s.status != Status::Up)
+    }
     /// True when all up data replicas hold equal values now.
     pub fn converged_now(&self) -> bool {
         self.equal_since.is_some()
