@@ -3,7 +3,16 @@
 //! See ARCHITECTURE.md for the map. Entry points: [`world::Sim`] (a run you can step),
 //! [`scenario::Scenario`] (what to run), [`check`] (what the run's history proves).
 
+pub mod action;
 pub mod check;
 pub mod model;
+pub mod net;
 pub mod proto;
+pub mod queue;
+pub mod scenario;
+pub mod scenario_builtin;
+pub mod stale;
+pub mod timeline;
 pub mod types;
+pub mod workload;
+pub mod world;

@@ -1,0 +1,142 @@
+//! Applying actions: client requests, crashes, pauses and network changes.
+
+use super::{Event, Sim, MAX_QUEUED};
+use crate::sim::action::{validate_request, Action, DropCause, SimError};
+use crate::sim::net::LinkMode;
+use crate::sim::types::{ClientId, NodeId, OpId, OpRecord, Request, Status, MAX_OPS};
+
+impl Sim {
+    pub(super) fn start_request(&mut self, client: ClientId, req: Request) -> Result<(), SimError> {
+        validate_request(self.cfg.case, &req)?;
+        let c = self
+            .clients
+            .get(usize::from(client))
+            .ok_or(SimError::UnknownClient {
+                client,
+                clients: self.clients.len(),
+            })?;
+        if let Some(op) = c.pending {
+            return Err(SimError::ClientBusy { client, op });
+        }
+        if self.history.len() >= MAX_OPS {
+            return Err(SimError::TooManyOps { limit: MAX_OPS });
+        }
+        if self.queue.len() + 2 > MAX_QUEUED {
+            return Err(SimError::QueueFull { limit: MAX_QUEUED });
+        }
+        let op = self.history.len() as OpId;
+        let node = c.node;
+        self.history.push(OpRecord {
+            id: op,
+            client,
+            node,
+            req,
+            invoke: self.now,
+            complete: None,
+            outcome: None,
+            value: None,
+            missed: Vec::new(),
+            fresh: None,
+        });
+        self.clients[usize::from(client)].pending = Some(op);
+        self.push(
+            self.now + self.client_latency_ticks,
+            Event::ClientArrive { op },
+        )?;
+        self.push(
+            self.now + self.client_timeout_ticks,
+            Event::ClientTimeout { op },
+        )
+    }
+
+    pub(super) fn do_action(&mut self, action: &Action) -> Result<(), SimError> {
+        match action {
+            Action::Request { client, req } => return self.start_request(*client, *req),
+            Action::Crash(n) => self.crash(*n),
+            Action::Recover(n) => {
+                if self.status(*n) == Status::Crashed {
+                    self.slots[usize::from(*n)].status = Status::Up;
+                    self.views_dirty = true;
+                    self.call(*n, |r, ctx| r.on_start(ctx))?;
+                }
+            }
+            Action::Pause(n) => {
+                if self.status(*n) == Status::Up {
+                    self.slots[usize::from(*n)].status = Status::Paused;
+                    self.views_dirty = true;
+                }
+            }
+            Action::Resume(n) => self.resume(*n)?,
+            Action::Cut { from, to } => self.net.cut(*from, *to),
+            Action::CutBoth { a, b } => self.net.cut_both(*a, *b),
+            Action::Heal { a, b } => self.net.heal(*a, *b),
+            Action::Partition { sides } => self.net.partition(sides),
+            Action::Isolate(n) => self.net.isolate(*n),
+            Action::HealAll => self.net.heal_all(),
+            Action::SetLatency {
+                a,
+                b,
+                base_ticks,
+                jitter_ticks,
+            } => self.net.set_latency(*a, *b, *base_ticks, *jitter_ticks),
+            Action::SetLoss { a, b, per_mille } => self.net.set_loss(*a, *b, *per_mille),
+            Action::Hold { from, to } => self.net.hold(*from, *to),
+            Action::Release { from, to } => self.net.release(*from, *to),
+        }
+        if action.ends_fault() {
+            self.last_fault_end = self.now;
+        }
+        self.unpark()
+    }
+
+    pub(super) fn crash(&mut self, n: NodeId) {
+        let slot = &mut self.slots[usize::from(n)];
+        if slot.status == Status::Crashed {
+            return;
+        }
+        slot.status = Status::Crashed;
+        slot.incarnation += 1;
+        slot.replica.on_crash();
+        let lost: Vec<Event> = slot.deferred.drain(..).collect();
+        for e in lost {
+            if let Event::Deliver { packet, .. } = e {
+                self.drop_packet(&packet, DropCause::Crashed);
+            }
+        }
+        self.views_dirty = true;
+    }
+
+    /// A paused node continues: what waited for it is replayed now, in arrival order.
+    pub(super) fn resume(&mut self, n: NodeId) -> Result<(), SimError> {
+        if self.status(n) != Status::Paused {
+            return Ok(());
+        }
+        self.slots[usize::from(n)].status = Status::Up;
+        self.views_dirty = true;
+        let waiting: Vec<Event> = self.slots[usize::from(n)].deferred.drain(..).collect();
+        for e in waiting {
+            self.push(self.now, e)?;
+        }
+        Ok(())
+    }
+
+    /// Parked messages whose link is no longer held go back on the wire, arriving now.
+    pub(super) fn unpark(&mut self) -> Result<(), SimError> {
+        let net = &self.net;
+        let (go, stay): (Vec<_>, Vec<_>) = self
+            .parked
+            .drain(..)
+            .partition(|(_, p)| net.link(p.from, p.to).mode != LinkMode::Held);
+        self.parked = stay;
+        for (_, packet) in go {
+            self.push(
+                self.now,
+                Event::Deliver {
+                    packet,
+                    arrived: false,
+                },
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,112 @@
+//! What the engine watches for the checkers and the trace: balances, convergence, the hash.
+
+use super::Sim;
+use crate::sim::action::{Action, StepInfo, StepKind};
+use crate::sim::types::{Case, NodeId, Role, Status, Value};
+
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+impl Sim {
+    pub(super) fn track_balance(&mut self, node: NodeId) {
+        if self.cfg.case != Case::Bank {
+            return;
+        }
+        let view = self.slots[usize::from(node)].replica.view();
+        let low = view.keys.iter().filter_map(lowest_int).min();
+        if let Some(low) = low {
+            self.min_balance = Some(self.min_balance.map_or(low, |m| m.min(low)));
+        }
+    }
+
+    pub(super) fn observe_views(&mut self) {
+        if !self.views_dirty {
+            return;
+        }
+        self.views_dirty = false;
+        let mut first: Option<Vec<Value>> = None;
+        let mut equal = true;
+        for slot in self.slots.iter().filter(|s| s.status == Status::Up) {
+            let view = slot.replica.view();
+            if view.role == Role::Proxy {
+                continue;
+            }
+            match &first {
+                None => first = Some(view.keys),
+                Some(keys) => equal &= *keys == view.keys,
+            }
+        }
+        if !equal {
+            self.equal_since = None;
+        } else if self.equal_since.is_none() {
+            self.equal_since = Some(self.now);
+        }
+    }
+
+    pub(super) fn fold(&mut self, words: &[u64]) {
+        for w in words {
+            for b in w.to_le_bytes() {
+                self.trace = (self.trace ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+            }
+        }
+    }
+
+    pub(super) fn fold_step(&mut self, info: &StepInfo) {
+        let t = info.tick;
+        let words: [u64; 4] = match &info.kind {
+            StepKind::Delivered { from, to, kind } => {
+                [1, u64::from(*from), u64::from(*to), *kind as u64]
+            }
+            StepKind::Dropped(d) => [2, u64::from(d.from), u64::from(d.to), d.kind as u64],
+            StepKind::Parked { from, to, kind } => {
+                [3, u64::from(*from), u64::from(*to), *kind as u64]
+            }
+            StepKind::Timer { node } => [4, u64::from(*node), 0, 0],
+            StepKind::StaleTimer { node } => [5, u64::from(*node), 0, 0],
+            StepKind::Arrived { op, node } => [6, u64::from(*op), u64::from(*node), 0],
+            StepKind::ArrivedAtCrashed { op, node } => [7, u64::from(*op), u64::from(*node), 0],
+            StepKind::Deferred { node } => [8, u64::from(*node), 0, 0],
+            StepKind::Replied { op, late } => [9, u64::from(*op), u64::from(*late), 0],
+            StepKind::TimedOut { op } => [10, u64::from(*op), 0, 0],
+            StepKind::TimeoutIgnored { op } => [11, u64::from(*op), 0, 0],
+            StepKind::Action { action, skipped } => {
+                [12, action_code(action), u64::from(*skipped), 0]
+            }
+            StepKind::Stopped(_) => [13, 0, 0, 0],
+        };
+        self.fold(&[t]);
+        self.fold(&words);
+    }
+}
+
+/// The lowest integer in a value (siblings count by their lowest).
+fn lowest_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
+        Value::Siblings(vs) => vs.iter().filter_map(lowest_int).min(),
+        Value::Set(_) | Value::Feed { .. } => None,
+    }
+}
+
+/// A small number identifying an action and its nodes, for the trace hash.
+pub(super) fn action_code(a: &Action) -> u64 {
+    let tag: u64 = match a {
+        Action::Request { client, .. } => 100 + u64::from(*client),
+        Action::Crash(_) => 1,
+        Action::Recover(_) => 2,
+        Action::Pause(_) => 3,
+        Action::Resume(_) => 4,
+        Action::Cut { .. } => 5,
+        Action::CutBoth { .. } => 6,
+        Action::Heal { .. } => 7,
+        Action::Partition { .. } => 8,
+        Action::Isolate(_) => 9,
+        Action::HealAll => 10,
+        Action::SetLatency { .. } => 11,
+        Action::SetLoss { .. } => 12,
+        Action::Hold { .. } => 13,
+        Action::Release { .. } => 14,
+    };
+    a.nodes().iter().fold(tag, |h, n| {
+        h.wrapping_mul(31).wrapping_add(u64::from(*n) + 1)
+    })
+}

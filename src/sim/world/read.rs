@@ -1,0 +1,135 @@
+//! Read access to a run, for the UI and the checkers.
+
+use super::{Client, Counters, Event, Sim};
+use crate::sim::action::{Dropped, Flight, SimError};
+use crate::sim::net::{LinkMode, LinkState};
+use crate::sim::proto::{NodeView, ProtoConfig};
+use crate::sim::types::{NodeId, OpRecord, OpSet, Status, Tick};
+
+impl Sim {
+    /// The current tick (that of the last processed event).
+    pub fn now(&self) -> Tick {
+        self.now
+    }
+    /// The last tick the run may reach.
+    pub fn end_tick(&self) -> Tick {
+        self.end_tick
+    }
+    /// Tick of the next event, if any.
+    pub fn next_tick(&self) -> Option<Tick> {
+        self.queue.peek_tick()
+    }
+    /// Events processed so far.
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+    /// Every op so far, indexed by op id.
+    pub fn history(&self) -> &[OpRecord] {
+        &self.history
+    }
+    /// Number of nodes.
+    pub fn node_count(&self) -> u8 {
+        self.cfg.nodes
+    }
+    /// Whether `node` runs. Panics on a node out of range (use `node_count`).
+    pub fn status(&self, node: NodeId) -> Status {
+        self.slots[usize::from(node)].status
+    }
+    /// How many times `node` crashed.
+    pub fn incarnation(&self, node: NodeId) -> u64 {
+        self.slots[usize::from(node)].incarnation
+    }
+    /// Events waiting for a paused `node`.
+    pub fn deferred_count(&self, node: NodeId) -> usize {
+        self.slots[usize::from(node)].deferred.len()
+    }
+    /// What the UI may see of `node`.
+    pub fn view(&self, node: NodeId) -> NodeView {
+        self.slots[usize::from(node)].replica.view()
+    }
+    /// The update ops `node`'s value of `key` reflects.
+    pub fn replica_seen(&self, node: NodeId, key: u8) -> OpSet {
+        self.slots[usize::from(node)].replica.seen(key)
+    }
+    /// The one-way link `from → to`.
+    pub fn link(&self, from: NodeId, to: NodeId) -> &LinkState {
+        self.net.link(from, to)
+    }
+    /// Messages on the wire or parked on held links, in delivery order.
+    pub fn in_flight(&self) -> Vec<Flight> {
+        let mut v: Vec<Flight> = self
+            .queue
+            .ordered()
+            .into_iter()
+            .filter_map(|(deliver, e)| match e {
+                Event::Deliver {
+                    packet: p,
+                    arrived: false,
+                } => Some(Flight {
+                    from: p.from,
+                    to: p.to,
+                    kind: p.msg.kind(),
+                    sent: p.sent,
+                    deliver,
+                    doomed: p.lost || self.net.link(p.from, p.to).mode == LinkMode::Cut,
+                    held: false,
+                }),
+                _ => None,
+            })
+            .collect();
+        v.extend(self.parked.iter().map(|(at, p)| Flight {
+            from: p.from,
+            to: p.to,
+            kind: p.msg.kind(),
+            sent: p.sent,
+            deliver: *at,
+            doomed: p.lost,
+            held: true,
+        }));
+        v
+    }
+    /// The last (at most [`RECENT_DROPS`]) messages that died, oldest first.
+    pub fn recent_drops(&self) -> &[Dropped] {
+        &self.drops
+    }
+    /// The clients.
+    pub fn clients(&self) -> &[Client] {
+        &self.clients
+    }
+    /// The protocol configuration.
+    pub fn config(&self) -> &ProtoConfig {
+        &self.cfg
+    }
+    /// FNV-1a hash folded over every processed event (and applied action).
+    pub fn trace_hash(&self) -> u64 {
+        self.trace
+    }
+    /// Running totals.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+    /// Why the run stopped early, if it did.
+    pub fn error(&self) -> Option<&SimError> {
+        self.error.as_ref()
+    }
+    /// Bank: the lowest balance any replica's view held at any point (after a handler ran).
+    pub fn min_balance(&self) -> Option<i64> {
+        self.min_balance
+    }
+    /// Tick of the last heal / recover / resume / release.
+    pub fn last_fault_end(&self) -> Tick {
+        self.last_fault_end
+    }
+    /// First tick after the last fault end since which all up data replicas hold equal values.
+    pub fn converged_at(&self) -> Option<Tick> {
+        self.equal_since.map(|t| t.max(self.last_fault_end))
+    }
+    /// True while some fault is in place: a node not up, or a link cut or held.
+    pub fn faults_active(&self) -> bool {
+        !self.net.all_up() || self.slots.iter().any(|s| s.status != Status::Up)
+    }
+    /// True when all up data replicas hold equal values now.
+    pub fn converged_now(&self) -> bool {
+        self.equal_since.is_some()
+    }
+}

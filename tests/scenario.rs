@@ -1,0 +1,162 @@
+//! Scenario JSON: round-trips, one clear error per problem, and no panic on any input.
+
+use caplab::sim::action::Action;
+use caplab::sim::scenario::{Overrides, Scenario, ScenarioError};
+use caplab::sim::types::{Conflict, Mode, MAX_INPUT_BYTES};
+use proptest::prelude::*;
+
+fn bank_json() -> String {
+    Scenario::builtin("bank").unwrap().to_json()
+}
+
+/// Parses `json` after `edit` changes the bank scenario's JSON value.
+fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Scenario, ScenarioError> {
+    let mut v: serde_json::Value = serde_json::from_str(&bank_json()).unwrap();
+    edit(&mut v);
+    Scenario::from_json(&v.to_string())
+}
+
+fn limit_of(r: Result<Scenario, ScenarioError>) -> String {
+    match r {
+        Err(ScenarioError::Limit { what, .. }) => what,
+        other => panic!("expected a limit error, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_builtin_is_valid_and_round_trips() {
+    assert!(Scenario::builtin_names().len() >= 4);
+    for name in Scenario::builtin_names() {
+        let s = Scenario::builtin(name).unwrap();
+        s.validate().unwrap();
+        assert_eq!(&s.name, name);
+        let back = Scenario::from_json(&s.to_json()).unwrap();
+        assert_eq!(back, s, "{name}");
+        assert_eq!(Scenario::from_json(&s.to_json_compact()).as_ref(), Ok(&s));
+        s.build().unwrap();
+    }
+    assert_eq!(
+        Scenario::builtin("nope"),
+        Err(ScenarioError::UnknownBuiltin("nope".into()))
+    );
+    let bank = Scenario::builtin("bank").unwrap();
+    assert_eq!((bank.mode, bank.nodes, bank.initial[0]), (Mode::Cp, 3, 100));
+    assert_eq!(Scenario::builtin("feed").unwrap().mode, Mode::Ap);
+}
+
+#[test]
+fn overrides_replace_mode_conflict_dials_and_seed() {
+    let o = Overrides {
+        mode: Some(Mode::Quorum),
+        conflict: Some(Conflict::Crdt),
+        n: Some(3),
+        r: Some(1),
+        w: Some(3),
+        seed: Some(99),
+    };
+    let s = Scenario::builtin("feed").unwrap().with_overrides(&o);
+    s.validate().unwrap();
+    let cfg = s.proto_config();
+    assert_eq!(
+        (cfg.mode, cfg.conflict, cfg.n, cfg.r, cfg.w, s.seed),
+        (Mode::Quorum, Conflict::Crdt, 3, 1, 3, 99)
+    );
+    let bad = s.with_overrides(&Overrides {
+        r: Some(4),
+        ..Overrides::default()
+    });
+    assert!(matches!(bad.validate(), Err(ScenarioError::Limit { what, .. }) if what == "r"));
+}
+
+#[test]
+fn bad_json_gets_the_right_error() {
+    let big = " ".repeat(MAX_INPUT_BYTES + 1);
+    assert!(matches!(
+        Scenario::from_json(&big),
+        Err(ScenarioError::TooLarge { .. })
+    ));
+    assert!(matches!(
+        Scenario::from_json("{"),
+        Err(ScenarioError::Parse(_))
+    ));
+    assert!(matches!(
+        Scenario::from_json("[]"),
+        Err(ScenarioError::Parse(_))
+    ));
+    assert_eq!(
+        edited(|v| v["version"] = 2.into()),
+        Err(ScenarioError::Version {
+            found: 2,
+            supported: 1
+        })
+    );
+    assert!(matches!(
+        edited(|v| v["colour"] = "red".into()),
+        Err(ScenarioError::Parse(_))
+    ));
+    assert_eq!(limit_of(edited(|v| v["nodes"] = 10.into())), "nodes");
+    assert_eq!(limit_of(edited(|v| v["nodes"] = 0.into())), "nodes");
+    assert_eq!(
+        limit_of(edited(|v| v["end_tick"] = 1_000_001.into())),
+        "end_tick"
+    );
+    assert_eq!(limit_of(edited(|v| v["w"] = 4.into())), "w");
+    assert_eq!(
+        limit_of(edited(|v| v["workload"]["ops"] = 10_001.into())),
+        "workload.ops"
+    );
+    assert_eq!(
+        limit_of(edited(|v| v["workload"]["ops"] = 9_990.into())),
+        "operations (workload + scripted)"
+    );
+    assert_eq!(
+        limit_of(edited(|v| v["timing"]["loss_per_mille"] = 1001.into())),
+        "timing.loss_per_mille"
+    );
+    let e = edited(|v| v["clients"][0]["node"] = 3.into()).unwrap_err();
+    assert!(e.to_string().contains("Alice is attached to n4"), "{e}");
+    let e = edited(|v| v["faults"][0]["action"] = serde_json::to_value(Action::Crash(5)).unwrap())
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("faults[0]") && e.to_string().contains("n6"),
+        "{e}"
+    );
+    let e = edited(|v| v["requests"][0]["req"]["kind"] = "like".into()).unwrap_err();
+    assert!(
+        e.to_string().contains("requests[0]") && e.to_string().contains("like"),
+        "{e}"
+    );
+    for e in [e, ScenarioError::TooLarge { bytes: 1, limit: 0 }] {
+        assert!(!e.to_string().contains('\n'));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_text_never_panics(text in ".{0,400}") {
+        let _ = Scenario::from_json(&text);
+    }
+
+    #[test]
+    fn mutated_scenarios_never_panic(edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, any::<char>()), 1..6)) {
+        let mut chars: Vec<char> = Scenario::builtin("two-regions").unwrap().to_json().chars().collect();
+        for (at, op, c) in edits {
+            let i = at.index(chars.len().max(1)).min(chars.len().saturating_sub(1));
+            match op {
+                0 => chars[i] = c,
+                1 => { chars.remove(i); }
+                _ => chars.insert(i, if c.is_ascii_digit() { c } else { '9' }),
+            }
+        }
+        let text: String = chars.into_iter().collect();
+        if let Ok(s) = Scenario::from_json(&text) {
+            prop_assert!(s.validate().is_ok());
+            let back = Scenario::from_json(&s.to_json());
+            prop_assert_eq!(back, Ok(s.clone()));
+            let mut sim = s.build().expect("a valid scenario builds");
+            sim.run_until(300);
+        }
+    }
+}
