@@ -580,19 +580,21 @@ fn accepted_now(op: &POp, state: &State) -> bool {
     op.expect.accepts(&s.apply(&op.req))
 }
 
+/// The change each waiting op makes to integer key `key` (0 when it does not touch it).
+fn deltas<'a>(case: Case, waiting: &'a [&'a Request], key: u8) -> impl Iterator<Item = i64> + 'a {
+    waiting.iter().map(move |w| match (case, w.kind) {
+        (Case::Feed, OpKind::Like) if key == 1 => 1,
+        (Case::Bank, OpKind::Deposit) if w.key == key => w.arg,
+        (Case::Bank, OpKind::Withdraw | OpKind::Transfer) if w.key == key => w.arg.saturating_neg(),
+        (Case::Bank, OpKind::Transfer) if w.key2 == key => w.arg,
+        _ => 0,
+    })
+}
+
 /// The (lowest, highest) change the waiting ops can make to integer key `key`.
 fn delta_range(case: Case, waiting: &[&Request], key: u8) -> (i64, i64) {
     let (mut low, mut high) = (0i64, 0i64);
-    for w in waiting {
-        let d = match (case, w.kind) {
-            (Case::Feed, OpKind::Like) if key == 1 => 1,
-            (Case::Bank, OpKind::Deposit) if w.key == key => w.arg,
-            (Case::Bank, OpKind::Withdraw | OpKind::Transfer) if w.key == key => {
-                w.arg.saturating_neg()
-            }
-            (Case::Bank, OpKind::Transfer) if w.key2 == key => w.arg,
-            _ => 0,
-        };
+    for d in deltas(case, waiting, key) {
         if d < 0 {
             low = low.saturating_add(d);
         } else {
@@ -612,7 +614,14 @@ fn could_fix(case: Case, x: &POp, waiting: &[&Request], state: &State) -> bool {
         (Case::Register, Expect::Read(Some(Value::Int(v)))) => waiting
             .iter()
             .any(|w| w.kind == OpKind::Write && w.key == x.req.key && w.arg == *v),
-        (Case::Bank, Expect::Read(Some(Value::Int(v)))) => in_range(x.req.key, *v),
+        (Case::Bank, Expect::Read(Some(Value::Int(v)))) => {
+            // Exactly: the change must be the sum of some of the waiting deltas on that key.
+            let need = v.saturating_sub(state.int(x.req.key));
+            let ds: Vec<i64> = deltas(case, waiting, x.req.key)
+                .filter(|d| *d != 0)
+                .collect();
+            in_range(x.req.key, *v) && super::anomalies::offsets(&ds)(need)
+        }
         (Case::Feed, Expect::Read(Some(Value::Feed { posts, likes }))) => {
             let have = match &state.keys[0] {
                 Value::Set(s) => s.as_slice(),
@@ -1088,6 +1097,12 @@ mod proptests {
         ops
     }
 
+    fn read_id(ops: &[OpRecord]) -> OpId {
+        ops.iter()
+            .find(|o| o.value == Some(Value::Int(-999_999)))
+            .map_or(OpId::MAX, |o| o.id)
+    }
+
     fn gen() -> impl Strategy<Value = Gen> {
         (0u8..8, 0u8..4, 1i64..25, 0u64..60, 0u64..60, 0u8..11)
     }
@@ -1102,6 +1117,14 @@ mod proptests {
             let ops = history(case, &gens);
             let r = check(case, &[30, 10], &ops, 1_000_000);
             prop_assert_eq!(r.verdict, Some(true), "{:?}", r);
+            // And the checker is not vacuous: a read of a value no op could produce fails.
+            let mut bad = ops;
+            if let Some(read) = bad.iter_mut().find(|o| o.value.is_some()) {
+                read.value = Some(Value::Int(-999_999));
+                let r = check(case, &[30, 10], &bad, 1_000_000);
+                prop_assert_eq!(r.verdict, Some(false));
+                prop_assert!(r.counterexample.contains(&read_id(&bad)));
+            }
         }
     }
 }
