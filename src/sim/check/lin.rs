@@ -127,12 +127,23 @@ pub fn check(case: Case, initial: &[i64], ops: &[OpRecord], budget: u64) -> LinR
     }
 }
 
-/// True when `case`'s model can run `req` without panicking: a known kind, keys in range.
+/// The largest amount a bank op may carry (keeps every balance computation far from overflow).
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// True when `case`'s model can run `req` without panicking: a known kind, keys in range,
+/// amounts in `0..=MAX_AMOUNT`, post ids that fit a `u32`.
 pub fn op_is_valid(case: Case, req: &Request) -> bool {
     let n_keys = case.keys().len();
     let key_ok = (req.key as usize) < n_keys;
     let key2_ok = req.kind != OpKind::Transfer || (req.key2 as usize) < n_keys;
-    case.op_kinds().contains(&req.kind) && key_ok && key2_ok
+    let arg_ok = match req.kind {
+        OpKind::Deposit | OpKind::Withdraw | OpKind::Transfer => {
+            (0..=MAX_AMOUNT).contains(&req.arg)
+        }
+        OpKind::Post => u32::try_from(req.arg).is_ok(),
+        OpKind::Read | OpKind::Write | OpKind::Like => true,
+    };
+    case.op_kinds().contains(&req.kind) && key_ok && key2_ok && arg_ok
 }
 
 /// How one op enters the search, or `None` when it is dropped.
@@ -971,6 +982,9 @@ mod tests {
         bad[3].req.kind = OpKind::Post;
         let r = check(Case::Register, &[0], &bad, BUDGET);
         assert_eq!((r.verdict, r.counterexample), (None, vec![3]));
+        let overflow = vec![ok(0, OpKind::Withdraw, i64::MIN, 0, 1)];
+        let r = check(Case::Bank, &[0, 0], &overflow, BUDGET);
+        assert_eq!((r.verdict, r.counterexample), (None, vec![0]));
     }
 
     #[test]
@@ -1005,6 +1019,7 @@ mod tests {
             for t in [0, 2, 5] {
                 let (case, initial, ops) = super::super::bench::history_with_timeouts(n, seed, t);
                 let r = check(case, &initial, &ops, 2_000_000);
+                assert_ne!(r.verdict, Some(false), "n {n} seed {seed}");
                 println!(
                     "n {n} timeouts/1000 {t}: explored {} verdict {:?}",
                     r.explored, r.verdict
