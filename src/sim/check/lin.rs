@@ -28,6 +28,13 @@
 //! the blocked op touches, the last update the linearized prefix had applied to it (the update
 //! whose effect the blocked op contradicts). A stale read gives `{write, read}`; a double spend
 //! gives `{withdrawal, withdrawal}`. Ids are sorted.
+//!
+//! **Cost.** Mostly sequential histories check in about 1.5 steps per op (10 000 bank ops:
+//! ~15 000 steps, ~15 ms natively with opt-level 3). Timed-out updates are the expensive part:
+//! the search may have to try them at every dead end. Register writes and posts nobody read are
+//! dropped up front, and at a dead end waiting optional ops are only tried when they could turn
+//! a rejected answer right (see `optional_can_help`); still, dozens of timed-out bank updates
+//! whose effect is unknown can exhaust the budget, and the verdict is then `None`.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
