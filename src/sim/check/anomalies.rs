@@ -169,7 +169,7 @@ pub fn money_conserved(
 
 /// A test for "can this offset be the sum of some subset of `deltas`". Exact up to
 /// [`MAX_SUBSET_SUMS`] distinct sums, then the (looser) range of all subset sums.
-fn offsets(deltas: &[i64]) -> impl Fn(i64) -> bool {
+pub(crate) fn offsets(deltas: &[i64]) -> impl Fn(i64) -> bool {
     let mut sums: BTreeSet<i64> = BTreeSet::from([0]);
     let mut exact = true;
     for d in deltas {

@@ -87,9 +87,10 @@ fn validate_op(case: Case, index: usize, o: &OpRecord, n_ops: usize) -> Result<(
     }
     if !op_is_valid(case, &o.req) {
         return Err(format!(
-            "{} on key {} is not an operation of case {}",
+            "{} on key {} (arg {}) is not a valid operation of case {}",
             o.req.kind.as_str(),
             o.req.key,
+            o.req.arg,
             case.as_str()
         ));
     }
@@ -283,7 +284,7 @@ mod tests {
         let withdraw = vec![ok(0, OpKind::Withdraw, 5, 0, 1)];
         assert!(bad(&withdraw)
             .unwrap_err()
-            .contains("not an operation of case feed"));
+            .contains("not a valid operation of case feed"));
         let mut key = vec![read(0, 0, 0, 1)];
         key[0].req.key = 4;
         assert!(history_from_json(&history_to_json(Case::Register, &[], &key)).is_err());
