@@ -193,3 +193,18 @@ fn quorum_with_r1_under_a_partition_reads_stale() {
         "no seed in 1..60 showed a stale read with R=1, W=1"
     );
 }
+
+/// Regression (found by the property above): a CP deposit that timed out but landed made the
+/// completion-order replay count a double spend in a linearizable history.
+#[test]
+fn a_timed_out_deposit_that_landed_is_not_a_double_spend() {
+    let c = run(&scenario(
+        "bank",
+        Mode::Cp,
+        Conflict::Lww,
+        555_171,
+        &[(832, Fault::Crash(0))],
+    ));
+    assert_eq!(c.linearizable, Some(true));
+    assert_eq!(c.double_spends, 0);
+}
