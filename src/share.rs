@@ -57,7 +57,10 @@ impl Default for Params {
 
 fn num<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, String> {
     if v.is_empty() || v.len() > 20 || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("`{key}` must be a whole number, not \"{}\"", clip(v)));
+        return Err(format!(
+            "`{key}` must be a whole number, not \"{}\"",
+            clip(v)
+        ));
     }
     v.parse()
         .map_err(|_| format!("`{key}` is out of range: {}", clip(v)))
@@ -106,8 +109,9 @@ impl Params {
                     p.scenario = v.to_string();
                 }
                 "mode" => {
-                    p.mode =
-                        Some(Mode::parse(v).ok_or_else(|| format!("unknown mode \"{}\"", clip(v)))?)
+                    p.mode = Some(
+                        Mode::parse(v).ok_or_else(|| format!("unknown mode \"{}\"", clip(v)))?,
+                    )
                 }
                 "conflict" => {
                     p.conflict = Some(
@@ -269,9 +273,7 @@ pub fn encode_action(a: &Action) -> String {
             base_ticks,
             jitter_ticks,
         } => join('l', &[n(*a), n(*b), *base_ticks, *jitter_ticks]),
-        Action::SetLoss { a, b, per_mille } => {
-            join('o', &[n(*a), n(*b), u64::from(*per_mille)])
-        }
+        Action::SetLoss { a, b, per_mille } => join('o', &[n(*a), n(*b), u64::from(*per_mille)]),
         Action::Partition { sides } => {
             let mut s = String::from("P");
             for (i, side) in sides.iter().enumerate() {
@@ -300,7 +302,10 @@ fn args(s: &str, count: usize) -> Result<Vec<u64>, String> {
         .map(|a| num::<u64>("an input", a))
         .collect::<Result<_, _>>()?;
     if v.len() != count {
-        return Err(format!("an input has {} numbers, expected {count}", v.len()));
+        return Err(format!(
+            "an input has {} numbers, expected {count}",
+            v.len()
+        ));
     }
     Ok(v)
 }
@@ -427,7 +432,10 @@ pub fn encode_inputs(inputs: &[(u64, Action)]) -> String {
 /// Parses what [`encode_inputs`] writes; checks size and count first.
 pub fn decode_inputs(s: &str) -> Result<Vec<(u64, Action)>, String> {
     if s.len() > MAX_LINK_BYTES {
-        return Err(format!("the link's inputs are too long ({} bytes)", s.len()));
+        return Err(format!(
+            "the link's inputs are too long ({} bytes)",
+            s.len()
+        ));
     }
     if s.is_empty() {
         return Ok(Vec::new());
@@ -608,8 +616,23 @@ mod tests {
     #[test]
     fn garbage_inputs_are_errors() {
         for bad in [
-            "x", "3", "3z1", "3x", "3x9", "3q1-2", "3q0-9-0-0-1-0", "3q0-0-0-0-1-7", "3c1",
-            "3P", "3P0-", "3P09", "3o0-1-1001", "1x0..2x0", "3H1", "3x-1", "3x1-",
+            "x",
+            "3",
+            "3z1",
+            "3x",
+            "3x9",
+            "3q1-2",
+            "3q0-9-0-0-1-0",
+            "3q0-0-0-0-1-7",
+            "3c1",
+            "3P",
+            "3P0-",
+            "3P09",
+            "3o0-1-1001",
+            "1x0..2x0",
+            "3H1",
+            "3x-1",
+            "3x1-",
             "18446744073709551615x0.1x0",
         ] {
             assert!(decode_inputs(bad).is_err(), "{bad} accepted");
