@@ -33,6 +33,8 @@ pub struct Params {
     pub e: Option<u64>,
     /// False: the built-in clients' traffic is off (`workload=0`).
     pub workload: bool,
+    /// False: the scenario's scripted faults are off (`faults=0`), for hand-driven runs.
+    pub faults: bool,
     /// CP and AP side by side.
     pub side: bool,
 }
@@ -50,6 +52,7 @@ impl Default for Params {
             t: None,
             e: None,
             workload: true,
+            faults: true,
             side: false,
         }
     }
@@ -126,6 +129,7 @@ impl Params {
                 "t" => p.t = Some(num(k, v)?),
                 "e" => p.e = Some(num(k, v)?),
                 "workload" => p.workload = flag(k, v)?,
+                "faults" => p.faults = flag(k, v)?,
                 "side" => p.side = flag(k, v)?,
                 _ => {}
             }
@@ -157,6 +161,9 @@ impl Params {
         if !self.workload {
             q += "&workload=0";
         }
+        if !self.faults {
+            q += "&faults=0";
+        }
         if self.side {
             q += "&side=1";
         }
@@ -167,7 +174,7 @@ impl Params {
 impl Params {
     /// The scenario these parameters describe, with `mode` forced when given (side by side).
     /// `workload=0` removes the built-in clients' traffic (workload and scripted requests) but
-    /// keeps the protocol and the scripted faults. Errors are one line, for the page.
+    /// keeps the protocol and the scripted faults; `faults=0` removes the scripted faults. Errors are one line, for the page.
     pub fn scenario(&self, mode: Option<Mode>) -> Result<Scenario, String> {
         let base = Scenario::builtin(&self.scenario).map_err(|e| e.to_string())?;
         let mut s = base.with_overrides(&Overrides {
@@ -181,6 +188,9 @@ impl Params {
         if !self.workload {
             s.workload = None;
             s.requests.clear();
+        }
+        if !self.faults {
+            s.faults.clear();
         }
         s.validate().map_err(|e| e.to_string())?;
         Ok(s)
@@ -579,6 +589,7 @@ mod tests {
             t: Some(1234),
             e: Some(99),
             workload: false,
+            faults: false,
             side: true,
         };
         assert_eq!(Params::parse_query(&p.to_query()).unwrap(), p);
@@ -606,6 +617,8 @@ mod tests {
         assert_eq!((s.mode, s.seed), (Mode::Cp, 7));
         assert!(s.workload.is_none() && s.requests.is_empty());
         assert!(!s.faults.is_empty(), "quiet keeps the scripted faults");
+        p.faults = false;
+        assert!(p.scenario(None).unwrap().faults.is_empty());
         assert_eq!(p.scenario(Some(Mode::Ap)).unwrap().mode, Mode::Ap);
         p.scenario = "nope".into();
         assert!(p.scenario(None).is_err());

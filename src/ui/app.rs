@@ -83,6 +83,7 @@ pub fn app() -> Html {
             </header>
             <Setup lab={lab.clone()} />
             { notice }
+            <Transport lab={lab.clone()} />
             <p class="description">{ description }</p>
             <div class="lab-grid">
                 { stages }
@@ -97,11 +98,10 @@ pub fn app() -> Html {
                 <button data-testid="partition" onclick={shortcut(Msg::PartitionNode(last_node))}>
                     { format!("✂ Partition n{}", last_node + 1) }
                 </button>
-                <button data-testid="heal-all" onclick={shortcut(Msg::HealAll)}>{ "⚕ Heal all" }</button>
+                <button data-testid="heal-all" onclick={shortcut(Msg::HealAll)}>{ "Heal all" }</button>
                 <span class="hint">{ "Click a link to cut or heal it (Shift-click: one way). Click a node to crash or pause it." }</span>
                 { legend() }
             </div>
-            <Transport lab={lab.clone()} />
             if side { <ClientCards lab={lab.clone()} /> }
             { histories }
             <footer class="foot">

@@ -47,8 +47,8 @@ pub fn outcome_slug(op: &OpRecord) -> &'static str {
 pub fn outcome_icon(slug: &str) -> &'static str {
     match slug {
         "ok" => "✓",
-        "refused" => "⛔",
-        "timeout" => "⏱",
+        "refused" => "⊘",
+        "timeout" => "◷",
         "stale" => "⚠",
         _ => "…",
     }
@@ -79,8 +79,8 @@ pub fn outcome_text(op: &OpRecord) -> String {
             Some(v) => format!("{what} ✓ {}", value(v)),
             None => format!("{what} ✓ ok"),
         },
-        Some(Outcome::Refused(r)) => format!("{what} ⛔ {}", r.describe(op.node)),
-        Some(Outcome::Timeout) => format!("{what} ⏱ timed out at {}", node_name(op.node)),
+        Some(Outcome::Refused(r)) => format!("{what} ⊘ {}", r.describe(op.node)),
+        Some(Outcome::Timeout) => format!("{what} ◷ timed out at {}", node_name(op.node)),
     }
 }
 

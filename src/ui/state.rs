@@ -386,6 +386,7 @@ impl Reducible for Lab {
                 s.params = crate::share::Params {
                     scenario: name,
                     workload: s.params.workload,
+                    faults: s.params.faults,
                     side: s.params.side,
                     ..Default::default()
                 };

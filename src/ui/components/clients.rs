@@ -25,7 +25,7 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
             let k = per_node[usize::from(c.node)];
             per_node[usize::from(c.node)] += 1;
             let out = outward(at);
-            let dist = NODE_R + 40.0 + 34.0 * k as f64;
+            let dist = NODE_R + 30.0 + 34.0 * k as f64;
             let p = Pt { x: at.x + out.x * dist, y: at.y + out.y * dist };
             let op = last_op(sim, i as u8);
             let badge = match op {
@@ -57,7 +57,11 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
                 <g class="client-mark">
                     { travel }
                     <g transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
-                        <text class="client-name">{ format!("👤 {}", c.name) }</text>
+                        <g class="client-icon" transform={format!("translate({} -5)", f1(-(c.name.chars().count() as f64) * 4.4 - 12.0))} aria-hidden="true">
+                            <circle cy="-5" r="4.5" />
+                            <path d="M-7 9 a7 7 0 0 1 14 0 z" />
+                        </g>
+                        <text class="client-name">{ &c.name }</text>
                         { badge }
                     </g>
                 </g>
@@ -151,7 +155,7 @@ pub fn client_cards(p: &CardsProps) -> Html {
             };
             html! {
                 <section class="client-card" aria-label={fmt::client_label(&c.name, c.node)}>
-                    <h3>{ "👤 " }{ &c.name }<span class="at">{ format!(" @ {node}") }</span></h3>
+                    <h3>{ &c.name }<span class="at">{ format!(" @ {node}") }</span></h3>
                     <div class="ops">{ buttons }</div>
                     <label class="consistency">
                         { "consistency " }

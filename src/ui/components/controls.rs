@@ -13,6 +13,23 @@ pub struct ControlsProps {
     pub lab: UseReducerHandle<Lab>,
 }
 
+/// A small drawn icon (fonts on projectors and in CI lack the media-control glyphs).
+pub fn icon(which: &str) -> Html {
+    let shape = match which {
+        "play" => html! { <polygon points="3,2 13,8 3,14" /> },
+        "pause" => {
+            html! { <><rect x="3" y="2" width="3.5" height="12" /><rect x="9.5" y="2" width="3.5" height="12" /></> }
+        }
+        "back" => {
+            html! { <><rect x="2" y="2" width="2.5" height="12" /><polygon points="14,2 5,8 14,14" /></> }
+        }
+        _ => {
+            html! { <><polygon points="2,2 11,8 2,14" /><rect x="11.5" y="2" width="2.5" height="12" /></> }
+        }
+    };
+    html! { <svg class="icon" viewBox="0 0 16 16" aria-hidden="true">{ shape }</svg> }
+}
+
 fn fault_marks(lab: &Lab) -> Vec<Tick> {
     let mut marks: Vec<Tick> = Vec::new();
     for run in lab.runs.iter().take(1) {
@@ -38,9 +55,9 @@ pub fn transport(p: &ControlsProps) -> Html {
         Callback::from(move |_: MouseEvent| d.dispatch(m.clone()))
     };
     let play = if lab.playing {
-        html! { <button class="primary" data-testid="pause" onclick={cb(Msg::Pause)} aria-label="pause">{ "⏸ Pause" }</button> }
+        html! { <button class="primary" data-testid="pause" onclick={cb(Msg::Pause)} aria-label="pause">{ icon("pause") }{ "Pause" }</button> }
     } else {
-        html! { <button class="primary" data-testid="play" onclick={cb(Msg::Play)} aria-label="play">{ "▶ Play" }</button> }
+        html! { <button class="primary" data-testid="play" onclick={cb(Msg::Play)} aria-label="play">{ icon("play") }{ "Play" }</button> }
     };
     let on_speed = {
         let d = d.clone();
@@ -73,8 +90,8 @@ pub fn transport(p: &ControlsProps) -> Html {
     html! {
         <div class="transport" role="toolbar" aria-label="time">
             { play }
-            <button data-testid="step-back" onclick={cb(Msg::StepBack)} title="step back one event" aria-label="step back">{ "⏮ Back" }</button>
-            <button data-testid="step" onclick={cb(Msg::Step)} title="step one event" aria-label="step">{ "Step ⏭" }</button>
+            <button data-testid="step-back" onclick={cb(Msg::StepBack)} title="step back one event" aria-label="step back">{ icon("back") }{ "Back" }</button>
+            <button data-testid="step" onclick={cb(Msg::Step)} title="step one event" aria-label="step">{ "Step" }{ icon("step") }</button>
             <label class="speed">{ "speed " }
                 <select data-testid="speed" onchange={on_speed}>{ speeds }</select>
             </label>

@@ -114,8 +114,8 @@ pub fn history(p: &HistoryProps) -> Html {
                 <line class="now-line" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="18" y2={format!("{height:.0}")} />
             </svg>
             <ul class="key">
-                <li class="k-ok">{ "✓ ok" }</li><li class="k-refused">{ "⛔ refused" }</li>
-                <li class="k-timeout">{ "⏱ timeout" }</li><li class="k-stale">{ "⚠ stale read" }</li>
+                <li class="k-ok">{ "✓ ok" }</li><li class="k-refused">{ "⊘ refused" }</li>
+                <li class="k-timeout">{ "◷ timeout" }</li><li class="k-stale">{ "⚠ stale read" }</li>
                 <li class="k-pending">{ "… waiting" }</li>
             </ul>
         </section>

@@ -32,6 +32,19 @@ pub fn link(
     let (x1, y1) = (pa.x + ux * NODE_R, pa.y + uy * NODE_R);
     let (x2, y2) = (pb.x - ux * NODE_R, pb.y - uy * NODE_R);
     let (mx, my) = ((pa.x + pb.x) / 2.0, (pa.y + pb.y) / 2.0);
+    // A wide transparent band along the line: easy to hit, and never a zero-size box.
+    let (nx, ny) = (-uy * 13.0, ux * 13.0);
+    let hit = format!(
+        "{},{} {},{} {},{} {},{}",
+        f1(x1 + nx),
+        f1(y1 + ny),
+        f1(x2 + nx),
+        f1(y2 + ny),
+        f1(x2 - nx),
+        f1(y2 - ny),
+        f1(x1 - nx),
+        f1(y1 - ny)
+    );
     let onclick = {
         let d = dispatch.clone();
         Callback::from(move |e: MouseEvent| {
@@ -68,7 +81,7 @@ pub fn link(
                 </g>
             }
         }
-        ("held", _) => html! { <text class="held-mark" x={f1(mx)} y={f1(my + 5.0)}>{ "⏸" }</text> },
+        ("held", _) => html! { <text class="held-mark" x={f1(mx)} y={f1(my + 5.0)}>{ "‖" }</text> },
         _ => html! {},
     };
     let name = format!("{}–{}", node_name(a), node_name(b));
@@ -84,7 +97,7 @@ pub fn link(
            tabindex="0" role="button" aria-label={label} {onclick} {onkeydown}>
             <title>{ "Click: cut or heal · Shift-click: one-way cut" }</title>
             <line class="link-line" x1={f1(x1)} y1={f1(y1)} x2={f1(x2)} y2={f1(y2)} />
-            <line class="link-hit" x1={f1(x1)} y1={f1(y1)} x2={f1(x2)} y2={f1(y2)} />
+            <polygon class="link-hit" points={hit} />
             { mark }
         </g>
     }

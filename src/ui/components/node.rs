@@ -60,7 +60,7 @@ pub fn node(
                 <line x1="30" y1="-30" x2="-30" y2="30" />
             </g>
         },
-        Status::Paused => html! { <text class="pause-mark" y="-52">{ "⏸ paused" }</text> },
+        Status::Paused => html! { <text class="pause-mark" y="-52">{ "‖ paused" }</text> },
     };
     let version_line = if versions {
         let hints = if view.hints > 0 {
@@ -111,8 +111,8 @@ pub fn menu(
     let items: Vec<(NodeCmd, &str, bool)> = vec![
         (NodeCmd::Crash, "✕ crash", status != Status::Crashed),
         (NodeCmd::Recover, "↻ recover", status == Status::Crashed),
-        (NodeCmd::Pause, "⏸ pause", status == Status::Up),
-        (NodeCmd::Resume, "▶ resume", status == Status::Paused),
+        (NodeCmd::Pause, "‖ pause", status == Status::Up),
+        (NodeCmd::Resume, "▷ resume", status == Status::Paused),
     ];
     let x = if at.x > 300.0 {
         at.x - NODE_R - 118.0
