@@ -9,6 +9,7 @@ pub mod model;
 pub mod net;
 pub mod proto;
 pub mod queue;
+pub mod report;
 pub mod scenario;
 pub mod scenario_builtin;
 pub mod stale;

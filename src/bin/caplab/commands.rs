@@ -1,0 +1,235 @@
+//! The `list`, `run`, `sweep` and `check` commands.
+
+use std::io::Read;
+
+use caplab::sim::check::{self, history, lin, Checks};
+use caplab::sim::report::{self, LIN_BUDGET};
+use caplab::sim::scenario::{Overrides, Scenario};
+use caplab::sim::types::{Conflict, Mode, MAX_INPUT_BYTES};
+use caplab::sim::world::Sim;
+
+use crate::args::{seed_range, Args};
+use crate::output;
+
+pub fn list() -> Result<(), String> {
+    for name in Scenario::builtin_names() {
+        let s = Scenario::builtin(name).map_err(|e| e.to_string())?;
+        println!(
+            "{name:<12} {:<7} {:<9} {}",
+            s.mode.as_str(),
+            s.case.as_str(),
+            s.description
+        );
+    }
+    Ok(())
+}
+
+/// Reads a file of at most `limit` bytes (checked before the whole file is read).
+pub fn read_limited(path: &str, limit: usize) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open '{path}': {e}"))?;
+    let mut text = String::new();
+    file.take(limit as u64 + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read '{path}': {e}"))?;
+    if text.len() > limit {
+        return Err(format!("'{path}' is larger than {limit} bytes"));
+    }
+    Ok(text)
+}
+
+/// A built-in name, or a path to a scenario JSON file.
+fn load_scenario(spec: &str) -> Result<Scenario, String> {
+    if Scenario::builtin_names().contains(&spec) {
+        return Scenario::builtin(spec).map_err(|e| e.to_string());
+    }
+    if !spec.ends_with(".json") && !std::path::Path::new(spec).exists() {
+        let names = Scenario::builtin_names().join(", ");
+        return Err(format!(
+            "no built-in scenario '{spec}' (built-ins: {names}) and no such file"
+        ));
+    }
+    let text = read_limited(spec, MAX_INPUT_BYTES)?;
+    Scenario::from_json(&text).map_err(|e| format!("{spec}: {e}"))
+}
+
+/// The scenario named by `--scenario`, with `--mode/--conflict/--n/--r/--w/--seed` applied.
+fn scenario_from(args: &Args) -> Result<Scenario, String> {
+    let spec = args
+        .get("--scenario")
+        .ok_or("--scenario <name|file.json> is required")?;
+    let base = load_scenario(spec)?;
+    let mode = match args.get("--mode") {
+        Some(m) => {
+            Some(Mode::parse(m).ok_or(format!("--mode must be ca|cp|ap|quorum, got '{m}'"))?)
+        }
+        None => None,
+    };
+    let conflict = match args.get("--conflict") {
+        Some(c) => Some(
+            Conflict::parse(c).ok_or(format!("--conflict must be lww|vclock|crdt, got '{c}'"))?,
+        ),
+        None => None,
+    };
+    let o = Overrides {
+        mode,
+        conflict,
+        n: args.num("--n")?,
+        r: args.num("--r")?,
+        w: args.num("--w")?,
+        seed: args.num("--seed")?,
+    };
+    let s = base.with_overrides(&o);
+    s.validate().map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
+/// Builds and runs a scenario to its end; a sim error (a limit hit mid-run) is an error.
+pub fn run_scenario(s: &Scenario) -> Result<Sim, String> {
+    let mut sim = s.build().map_err(|e| e.to_string())?;
+    sim.run_to_end();
+    if let Some(e) = sim.error() {
+        return Err(format!("the run stopped: {e}"));
+    }
+    Ok(sim)
+}
+
+const RUN_OPTS: &[&str] = &[
+    "--scenario",
+    "--mode",
+    "--conflict",
+    "--n",
+    "--r",
+    "--w",
+    "--seed",
+    "--export-history",
+];
+
+pub fn run(raw: &[String]) -> Result<(), String> {
+    let args = Args::parse(raw, RUN_OPTS)?;
+    let s = scenario_from(&args)?;
+    let sim = run_scenario(&s)?;
+    let checks = report::checks(&sim, LIN_BUDGET);
+    if let Some(path) = args.get("--export-history") {
+        let cfg = sim.config();
+        let text = history::history_to_json(cfg.case, &cfg.initial, sim.history());
+        std::fs::write(path, text).map_err(|e| format!("cannot write '{path}': {e}"))?;
+    }
+    if args.flag("--json") {
+        println!("{}", output::run_json(&s, &sim, &checks));
+    } else {
+        print!("{}", output::run_text(&s, &sim, &checks));
+    }
+    Ok(())
+}
+
+/// Per-anomaly tallies over a sweep: how many seeds showed it, and the first one.
+#[derive(Default)]
+pub struct Tally {
+    pub seeds: u64,
+    pub first: Option<u64>,
+}
+
+impl Tally {
+    fn add(&mut self, seed: u64, hit: bool) {
+        if hit {
+            self.seeds += 1;
+            self.first.get_or_insert(seed);
+        }
+    }
+}
+
+/// The anomalies a sweep counts, in report order.
+pub const ANOMALIES: [&str; 7] = [
+    "not_linearizable",
+    "stale_reads",
+    "lost_updates",
+    "negative_balance",
+    "double_spends",
+    "not_converged",
+    "lin_unknown",
+];
+
+fn anomalies(c: &Checks) -> [bool; 7] {
+    [
+        c.linearizable == Some(false),
+        c.stale_reads > 0,
+        c.lost_updates > 0,
+        c.min_balance.is_some_and(|b| b < 0),
+        c.double_spends > 0,
+        !c.converged,
+        c.linearizable.is_none(),
+    ]
+}
+
+/// Runs seeds `a..b` of `base` and tallies each anomaly.
+pub fn sweep_seeds(base: &Scenario, a: u64, b: u64, lin_budget: u64) -> Result<Vec<Tally>, String> {
+    let mut tallies: Vec<Tally> = ANOMALIES.iter().map(|_| Tally::default()).collect();
+    for seed in a..b {
+        let s = base.with_overrides(&Overrides {
+            seed: Some(seed),
+            ..Overrides::default()
+        });
+        let sim = run_scenario(&s)?;
+        let hits = anomalies(&report::checks(&sim, lin_budget));
+        for (t, hit) in tallies.iter_mut().zip(hits) {
+            t.add(seed, hit);
+        }
+    }
+    Ok(tallies)
+}
+
+pub fn sweep(raw: &[String]) -> Result<(), String> {
+    let args = Args::parse(
+        raw,
+        &[
+            "--scenario",
+            "--mode",
+            "--conflict",
+            "--n",
+            "--r",
+            "--w",
+            "--seeds",
+        ],
+    )?;
+    if args.get("--mode").is_none() {
+        return Err("--mode ca|cp|ap|quorum is required".into());
+    }
+    let s = scenario_from(&args)?;
+    let (a, b) = seed_range(args.get("--seeds").ok_or("--seeds A..B is required")?)?;
+    let tallies = sweep_seeds(&s, a, b, LIN_BUDGET / 10)?;
+    if args.flag("--json") {
+        println!("{}", output::sweep_json(&s, a, b, &tallies));
+    } else {
+        print!("{}", output::sweep_text(&s, a, b, &tallies));
+    }
+    Ok(())
+}
+
+pub fn check(raw: &[String]) -> Result<(), String> {
+    let args = Args::parse(raw, &[])?;
+    let [path] = args.positional.as_slice() else {
+        return Err("usage: caplab check <history.json> [--json]".into());
+    };
+    let text = read_limited(path, history::MAX_HISTORY_BYTES)?;
+    let (case, initial, ops) =
+        history::history_from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    let l = lin::check(case, &initial, &ops, LIN_BUDGET);
+    let stale = check::anomalies::stale_reads(&ops);
+    let totals = check::stats::totals(&ops);
+    let double_spends = match case {
+        caplab::sim::types::Case::Bank => Some(check::anomalies::double_spends(&initial, &ops)),
+        _ => None,
+    };
+    if args.flag("--json") {
+        println!(
+            "{}",
+            output::check_json(&l, &stale, &totals, double_spends, ops.len())
+        );
+    } else {
+        print!(
+            "{}",
+            output::check_text(&l, &stale, &totals, double_spends, ops.len())
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! The `caplab` binary as a user runs it: exit codes, stderr lines, the JSON report's shape.
+
+use std::process::{Command, Output};
+
+fn caplab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_caplab"))
+        .args(args)
+        .output()
+        .expect("caplab runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn version_help_and_list() {
+    let v = caplab(&["--version"]);
+    assert!(String::from_utf8_lossy(&v.stdout).starts_with("caplab 0."));
+    assert!(String::from_utf8_lossy(&caplab(&["--help"]).stdout).contains("caplab sweep"));
+    let list = String::from_utf8_lossy(&caplab(&["list"]).stdout).to_string();
+    for name in ["bank", "feed", "register", "two-regions"] {
+        assert!(list.contains(name), "list lacks {name}: {list}");
+    }
+}
+
+#[test]
+fn run_json_has_the_documented_shape() {
+    let j = json(&caplab(&[
+        "run",
+        "--scenario",
+        "bank",
+        "--mode",
+        "cp",
+        "--seed",
+        "3",
+        "--json",
+    ]));
+    assert_eq!(j["scenario"], "bank");
+    assert_eq!(j["mode"], "cp");
+    assert_eq!(j["seed"], 3);
+    let ops = j["ops"].as_array().expect("ops array");
+    assert!(!ops.is_empty());
+    for key in [
+        "id", "client", "node", "kind", "invoke", "complete", "outcome", "value",
+    ] {
+        assert!(ops[0].get(key).is_some(), "op lacks {key}: {}", ops[0]);
+    }
+    let c = &j["checks"];
+    for key in [
+        "linearizable",
+        "stale_reads",
+        "lost_updates",
+        "converged",
+        "converge_ticks",
+        "min_balance",
+        "double_spends",
+        "ok",
+        "refused",
+        "timeouts",
+        "availability",
+    ] {
+        assert!(c.get(key).is_some(), "checks lacks {key}: {c}");
+    }
+    // CP on the bank: linearizable, never negative, and n3 was refused while cut off.
+    assert_eq!(c["linearizable"], true);
+    assert!(c["min_balance"].as_i64().unwrap() >= 0);
+    assert!(ops
+        .iter()
+        .any(|o| o["node"] == "n3" && o["reason"] == "no-quorum"));
+}
+
+#[test]
+fn same_seed_same_report() {
+    let a = caplab(&["run", "--scenario", "feed", "--seed", "9", "--json"]);
+    let b = caplab(&["run", "--scenario", "feed", "--seed", "9", "--json"]);
+    assert_eq!(a.stdout, b.stdout);
+    let c = caplab(&["run", "--scenario", "feed", "--seed", "10", "--json"]);
+    assert_ne!(json(&a)["trace_hash"], json(&c)["trace_hash"]);
+}
+
+#[test]
+fn exported_history_is_rechecked() {
+    let dir = std::env::temp_dir().join(format!("caplab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("h.json");
+    let p = path.to_str().unwrap();
+    let run = json(&caplab(&[
+        "run",
+        "--scenario",
+        "bank",
+        "--mode",
+        "ap",
+        "--seed",
+        "2",
+        "--json",
+        "--export-history",
+        p,
+    ]));
+    let again = json(&caplab(&["check", p, "--json"]));
+    assert_eq!(again["linearizable"], run["checks"]["linearizable"]);
+    assert_eq!(again["stale_reads"], run["checks"]["stale_reads"]);
+    assert_eq!(again["ok"], run["checks"]["ok"]);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_input_exits_nonzero_with_one_clear_line() {
+    let dir = std::env::temp_dir().join(format!("caplab-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let huge = dir.join("huge.json");
+    std::fs::write(
+        &huge,
+        format!("{{\"version\":1,\"nodes\":{}}}", "9".repeat(10)),
+    )
+    .unwrap();
+    let cases: Vec<Vec<String>> = vec![
+        vec!["run".into()],
+        vec!["run".into(), "--scenario".into(), "nope".into()],
+        vec![
+            "run".into(),
+            "--scenario".into(),
+            "bank".into(),
+            "--mode".into(),
+            "xp".into(),
+        ],
+        vec![
+            "run".into(),
+            "--scenario".into(),
+            "bank".into(),
+            "--seed".into(),
+            "-1".into(),
+        ],
+        vec![
+            "run".into(),
+            "--scenario".into(),
+            huge.to_str().unwrap().into(),
+        ],
+        vec![
+            "sweep".into(),
+            "--scenario".into(),
+            "bank".into(),
+            "--mode".into(),
+            "cp".into(),
+            "--seeds".into(),
+            "5..1".into(),
+        ],
+        vec!["check".into(), "/nonexistent/h.json".into()],
+        vec!["frobnicate".into()],
+    ];
+    for args in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = caplab(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} → {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?} → {err}");
+        assert!(err.starts_with("caplab: "), "{args:?} → {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn sweep_finds_the_ap_bank_overdraft_and_cp_stays_clean() {
+    let ap = json(&caplab(&[
+        "sweep",
+        "--scenario",
+        "bank",
+        "--mode",
+        "ap",
+        "--conflict",
+        "crdt",
+        "--seeds",
+        "1..40",
+        "--json",
+    ]));
+    let a = &ap["anomalies"];
+    assert!(a["double_spends"]["seeds"].as_u64().unwrap() > 0, "{a}");
+    assert!(a["double_spends"]["first_seed"].as_u64().is_some());
+    let cp = json(&caplab(&[
+        "sweep",
+        "--scenario",
+        "bank",
+        "--mode",
+        "cp",
+        "--seeds",
+        "1..40",
+        "--json",
+    ]));
+    let c = &cp["anomalies"];
+    for k in [
+        "not_linearizable",
+        "negative_balance",
+        "double_spends",
+        "stale_reads",
+        "lost_updates",
+    ] {
+        assert_eq!(c[k]["seeds"], 0, "cp sweep shows {k}: {c}");
+    }
+}
