@@ -38,7 +38,7 @@ pub fn app() -> Html {
     let verdicts: Vec<_> = lab
         .runs
         .iter()
-        .map(|r| verdict(r.timeline.borrow().sim(), case))
+        .map(|r| verdict(r.timeline.borrow().sim(), &r.lin))
         .collect();
     let notice = match &lab.notice {
         Some(n) => {

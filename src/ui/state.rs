@@ -20,6 +20,8 @@ use crate::sim::types::{Conflict, Consistency, Mode, NodeId, OpKind, Request, Ti
 pub const TICKS_PER_MS_AT_1X: f64 = 0.1;
 /// The speed choices.
 pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+/// How the speeds read.
+pub const SPEED_LABELS: [&str; 7] = ["¼×", "½×", "1×", "2×", "4×", "8×", "16×"];
 /// A frame longer than this (a background tab) advances the clock by this much only.
 const MAX_FRAME_MS: f64 = 100.0;
 
@@ -75,6 +77,8 @@ pub struct Run {
     pub timeline: Rc<RefCell<Timeline>>,
     /// Ticks of the user's faults (for the scrubber's marks).
     pub user_faults: Rc<RefCell<Vec<Tick>>>,
+    /// The last linearizability verdict (recomputed when the history changes).
+    pub lin: Rc<crate::ui::verdict::LinCache>,
 }
 
 /// The page's state. Cheap to clone (the timelines are shared).
@@ -141,6 +145,7 @@ fn build_runs(
         runs.push(Run {
             timeline: Rc::new(RefCell::new(t)),
             user_faults: Rc::new(RefCell::new(Vec::new())),
+            lin: Rc::new(RefCell::new(None)),
         });
     }
     Ok(runs)

@@ -1,19 +1,30 @@
-//! What the run's history proves, for the metrics panel and the history diagram. A thin adapter
-//! over the sim's checkers: the UI computes nothing about correctness itself.
+//! What the run's history proves, for the metrics panel and the history diagram: a thin adapter
+//! over the sim's checkers (`sim::report::checks`, `sim::check::lin`). The UI computes nothing
+//! about correctness itself.
+//!
+//! The linearizability search is the one costly checker, so its result is cached per run and
+//! recomputed only when the history changes (an op is invoked or completes); everything else is
+//! recomputed on each render.
 
-use crate::sim::types::{Case, OpId, OpRecord, Outcome, Tick};
+use std::cell::RefCell;
+
+use crate::sim::check::lin::{self, LinResult};
+use crate::sim::report;
+use crate::sim::types::{OpId, Tick};
 use crate::sim::world::Sim;
+
+/// Search steps the linearizability checker may take per history change.
+pub const LIN_BUDGET: u64 = 200_000;
 
 /// The figures the page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
-    /// `None`: unknown (not checked, or the search budget ran out).
+    /// `None`: unknown (the search budget ran out).
     pub linearizable: Option<bool>,
     pub counterexample: Vec<OpId>,
-    /// Percent of finished ops the system served.
+    /// Percent of finished ops the system served; `None` before any op finished.
     pub availability: Option<f64>,
     pub stale_reads: u32,
-    /// `None`: unknown.
     pub lost_updates: Option<u32>,
     pub min_balance: Option<i64>,
     pub double_spends: Option<u32>,
@@ -23,48 +34,43 @@ pub struct Verdict {
     pub latency_p99: Option<Tick>,
 }
 
-fn served(op: &OpRecord) -> bool {
-    matches!(
-        op.outcome,
-        Some(Outcome::Ok | Outcome::Refused(crate::sim::types::Reason::InsufficientFunds { .. }))
-    )
-}
-
-fn percentile(sorted: &[Tick], p: usize) -> Option<Tick> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (p * sorted.len()).div_ceil(100).max(1);
-    sorted.get(rank - 1).copied()
-}
+/// The cached linearizability result of one run: (history length, finished ops) → result.
+pub type LinCache = RefCell<Option<((usize, usize), LinResult)>>;
 
 /// Checks the run as it stands now.
-pub fn verdict(sim: &Sim, case: Case) -> Verdict {
+pub fn verdict(sim: &Sim, cache: &LinCache) -> Verdict {
     let ops = sim.history();
     let finished = ops.iter().filter(|o| o.outcome.is_some()).count();
-    let availability = (finished > 0)
-        .then(|| 100.0 * ops.iter().filter(|o| served(o)).count() as f64 / finished as f64);
-    let mut lat: Vec<Tick> = ops
-        .iter()
-        .filter(|o| o.outcome == Some(Outcome::Ok))
-        .filter_map(|o| o.complete.map(|c| c - o.invoke))
-        .collect();
-    lat.sort_unstable();
-    let converge_ticks = sim
-        .converged_at()
-        .filter(|_| sim.converged_now())
-        .map(|at| at.saturating_sub(sim.last_fault_end()));
+    let key = (ops.len(), finished);
+    let fresh = !matches!(&*cache.borrow(), Some((k, _)) if *k == key);
+    if fresh {
+        let cfg = sim.config();
+        let r = lin::check(cfg.case, &cfg.initial, ops, LIN_BUDGET);
+        *cache.borrow_mut() = Some((key, r));
+    }
+    let lin = cache
+        .borrow()
+        .as_ref()
+        .map(|(_, r)| r.clone())
+        .unwrap_or(LinResult {
+            verdict: None,
+            counterexample: Vec::new(),
+            explored: 0,
+        });
+    // Budget 0: every checker but the search (whose result comes from the cache).
+    let c = report::checks(sim, 0);
+    let bank = sim.config().case == crate::sim::types::Case::Bank;
     Verdict {
-        linearizable: None,
-        counterexample: Vec::new(),
-        availability,
-        stale_reads: ops.iter().filter(|o| o.is_stale()).count() as u32,
-        lost_updates: None,
-        min_balance: (case == Case::Bank).then(|| sim.min_balance()).flatten(),
-        double_spends: None,
-        converged: sim.converged_now(),
-        converge_ticks,
-        latency_p50: percentile(&lat, 50),
-        latency_p99: percentile(&lat, 99),
+        linearizable: lin.verdict,
+        counterexample: lin.counterexample,
+        availability: (finished > 0).then_some(100.0 * c.availability),
+        stale_reads: c.stale_reads,
+        lost_updates: Some(c.lost_updates),
+        min_balance: c.min_balance,
+        double_spends: bank.then_some(c.double_spends),
+        converged: c.converged,
+        converge_ticks: c.converge_ticks,
+        latency_p50: c.latency_p50,
+        latency_p99: c.latency_p99,
     }
 }

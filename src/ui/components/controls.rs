@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::sim::scenario::Scenario;
 use crate::sim::types::{Conflict, Mode, Tick};
-use crate::ui::state::{Lab, Msg, SPEEDS};
+use crate::ui::state::{Lab, Msg, SPEEDS, SPEED_LABELS};
 use crate::ui::{input_value, select_value};
 
 #[derive(Properties, PartialEq)]
@@ -49,6 +49,7 @@ pub fn transport(p: &ControlsProps) -> Html {
     let d = lab.dispatcher();
     let end = lab.end_tick();
     let now = lab.now();
+    let events = lab.runs[0].timeline.borrow().events();
     let clock = lab.clock.floor() as Tick;
     let cb = |m: Msg| {
         let d = d.clone();
@@ -62,8 +63,12 @@ pub fn transport(p: &ControlsProps) -> Html {
     let on_speed = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Ok(x) = select_value(&e).parse::<f64>() {
-                d.dispatch(Msg::SetSpeed(x));
+            if let Some(x) = select_value(&e)
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| SPEEDS.get(i))
+            {
+                d.dispatch(Msg::SetSpeed(*x));
             }
         })
     };
@@ -77,14 +82,15 @@ pub fn transport(p: &ControlsProps) -> Html {
     };
     let speeds: Html = SPEEDS
         .iter()
-        .map(|s| html! { <option value={s.to_string()} selected={*s == lab.speed}>{ format!("{s}×") }</option> })
+        .enumerate()
+        .map(|(i, s)| html! { <option value={i.to_string()} selected={*s == lab.speed}>{ SPEED_LABELS[i] }</option> })
         .collect();
     let marks: Html = fault_marks(lab)
         .into_iter()
         .filter(|m| *m <= end)
         .map(|m| {
             let x = 1000.0 * m as f64 / end.max(1) as f64;
-            html! { <line class="fault-mark" x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1="0" y2="10" /> }
+            html! { <line class="fault-mark" x1={super::stage::f1(x)} x2={super::stage::f1(x)} y1="0" y2="10" /> }
         })
         .collect();
     html! {
@@ -100,7 +106,7 @@ pub fn transport(p: &ControlsProps) -> Html {
                 <input type="range" data-testid="scrubber" aria-label="time (ticks)" min="0" max={end.to_string()}
                        step="1" value={clock.to_string()} oninput={on_seek} />
             </div>
-            <output class="tick" data-testid="tick" data-value={now.to_string()}>
+            <output class="tick" data-testid="tick" data-value={now.to_string()} data-events={events.to_string()}>
                 { format!("t = {clock} ms") }<span class="of">{ format!(" / {end}") }</span>
             </output>
         </div>

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::stage::f1;
 use crate::sim::types::{Outcome, Tick};
 use crate::ui::fmt;
 use crate::ui::state::Lab;
@@ -45,8 +46,8 @@ pub fn history(p: &HistoryProps) -> Html {
             html! {
                 <g class="lane">
                     <line class="lane-line" x1={LABEL_W.to_string()} x2={WIDTH.to_string()}
-                          y1={format!("{:.1}", y + LANE_H / 2.0)} y2={format!("{:.1}", y + LANE_H / 2.0)} />
-                    <text class="lane-label" x="4" y={format!("{:.1}", y + LANE_H / 2.0 + 5.0)}>{ fmt::client_label(&c.name, c.node) }</text>
+                          y1={f1(y + LANE_H / 2.0)} y2={f1(y + LANE_H / 2.0)} />
+                    <text class="lane-label" x="4" y={f1(y + LANE_H / 2.0 + 5.0)}>{ fmt::client_label(&c.name, c.node) }</text>
                 </g>
             }
         })
@@ -66,7 +67,7 @@ pub fn history(p: &HistoryProps) -> Html {
             };
             let done = op.outcome.is_some();
             let icon = if x2 - x1 > 14.0 && done {
-                html! { <text class="bar-icon" x={format!("{:.1}", (x1 + x2) / 2.0)} y={format!("{:.1}", y - 2.0)}>{ fmt::outcome_icon(slug) }</text> }
+                html! { <text class="bar-icon" x={f1((x1 + x2) / 2.0)} y={f1(y - 2.0)}>{ fmt::outcome_icon(slug) }</text> }
             } else {
                 html! {}
             };
@@ -76,7 +77,7 @@ pub fn history(p: &HistoryProps) -> Html {
                    data-node={crate::sim::types::node_name(op.node)} data-kind={op.req.kind.as_str()}
                    data-outcome={slug} data-reason={reason}>
                     <title>{ format!("#{} {}", op.id, fmt::outcome_text(op)) }</title>
-                    <rect x={format!("{x1:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", x2 - x1)} height="16" rx="3" />
+                    <rect x={f1(x1)} y={f1(y)} width={f1(x2 - x1)} height="16" rx="3" />
                     { icon }
                 </g>
             }
@@ -95,7 +96,7 @@ pub fn history(p: &HistoryProps) -> Html {
     let scale: Html = (0..=4)
         .map(|i| {
             let tick = start + window * f64::from(i) / 4.0;
-            html! { <text class="axis" x={format!("{:.1}", x_of(tick))} y="14">{ format!("{} ms", tick.round()) }</text> }
+            html! { <text class="axis" x={f1(x_of(tick))} y="14">{ format!("{} ms", tick.round() as i64) }</text> }
         })
         .collect();
     html! {
@@ -104,14 +105,14 @@ pub fn history(p: &HistoryProps) -> Html {
                 <h2>{ "History" }</h2>
                 { verdict }
             </header>
-            <svg class="history-svg" data-testid={format!("history-{}", p.run)} viewBox={format!("0 0 {WIDTH} {height:.0}")}>
+            <svg class="history-svg" data-testid={format!("history-{}", p.run)} viewBox={format!("0 0 {WIDTH} {}", f1(height))}>
                 { scale }
                 { labels }
-                <svg x={LABEL_W.to_string()} y="0" width={(WIDTH - LABEL_W).to_string()} height={format!("{height:.0}")}
-                     viewBox={format!("{LABEL_W} 0 {} {height:.0}", WIDTH - LABEL_W)} class="plot">
+                <svg x={LABEL_W.to_string()} y="0" width={(WIDTH - LABEL_W).to_string()} height={f1(height)}
+                     viewBox={format!("{LABEL_W} 0 {} {}", WIDTH - LABEL_W, f1(height))} class="plot">
                     { bars }
                 </svg>
-                <line class="now-line" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="18" y2={format!("{height:.0}")} />
+                <line class="now-line" x1={f1(now_x)} x2={f1(now_x)} y1="18" y2={f1(height)} />
             </svg>
             <ul class="key">
                 <li class="k-ok">{ "✓ ok" }</li><li class="k-refused">{ "⊘ refused" }</li>

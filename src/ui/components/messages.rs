@@ -67,7 +67,7 @@ pub fn messages(sim: &Sim, pos: &[Pt], clock: f64, reduced_motion: bool) -> Html
             let p = along(a, b, f, 7.0);
             html! {
                 <g class={classes!("msg", format!("msg-{}", m.kind.as_str()), m.doomed.then_some("doomed"), m.held.then_some("held"))}
-                   transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
+                   transform={format!("translate({} {}) scale(1.3)", f1(p.x), f1(p.y))}>
                     { shape(m.kind) }
                 </g>
             }

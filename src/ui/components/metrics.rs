@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::stage::f1;
 use crate::sim::types::Case;
 use crate::ui::verdict::Verdict;
 
@@ -37,8 +38,8 @@ pub fn metrics(p: &MetricsProps) -> Html {
         Some(a) => card(
             "availability",
             "availability",
-            format!("{a:.1}"),
-            format!("{a:.0}%"),
+            f1(a),
+            format!("{}%", a.round() as i64),
             if a >= 99.9 { "good" } else { "warn" },
             "requests answered",
         ),

@@ -60,7 +60,7 @@ pub fn node(
                 <line x1="30" y1="-30" x2="-30" y2="30" />
             </g>
         },
-        Status::Paused => html! { <text class="pause-mark" y="-52">{ "‖ paused" }</text> },
+        Status::Paused => html! { <text class="pause-mark" y="-58">{ "‖ paused" }</text> },
     };
     let version_line = if versions {
         let hints = if view.hints > 0 {
@@ -68,7 +68,7 @@ pub fn node(
         } else {
             String::new()
         };
-        html! { <text class="node-version" y={f1(NODE_R + 38.0)}>{ format!("{}{hints}", view.version) }</text> }
+        html! { <text class="node-version" y={f1(NODE_R + 16.0)}>{ format!("{}{hints}", view.version) }</text> }
     } else {
         html! {}
     };
@@ -84,12 +84,12 @@ pub fn node(
            tabindex="0" role="button" aria-label={format!("{name}, {}, {}: {data_value}", view.role.as_str(), status.as_str())}
            {onclick} {onkeydown}>
             <circle class="node-body" r={f1(NODE_R)} />
-            <text class="node-name" y="-20">{ &name }</text>
+            <text class="node-name" y="-24">{ &name }</text>
             <g data-testid={format!("value-{name}")} data-value={data_value}>
-                <text class="node-value" y="9">{ big }</text>
-                <text class="node-sub" y="27">{ small }</text>
+                <text class="node-value" y="6">{ big }</text>
+                <text class="node-sub" y="23">{ small }</text>
             </g>
-            <text class="node-role" y={f1(NODE_R + 20.0)}>{ role_label(view.role) }</text>
+            <text class="node-role" y="40">{ role_label(view.role) }</text>
             { version_line }
             { overlay }
         </g>

@@ -12,7 +12,7 @@ pub const HEIGHT: f64 = 450.0;
 const CENTER: (f64, f64) = (300.0, 245.0);
 const RADIUS: f64 = 140.0;
 /// A node circle's radius.
-pub const NODE_R: f64 = 46.0;
+pub const NODE_R: f64 = 52.0;
 
 /// A point on the stage.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -46,9 +46,13 @@ pub fn outward(p: Pt) -> Pt {
     }
 }
 
-/// A number with at most one decimal, for SVG attributes.
+/// A number with one decimal, for SVG attributes (integer formatting only: float formatting
+/// would add kilobytes to the wasm).
 pub fn f1(x: f64) -> String {
-    format!("{:.1}", x)
+    let t = (x * 10.0).round() as i64;
+    let sign = if t < 0 { "-" } else { "" };
+    let t = t.unsigned_abs();
+    format!("{sign}{}.{}", t / 10, t % 10)
 }
 
 #[derive(Properties, PartialEq)]
