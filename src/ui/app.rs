@@ -73,7 +73,14 @@ pub fn app() -> Html {
         .runs
         .iter()
         .enumerate()
-        .map(|(i, _)| html! { <History lab={lab.clone()} run={i} verdict={verdicts[i].clone()} /> })
+        .map(|(i, r)| {
+            let title = if side {
+                format!(" · {}", r.timeline.borrow().scenario().mode.as_str().to_uppercase())
+            } else {
+                String::new()
+            };
+            html! { <History lab={lab.clone()} run={i} verdict={verdicts[i].clone()} title={title} /> }
+        })
         .collect();
     html! {
         <main class={classes!("app", side.then_some("side"))}>

@@ -192,6 +192,7 @@ test("side by side: CP and AP run the same clicks", async ({ page, url }) => {
   await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=link-n1-n3]")].every((e) => e.dataset.state === "cut"));
   await seek(page, 1000);
   await shot(page, "visual-side-by-side");
+  await page.screenshot({ path: "tests/e2e/out/visual-side-full.png", fullPage: true });
 });
 
 test("playing animates messages; projector and narrow sizes render", async ({ page, url }) => {
@@ -201,6 +202,7 @@ test("playing animates messages; projector and narrow sizes render", async ({ pa
   await $(page, "pause").click();
   await page.waitForSelector("[data-testid=play]");
   await shot(page, "visual-feed-playing");
+  await page.screenshot({ path: "tests/e2e/out/visual-full-page.png", fullPage: true });
   await page.setViewportSize({ width: 1920, height: 1080 });
   await shot(page, "visual-1920x1080");
   await page.setViewportSize({ width: 420, height: 900 });

@@ -28,11 +28,20 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
             let dist = NODE_R + 30.0 + 34.0 * k as f64;
             let p = Pt { x: at.x + out.x * dist, y: at.y + out.y * dist };
             let op = last_op(sim, i as u8);
+            // Labels grow away from the node: right of nodes on the right, left on the left.
+            let name_w = c.name.chars().count() as f64 * 8.8;
+            let (anchor, icon_x) = if out.x > 0.3 {
+                ("anchor-start", -12.0)
+            } else if out.x < -0.3 {
+                ("anchor-end", -name_w - 12.0)
+            } else {
+                ("anchor-middle", -name_w / 2.0 - 12.0)
+            };
             let badge = match op {
                 Some(o) => {
                     let slug = fmt::outcome_slug(o);
                     html! {
-                        <g class={classes!("badge", format!("badge-{slug}"))} transform="translate(0 20)">
+                        <g class={classes!("badge", format!("badge-{slug}"), anchor)} transform="translate(0 20)">
                             <text>{ format!("{} {}", fmt::outcome_icon(slug), fmt::op_label(o)) }</text>
                         </g>
                     }
@@ -57,11 +66,11 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
                 <g class="client-mark">
                     { travel }
                     <g transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
-                        <g class="client-icon" transform={format!("translate({} -5)", f1(-(c.name.chars().count() as f64) * 4.4 - 12.0))} aria-hidden="true">
+                        <g class="client-icon" transform={format!("translate({} -5)", f1(icon_x))} aria-hidden="true">
                             <circle cy="-5" r="4.5" />
                             <path d="M-7 9 a7 7 0 0 1 14 0 z" />
                         </g>
-                        <text class="client-name">{ &c.name }</text>
+                        <text class={classes!("client-name", anchor)}>{ &c.name }</text>
                         { badge }
                     </g>
                 </g>

@@ -223,11 +223,11 @@ pub fn setup(p: &ControlsProps) -> Html {
             }
             <label>{ "seed" }<input type="number" class="seed" data-testid="seed" min="0"
                 value={lab.params.seed.unwrap_or(1).to_string()} onchange={on_seed} /></label>
-            <label class="check"><input type="checkbox" data-testid="workload" checked={lab.params.workload}
-                onchange={toggle(Msg::SetWorkload(!lab.params.workload))} />{ "built-in traffic" }</label>
-            <label class="check"><input type="checkbox" data-testid="side-by-side" checked={side}
-                onchange={toggle(Msg::SetSide(!side))} />{ "CP | AP side by side" }</label>
-            <label class="check"><input type="checkbox" data-testid="versions" checked={lab.versions}
+            <label class="check" title="the scenario's own clients send requests (off: only your clicks)"><input type="checkbox" data-testid="workload" checked={lab.params.workload}
+                onchange={toggle(Msg::SetWorkload(!lab.params.workload))} />{ "traffic" }</label>
+            <label class="check" title="run CP and AP side by side with the same faults and clicks"><input type="checkbox" data-testid="side-by-side" checked={side}
+                onchange={toggle(Msg::SetSide(!side))} />{ "CP | AP" }</label>
+            <label class="check" title="show each node's version line and pending hints"><input type="checkbox" data-testid="versions" checked={lab.versions}
                 onchange={toggle(Msg::ToggleVersions)} />{ "versions" }</label>
             <button data-testid="reset" onclick={reset}>{ "↺ Reset" }</button>
         </div>

@@ -20,6 +20,9 @@ pub struct HistoryProps {
     pub lab: UseReducerHandle<Lab>,
     pub run: usize,
     pub verdict: Verdict,
+    /// Appended to the heading (side by side: " · CP").
+    #[prop_or_default]
+    pub title: AttrValue,
 }
 
 #[function_component(History)]
@@ -96,13 +99,13 @@ pub fn history(p: &HistoryProps) -> Html {
     let scale: Html = (0..=4)
         .map(|i| {
             let tick = start + window * f64::from(i) / 4.0;
-            html! { <text class="axis" x={f1(x_of(tick))} y="14">{ format!("{} ms", tick.round() as i64) }</text> }
+            html! { <text class={classes!("axis", (i == 4).then_some("last"))} x={f1(x_of(tick))} y="14">{ format!("{} ms", tick.round() as i64) }</text> }
         })
         .collect();
     html! {
         <section class="history" aria-label="history">
             <header class="history-head">
-                <h2>{ "History" }</h2>
+                <h2>{ "History" }{ p.title.clone() }</h2>
                 { verdict }
             </header>
             <svg class="history-svg" data-testid={format!("history-{}", p.run)} viewBox={format!("0 0 {WIDTH} {}", f1(height))}>
