@@ -164,7 +164,12 @@ case "${1:-}" in
     ;;
   bench)
     ensure_build_tools
-    cargo run --profile bench-native --bin caplab -- bench
+    ensure_chromium
+    say "native: simulation, linearizability checker, sweep"
+    cargo run -q --profile bench-native --bin caplab -- bench
+    say "release wasm in headless chromium: time-travel jumps"
+    cargo test -q --release --target wasm32-unknown-unknown --test web_bench -- --nocapture 2>&1 |
+      grep BENCH
     ;;
   *)
     echo "usage: ./run.sh serve | test | build | bench" >&2

@@ -107,7 +107,7 @@ impl Timeline {
 
     /// Moves to the point after `target` events (or the run's end if it stops earlier).
     pub fn seek_event(&mut self, target: u64) {
-        if target < self.events() {
+        if target < self.events() || self.snapshot_ahead(|s| s.events_processed() <= target) {
             self.restore(|s| s.events_processed() <= target);
         }
         while self.events() < target {
@@ -119,7 +119,7 @@ impl Timeline {
 
     /// Moves to the point after every event due at or before tick `t`.
     pub fn seek_tick(&mut self, t: Tick) {
-        if self.current.now() > t {
+        if self.current.now() > t || self.snapshot_ahead(|s| s.now() <= t) {
             self.restore(|s| s.now() <= t);
         }
         while self.current.next_tick().is_some_and(|next| next <= t) {
@@ -143,6 +143,17 @@ impl Timeline {
         self.snapshots.retain(|s| s.events_processed() <= n);
         self.inputs.push((n, action));
         Ok(())
+    }
+
+    /// Whether the latest snapshot satisfying `fits` lies ahead of the current point (a forward
+    /// jump can then start from it instead of stepping through every event in between).
+    fn snapshot_ahead(&self, fits: impl Fn(&Sim) -> bool) -> bool {
+        let here = self.events();
+        self.snapshots
+            .iter()
+            .rev()
+            .find(|s| fits(s))
+            .is_some_and(|s| s.events_processed() > here)
     }
 
     /// Back to the latest snapshot satisfying `fits` (the first one always exists).

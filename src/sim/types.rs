@@ -302,7 +302,28 @@ pub enum Value {
     /// A feed read: posts and like count together.
     Feed { posts: Vec<u32>, likes: i64 },
     /// Concurrent versions kept side by side (vector clocks), sorted.
+    /// Serialized as `{"siblings": [...]}` so it cannot be mistaken for a set of post ids.
+    #[serde(with = "siblings_serde")]
     Siblings(Vec<Value>),
+}
+
+mod siblings_serde {
+    use super::Value;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Tagged<T> {
+        siblings: T,
+    }
+
+    pub fn serialize<S: Serializer>(v: &[Value], s: S) -> Result<S::Ok, S::Error> {
+        Tagged { siblings: v }.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+        Ok(Tagged::<Vec<Value>>::deserialize(d)?.siblings)
+    }
 }
 
 /// A set of operation ids: which updates a stored value reflects. A bitset over op ids.
@@ -475,6 +496,29 @@ impl MsgKind {
             MsgKind::ReadRepair => "read-repair",
             MsgKind::Sync => "sync",
             MsgKind::Hint => "hint",
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod serde_tests {
+    use super::Value;
+
+    #[test]
+    fn every_value_shape_round_trips_through_json() {
+        let values = [
+            Value::Int(-3),
+            Value::Set(vec![1, 2]),
+            Value::Feed {
+                posts: vec![4],
+                likes: 2,
+            },
+            Value::Siblings(vec![Value::Int(1), Value::Int(2)]),
+            Value::Siblings(vec![Value::Set(vec![1]), Value::Set(vec![1, 2])]),
+        ];
+        for v in values {
+            let text = serde_json::to_string(&v).unwrap();
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v, "{text}");
         }
     }
 }

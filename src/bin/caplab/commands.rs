@@ -161,20 +161,55 @@ fn anomalies(c: &Checks) -> [bool; 7] {
     ]
 }
 
-/// Runs seeds `a..b` of `base` and tallies each anomaly.
+/// The anomaly flags of one seed's run.
+fn seed_anomalies(base: &Scenario, seed: u64, lin_budget: u64) -> Result<[bool; 7], String> {
+    let s = base.with_overrides(&Overrides {
+        seed: Some(seed),
+        ..Overrides::default()
+    });
+    let sim = run_scenario(&s)?;
+    Ok(anomalies(&report::checks(&sim, lin_budget)))
+}
+
+/// Runs seeds `a..b` of `base` and tallies each anomaly. Seeds are independent, so they run on
+/// every core; the tallies are folded in seed order, so the result is the same as a sequential
+/// sweep's (first seeds included).
 pub fn sweep_seeds(base: &Scenario, a: u64, b: u64, lin_budget: u64) -> Result<Vec<Tally>, String> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(16) as u64;
+    let chunk = (b - a).div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<[bool; 7]>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (a..b)
+            .step_by(chunk as usize)
+            .map(|lo| {
+                let hi = (lo + chunk).min(b);
+                scope.spawn(move || {
+                    (lo..hi)
+                        .map(|seed| seed_anomalies(base, seed, lin_budget))
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("a sweep thread panicked".into()))
+            })
+            .collect()
+    });
     let mut tallies: Vec<Tally> = ANOMALIES.iter().map(|_| Tally::default()).collect();
-    for seed in a..b {
-        let s = base.with_overrides(&Overrides {
-            seed: Some(seed),
-            ..Overrides::default()
-        });
-        let sim = run_scenario(&s)?;
-        let hits = anomalies(&report::checks(&sim, lin_budget));
-        for (t, hit) in tallies.iter_mut().zip(hits) {
-            t.add(seed, hit);
+    let mut seed = a;
+    for chunk in results {
+        for hits in chunk? {
+            for (t, hit) in tallies.iter_mut().zip(hits) {
+                t.add(seed, hit);
+            }
+            seed += 1;
         }
     }
+    assert_eq!(seed, b, "every seed is tallied once");
     Ok(tallies)
 }
 

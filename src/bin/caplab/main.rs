@@ -3,13 +3,24 @@
 //! A run that completes exits 0 whatever anomalies it found (they are results, not errors).
 //! Bad input exits 2 with one clear line on stderr.
 
+// The CLI is native only (it reads files and uses native-only JSON); a wasm build of the
+// crate's targets (browser tests) gets an empty `main`.
+#[cfg(not(target_arch = "wasm32"))]
 mod args;
+#[cfg(not(target_arch = "wasm32"))]
 mod bench;
+#[cfg(not(target_arch = "wasm32"))]
 mod commands;
+#[cfg(not(target_arch = "wasm32"))]
 mod output;
 
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 const HELP: &str = "caplab — a deterministic CAP-theorem laboratory
 
 Usage:
@@ -26,6 +37,7 @@ Usage:
 Same scenario + seed ⇒ the same run, always.
 ";
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let (cmd, rest) = match raw.split_first() {

@@ -416,6 +416,11 @@ impl Node {
         self.sync_round = 0;
     }
 
+    /// The local value of each key (cheap: no formatting).
+    pub fn keys(&self) -> std::borrow::Cow<'_, [Value]> {
+        self.store.keys.iter().map(|v| v.read().0).collect()
+    }
+
     pub fn view(&self) -> NodeView {
         let version: Vec<String> = self.store.keys.iter().map(Versioned::version).collect();
         NodeView {

@@ -100,6 +100,20 @@ impl Node {
 
     pub fn on_crash(&mut self) {}
 
+    /// The data (the single node's keys; a proxy holds none).
+    pub fn keys(&self) -> std::borrow::Cow<'_, [Value]> {
+        if self.me == SINGLE {
+            std::borrow::Cow::Borrowed(&self.data.state.keys)
+        } else {
+            std::borrow::Cow::Borrowed(&[])
+        }
+    }
+
+    /// Whether this node stores data (a proxy does not).
+    pub fn holds_data(&self) -> bool {
+        self.me == SINGLE
+    }
+
     pub fn view(&self) -> NodeView {
         let single = self.me == SINGLE;
         NodeView {

@@ -436,6 +436,11 @@ impl Raft {
         self.election_epoch += 1;
     }
 
+    /// The applied state's keys (cheap: no formatting).
+    pub fn keys(&self) -> std::borrow::Cow<'_, [Value]> {
+        std::borrow::Cow::Borrowed(&self.applied.state.keys)
+    }
+
     pub fn view(&self) -> NodeView {
         NodeView {
             role: self.role,

@@ -235,6 +235,17 @@ impl Replica {
     pub fn view(&self) -> NodeView {
         dispatch!(self, n => n.view())
     }
+    /// The node's local value of each key: `view().keys` without the cost of the rest.
+    pub fn keys(&self) -> std::borrow::Cow<'_, [Value]> {
+        dispatch!(self, n => n.keys())
+    }
+    /// Whether the node stores data (CA proxies do not).
+    pub fn holds_data(&self) -> bool {
+        match self {
+            Replica::Ca(n) => n.holds_data(),
+            _ => true,
+        }
+    }
     /// The update ops the node's current value of `key` reflects.
     pub fn seen(&self, key: u8) -> OpSet {
         dispatch!(self, n => n.seen(key))

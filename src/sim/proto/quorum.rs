@@ -441,6 +441,11 @@ impl Node {
         self.pending.clear();
     }
 
+    /// The local value of each key (cheap: no formatting).
+    pub fn keys(&self) -> std::borrow::Cow<'_, [Value]> {
+        self.keys.iter().map(|v| v.data.clone()).collect()
+    }
+
     pub fn view(&self) -> NodeView {
         let version: Vec<String> = self
             .keys

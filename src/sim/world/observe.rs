@@ -2,7 +2,7 @@
 
 use super::Sim;
 use crate::sim::action::{Action, StepInfo, StepKind};
-use crate::sim::types::{Case, NodeId, Role, Status, Value};
+use crate::sim::types::{Case, NodeId, Status, Value};
 
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
@@ -11,8 +11,8 @@ impl Sim {
         if self.cfg.case != Case::Bank {
             return;
         }
-        let view = self.slots[usize::from(node)].replica.view();
-        let low = view.keys.iter().filter_map(lowest_int).min();
+        let keys = self.slots[usize::from(node)].replica.keys();
+        let low = keys.iter().filter_map(lowest_int).min();
         if let Some(low) = low {
             self.min_balance = Some(self.min_balance.map_or(low, |m| m.min(low)));
         }
@@ -23,16 +23,16 @@ impl Sim {
             return;
         }
         self.views_dirty = false;
-        let mut first: Option<Vec<Value>> = None;
+        let mut first: Option<std::borrow::Cow<'_, [Value]>> = None;
         let mut equal = true;
         for slot in self.slots.iter().filter(|s| s.status == Status::Up) {
-            let view = slot.replica.view();
-            if view.role == Role::Proxy {
+            if !slot.replica.holds_data() {
                 continue;
             }
+            let keys = slot.replica.keys();
             match &first {
-                None => first = Some(view.keys),
-                Some(keys) => equal &= *keys == view.keys,
+                None => first = Some(keys),
+                Some(f) => equal &= *f == keys,
             }
         }
         if !equal {
