@@ -59,7 +59,9 @@ async fn clicking_a_link_cuts_it_and_a_step_moves_time() {
     click(&by_id(&root, "link-n1-n2"));
     settle().await;
     assert_eq!(
-        by_id(&root, "link-n1-n2").get_attribute("data-state").as_deref(),
+        by_id(&root, "link-n1-n2")
+            .get_attribute("data-state")
+            .as_deref(),
         Some("up")
     );
 }

@@ -208,3 +208,27 @@ test("playing animates messages; projector and narrow sizes render", async ({ pa
   await page.setViewportSize({ width: 420, height: 900 });
   await shot(page, "visual-narrow");
 });
+
+test("every mode renders: CA proxies, quorum dials, versions, a crashed node, a custom amount", async ({ page, url }) => {
+  await page.goto(url(quiet("scenario=bank&mode=ca")));
+  await ready(page);
+  expect((await page.locator("[data-role=single]").count()) === 1, "one single data node in CA");
+  expect((await page.locator("[data-role=proxy]").count()) === 2, "two proxies in CA");
+  await $(page, "versions").check();
+  await $(page, "node-n3").click();
+  await $(page, "menu-n3-crash").click();
+  await page.waitForFunction(() => document.querySelector("[data-testid=node-n3]").dataset.status === "crashed");
+  await shot(page, "visual-ca-versions-crashed");
+  await page.selectOption("[data-testid=mode]", "quorum");
+  await page.waitForSelector("[data-testid=dial-r]");
+  await page.selectOption("[data-testid=dial-r]", "1");
+  await page.waitForFunction(() => location.search.includes("r=1"));
+  await page.fill("[data-testid=amount]", "30");
+  await page.press("[data-testid=amount]", "Tab");
+  await page.waitForFunction(() => document.querySelector("[data-testid=op-n1-deposit]").textContent.includes("30"));
+  await $(page, "op-n1-deposit").click();
+  await seek(page, 300);
+  expect((await lastOutcome(page, "n1", "deposit")).outcome === "ok", "deposit 30 in quorum mode");
+  expect((await attr(page, "value-n1", "data-value")).startsWith("130"), `130 at n1: ${await attr(page, "value-n1", "data-value")}`);
+  await shot(page, "visual-quorum-dials");
+});

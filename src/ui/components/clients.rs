@@ -180,5 +180,22 @@ pub fn client_cards(p: &CardsProps) -> Html {
             }
         })
         .collect();
-    html! { <div class="client-cards">{ cards }</div> }
+    let amount = if case == crate::sim::types::Case::Bank {
+        let d = dispatch.clone();
+        let onchange = Callback::from(move |e: Event| {
+            if let Ok(a) = crate::ui::select_value(&e).parse::<i64>() {
+                d.dispatch(Msg::SetAmount(a));
+            }
+        });
+        html! {
+            <label class="amount" title="the amount of the next deposit or withdrawal (0: deposit 20, withdraw 80)">
+                { "amount " }
+                <input type="number" data-testid="amount" min="0" max="1000000"
+                       value={lab.amount.to_string()} {onchange} />
+            </label>
+        }
+    } else {
+        html! {}
+    };
+    html! { <div class="client-cards">{ amount }{ cards }</div> }
 }
