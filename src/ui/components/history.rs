@@ -121,6 +121,7 @@ pub fn history(p: &HistoryProps) -> Html {
                 <li class="k-ok">{ "✓ ok" }</li><li class="k-refused">{ "⊘ refused" }</li>
                 <li class="k-timeout">{ "◷ timeout" }</li><li class="k-stale">{ "⚠ stale read" }</li>
                 <li class="k-pending">{ "… waiting" }</li>
+                if !cx.is_empty() { <li class="k-cx">{ "▭ dark outline: the counter-example" }</li> }
             </ul>
         </section>
     }
