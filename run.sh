@@ -131,7 +131,7 @@ run_tests() {
   check "cargo clippy (native and wasm, -D warnings)" \
     bash -c 'cargo clippy --all-targets -q -- -D warnings &&
              cargo clippy --target wasm32-unknown-unknown --lib --bins --test web -q -- -D warnings'
-  suite "native tests (cargo test)" cargo test --all-targets
+  suite "native tests (cargo test)" cargo test --all-targets --no-fail-fast
   suite "native doc tests" cargo test --doc
   # Layer 2: in the browser, wasm-bindgen-test in headless Chromium.
   suite "browser tests (wasm-bindgen-test, headless chromium)" \

@@ -3,6 +3,7 @@
 //! - [`sim`]: the simulation core (pure, deterministic, natively tested).
 //! - `ui`: the Yew front end (wasm only).
 
+pub mod lessons;
 pub mod share;
 pub mod sim;
 

@@ -1,0 +1,312 @@
+//! Lessons: guided tours of real runs, with narration computed from each run.
+//!
+//! A [`Lesson`] is one or more [`Stage`]s (a scenario each, shown side by side) and a list of
+//! [`Step`]s, each a precise tick of those runs. [`narrate`] turns a step plus the stages' sims
+//! (already run to the step's tick) into a [`Narration`]. Fixed words only explain concepts;
+//! every sentence about *this* run (who was refused and why, which read was stale, how many likes
+//! were lost, latencies, the checker's verdict) is computed from the sims' histories and the
+//! checkers at that moment, so it stays true when a reader changes the faults.
+//!
+//! The UI: build a `Timeline` per stage from `stage.scenario`, seek each to `step.at_tick`, call
+//! [`narrate`]. Tests and the CLI can use [`run_to_step`].
+
+mod catalog;
+mod catalog_data;
+mod catalog_more;
+pub mod words;
+
+use std::cell::OnceCell;
+
+use crate::sim::check::Checks;
+use crate::sim::report::{checks, LIN_BUDGET};
+use crate::sim::scenario::{Scenario, ScenarioError};
+use crate::sim::types::{ClientId, Mode, NodeId, OpId, OpRecord, Outcome, Reason, Tick};
+use crate::sim::world::Sim;
+
+pub use catalog::catalog;
+
+/// One lesson: a card (`title`, `promise`), the runs it shows and the steps through them.
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    /// Used in links: `?lesson=<id>&step=<n>`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// One line for the lesson's card.
+    pub promise: &'static str,
+    /// At least one; shown side by side.
+    pub stages: Vec<Stage>,
+    pub steps: Vec<Step>,
+}
+
+/// One run of a lesson.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    /// A short label above the run, e.g. "CP" or "crash".
+    pub label: &'static str,
+    pub scenario: Scenario,
+}
+
+/// One moment of a lesson.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Every stage's sim is shown at this tick.
+    pub at_tick: Tick,
+    pub title: &'static str,
+    /// A question asked before the moment of truth; answered from the finished run.
+    pub predict: Option<Predict>,
+    narrate: fn(&StepCtx, &mut Say),
+}
+
+/// A prediction question about one operation's outcome.
+#[derive(Clone, Copy, Debug)]
+pub struct Predict {
+    /// The operation the question is about.
+    pub watch: Watch,
+    /// The question, computed from the run at the step (it may name run facts).
+    ask: fn(&StepCtx) -> String,
+}
+
+/// Names one scripted operation: the one `client` sent at tick `at` in stage `stage`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Watch {
+    pub stage: usize,
+    pub client: ClientId,
+    pub at: Tick,
+}
+
+/// The answer options of every prediction: the three ways an operation can end.
+pub const OPTIONS: [&str; 3] = ["ok", "refused", "timeout"];
+
+/// What the UI shows for one step. Every field is plain text or ids.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Narration {
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub question: Option<String>,
+    /// Outcome slugs (see [`OPTIONS`]) when there is a question.
+    pub options: Vec<String>,
+    /// The option that actually happened in the finished run (computed).
+    pub answer: Option<String>,
+    /// Why it happened (computed), revealed after the vote.
+    pub why: Option<String>,
+    pub highlight_nodes: Vec<NodeId>,
+    pub highlight_ops: Vec<OpId>,
+}
+
+/// What a step's narration function writes: paragraphs and what to highlight.
+#[derive(Debug, Default)]
+pub struct Say {
+    paragraphs: Vec<String>,
+    nodes: Vec<NodeId>,
+    ops: Vec<OpId>,
+}
+
+impl Say {
+    /// Adds a paragraph.
+    pub fn p(&mut self, text: impl Into<String>) {
+        self.paragraphs.push(text.into());
+    }
+    /// Highlights a node (once).
+    pub fn node(&mut self, n: NodeId) {
+        if !self.nodes.contains(&n) {
+            self.nodes.push(n);
+        }
+    }
+    /// Highlights an op (once).
+    pub fn op(&mut self, id: OpId) {
+        if !self.ops.contains(&id) {
+            self.ops.push(id);
+        }
+    }
+}
+
+/// Everything a step's narration may look at. Checker results and finished runs are computed
+/// at most once per narration, on demand.
+pub struct StepCtx<'a> {
+    pub lesson: &'a Lesson,
+    pub step: usize,
+    sims: &'a [&'a Sim],
+    checks: Vec<OnceCell<Checks>>,
+    finished: Vec<OnceCell<Sim>>,
+}
+
+impl<'a> StepCtx<'a> {
+    /// `None` unless there is exactly one sim per stage.
+    fn new(lesson: &'a Lesson, step: usize, sims: &'a [&'a Sim]) -> Option<StepCtx<'a>> {
+        if sims.len() != lesson.stages.len() || step >= lesson.steps.len() {
+            return None;
+        }
+        Some(StepCtx {
+            lesson,
+            step,
+            sims,
+            checks: sims.iter().map(|_| OnceCell::new()).collect(),
+            finished: sims.iter().map(|_| OnceCell::new()).collect(),
+        })
+    }
+
+    /// Stage `stage`'s sim at this step. Stage indices come from the catalog (always valid).
+    pub fn sim(&self, stage: usize) -> &Sim {
+        self.sims[stage]
+    }
+
+    /// The number of stages.
+    pub fn stages(&self) -> usize {
+        self.sims.len()
+    }
+
+    /// Stage `stage`'s label.
+    pub fn label(&self, stage: usize) -> &'static str {
+        self.lesson.stages[stage].label
+    }
+
+    /// The checkers' verdicts over stage `stage`'s run so far.
+    pub fn checks(&self, stage: usize) -> &Checks {
+        self.checks[stage].get_or_init(|| checks(self.sims[stage], LIN_BUDGET))
+    }
+
+    /// Stage `stage`'s run carried on to its end (the sim given is left untouched).
+    pub fn finished(&self, stage: usize) -> &Sim {
+        self.finished[stage].get_or_init(|| {
+            let mut s = self.sims[stage].clone();
+            s.run_to_end();
+            s
+        })
+    }
+
+    /// The op `client` sent at tick `at` in stage `stage`, if it was sent by now.
+    pub fn op(&self, stage: usize, client: ClientId, at: Tick) -> Option<&OpRecord> {
+        find_op(self.sim(stage), client, at)
+    }
+}
+
+/// The op `client` sent at tick `at`, if any.
+pub fn find_op(sim: &Sim, client: ClientId, at: Tick) -> Option<&OpRecord> {
+    sim.history()
+        .iter()
+        .find(|r| r.client == client && r.invoke == at)
+}
+
+impl Step {
+    fn new(at_tick: Tick, title: &'static str, narrate: fn(&StepCtx, &mut Say)) -> Step {
+        Step {
+            at_tick,
+            title,
+            predict: None,
+            narrate,
+        }
+    }
+
+    fn predict(mut self, watch: Watch, ask: fn(&StepCtx) -> String) -> Step {
+        self.predict = Some(Predict { watch, ask });
+        self
+    }
+}
+
+/// A lesson by id.
+pub fn lesson(id: &str) -> Option<Lesson> {
+    catalog().into_iter().find(|l| l.id == id)
+}
+
+/// Narrates step `step` of `lesson` from the stages' sims, each already run to the step's tick
+/// (or any other tick: the narration describes the sims as they are). A step out of range or a
+/// wrong number of sims gives a narration that says so, never a panic.
+pub fn narrate(lesson: &Lesson, step: usize, sims: &[&Sim]) -> Narration {
+    let Some(ctx) = StepCtx::new(lesson, step, sims) else {
+        return Narration {
+            title: "Nothing to show".into(),
+            paragraphs: vec![format!(
+                "This lesson has {} steps and {} runs; the page asked for step {} with {} runs.",
+                lesson.steps.len(),
+                lesson.stages.len(),
+                step + 1,
+                sims.len()
+            )],
+            ..Narration::default()
+        };
+    };
+    let s = &lesson.steps[step];
+    let mut say = Say::default();
+    (s.narrate)(&ctx, &mut say);
+    let mut n = Narration {
+        title: s.title.to_string(),
+        paragraphs: say.paragraphs,
+        highlight_nodes: say.nodes,
+        highlight_ops: say.ops,
+        ..Narration::default()
+    };
+    if let Some(p) = &s.predict {
+        n.question = Some((p.ask)(&ctx));
+        n.options = OPTIONS.iter().map(|o| o.to_string()).collect();
+        let (answer, why) = reveal(&ctx, p.watch);
+        n.answer = answer;
+        n.why = Some(why);
+    }
+    n
+}
+
+/// The actual outcome of the watched op in the finished run, and why.
+fn reveal(ctx: &StepCtx, w: Watch) -> (Option<String>, String) {
+    if w.stage >= ctx.stages() {
+        return (None, "This question names a run that is not shown.".into());
+    }
+    let sim = ctx.finished(w.stage);
+    let who = words::client_name(sim, w.client);
+    match find_op(sim, w.client, w.at) {
+        None => (
+            None,
+            format!("{who} never sent this request: {who} was still waiting for an earlier answer, or the run ended first."),
+        ),
+        Some(rec) => match rec.outcome {
+            None => (None, format!("{} The run ended first.", words::op_outcome(sim, rec))),
+            Some(o) => (
+                Some(o.slug().to_string()),
+                format!("{} {}", words::op_outcome(sim, rec), why(sim.config().mode, rec)),
+            ),
+        },
+    }
+}
+
+/// The concept behind an outcome, in fixed words chosen by the facts (mode, outcome, reason).
+pub fn why(mode: Mode, rec: &OpRecord) -> &'static str {
+    match (rec.outcome, mode) {
+        (Some(Outcome::Refused(Reason::NoQuorum { .. })), _) => {
+            "A node that cannot reach a majority says no rather than risk a second, different \
+             truth. A refusal means nothing changed anywhere."
+        }
+        (Some(Outcome::Refused(Reason::InsufficientFunds { .. })), _) => {
+            "The balance this replica saw was too low, so it turned the request down. That is a \
+             normal business answer, not a failure."
+        }
+        (Some(Outcome::Timeout), _) => {
+            "No answer came in time. The client cannot tell a dead node from a slow or cut-off \
+             one, and cannot know whether the request took effect."
+        }
+        (Some(Outcome::Ok), Mode::Ap) => {
+            "In AP mode a replica accepts the request on its own and tells the others later: \
+             always available, but replicas may disagree for a while."
+        }
+        (Some(Outcome::Ok), Mode::Cp) => {
+            "In CP mode the leader answered only after a majority of replicas had the change."
+        }
+        (Some(Outcome::Ok), Mode::Quorum) => {
+            "Enough replicas answered to form a quorum, so the request went through."
+        }
+        (Some(Outcome::Ok), Mode::Ca) => "The one data node, n1, was reachable and answered.",
+        (None, _) => "It has no outcome yet.",
+    }
+}
+
+/// Builds every stage and runs it to step `step`'s tick. Errors if a stage does not build.
+pub fn run_to_step(lesson: &Lesson, step: usize) -> Result<Vec<Sim>, ScenarioError> {
+    let tick = lesson.steps.get(step).map_or(0, |s| s.at_tick);
+    lesson
+        .stages
+        .iter()
+        .map(|st| {
+            let mut sim = st.scenario.build()?;
+            sim.run_until(tick);
+            Ok(sim)
+        })
+        .collect()
+}

@@ -1,0 +1,228 @@
+//! Small phrasing helpers: every sentence about a run is built here from its data.
+//!
+//! Plain `format!` and `push_str` only (this ships in the wasm bundle). Nothing here invents a
+//! fact: each helper turns one record, value or verdict into words.
+
+use crate::sim::check::Checks;
+use crate::sim::types::{node_name, Consistency, NodeId, OpKind, OpRecord, Outcome, Tick, Value};
+use crate::sim::world::Sim;
+
+/// "1 like", "3 likes". Irregular plurals are the caller's business.
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// A duration: ticks are simulated milliseconds.
+pub fn ms(ticks: Tick) -> String {
+    format!("{ticks} ms")
+}
+
+/// "n1", "n1 and n2", "n1, n2 and n3"; "no node" when empty.
+pub fn node_list(nodes: &[NodeId]) -> String {
+    let names: Vec<String> = nodes.iter().map(|n| node_name(*n)).collect();
+    match names.split_last() {
+        None => "no node".to_string(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {}", rest.join(", "), last),
+    }
+}
+
+/// The name of a client, or "client N" if the run has no such client.
+pub fn client_name(sim: &Sim, client: u8) -> String {
+    match sim.clients().get(usize::from(client)) {
+        Some(c) => c.name.clone(),
+        None => format!("client {}", u32::from(client) + 1),
+    }
+}
+
+/// A value as people read it: "100", "2 posts and 5 likes", "two versions side by side: 1 | 2".
+pub fn value(v: &Value) -> String {
+    match v {
+        Value::Int(i) => i.to_string(),
+        Value::Set(p) => posts(p),
+        Value::Feed { posts: p, likes } => {
+            format!(
+                "{} and {}",
+                posts(p),
+                plural((*likes).max(0) as u64, "like")
+            )
+        }
+        Value::Siblings(vs) => {
+            let parts: Vec<String> = vs.iter().map(value).collect();
+            format!("{} versions side by side: {}", vs.len(), parts.join(" | "))
+        }
+    }
+}
+
+/// "no posts", "post #1", "posts #1, #2".
+pub fn posts(ids: &[u32]) -> String {
+    let list: Vec<String> = ids.iter().map(|i| format!("#{i}")).collect();
+    match ids.len() {
+        0 => "no posts".into(),
+        1 => format!("post {}", list.join("")),
+        _ => format!("posts {}", list.join(", ")),
+    }
+}
+
+/// The noun phrase of a request: "withdrawal of 80", "like", "strong read", "write of x = 5".
+pub fn request(rec: &OpRecord) -> String {
+    let r = &rec.req;
+    let level = match r.consistency {
+        Consistency::Default => "",
+        Consistency::Strong => "strong ",
+        Consistency::Eventual => "eventual ",
+        Consistency::Quorum => "quorum ",
+    };
+    let what = match r.kind {
+        OpKind::Read => "read".to_string(),
+        OpKind::Write => format!("write of {}", r.arg),
+        OpKind::Deposit => format!("deposit of {}", r.arg),
+        OpKind::Withdraw => format!("withdrawal of {}", r.arg),
+        OpKind::Transfer => format!("transfer of {}", r.arg),
+        OpKind::Post => format!("post #{}", r.arg),
+        OpKind::Like => "like".to_string(),
+    };
+    format!("{level}{what}")
+}
+
+/// "Bob's withdrawal of 80 at n3".
+pub fn op(sim: &Sim, rec: &OpRecord) -> String {
+    format!(
+        "{}'s {} at {}",
+        client_name(sim, rec.client),
+        request(rec),
+        node_name(rec.node)
+    )
+}
+
+/// How long an op took so far or in all: complete − invoke, or now − invoke while pending.
+pub fn took(sim: &Sim, rec: &OpRecord) -> Tick {
+    rec.complete.unwrap_or(sim.now()).saturating_sub(rec.invoke)
+}
+
+/// What happened to an op, as a verb phrase: "succeeded after 24 ms", "returned 100 after 4 ms",
+/// "was refused after 3 ms: no quorum: n3 reaches 1 of 3 nodes (needs 2)",
+/// "got no answer: after 1000 ms the client gave up", "is still waiting (12 ms so far)".
+pub fn outcome(sim: &Sim, rec: &OpRecord) -> String {
+    let t = ms(took(sim, rec));
+    match rec.outcome {
+        None => format!("is still waiting for an answer ({t} so far)"),
+        Some(Outcome::Ok) => match &rec.value {
+            Some(v) => format!("returned {} after {t}", value(v)),
+            None => format!("succeeded after {t}"),
+        },
+        Some(Outcome::Refused(reason)) => {
+            format!("was refused after {t}: {}", reason.describe(rec.node))
+        }
+        Some(Outcome::Timeout) => {
+            format!("got no answer: after {t} the client gave up waiting")
+        }
+    }
+}
+
+/// "Bob's withdrawal of 80 at n3 was refused after 3 ms: …".
+pub fn op_outcome(sim: &Sim, rec: &OpRecord) -> String {
+    format!("{} {}.", op(sim, rec), outcome(sim, rec))
+}
+
+/// Staleness of a read: "It returned 100 but 20 was already acknowledged: it missed 1 update."
+/// `None` for a read that saw every acknowledged update (or is not a finished read).
+pub fn staleness(rec: &OpRecord) -> Option<String> {
+    if !rec.is_stale() {
+        return None;
+    }
+    let missed = plural(rec.missed.len() as u64, "acknowledged update");
+    match (&rec.value, &rec.fresh) {
+        (Some(got), Some(fresh)) if got == fresh => Some(format!(
+            "That read was stale, even though it returned {}: the number matches the latest \
+             value only by chance; it missed {missed}.",
+            value(got)
+        )),
+        (Some(got), Some(fresh)) => Some(format!(
+            "That read was stale: it returned {} while {} was already the latest value; it missed {missed}.",
+            value(got),
+            value(fresh)
+        )),
+        _ => Some(format!("That read was stale: it missed {missed}.")),
+    }
+}
+
+/// The linearizability verdict in one or two plain sentences.
+pub fn verdict(c: &Checks) -> String {
+    match c.linearizable {
+        Some(true) => "The checker says: linearizable. Every answer fits one single copy of the \
+                       data, changed one operation at a time, in real-time order."
+            .to_string(),
+        Some(false) => {
+            let ids: Vec<String> = c
+                .lin_counterexample
+                .iter()
+                .map(|i| format!("#{i}"))
+                .collect();
+            let mut s = "The checker says: NOT linearizable. No single copy of the data could \
+                         have given these answers"
+                .to_string();
+            if !ids.is_empty() {
+                s.push_str(&format!(" (look at operations {})", ids.join(", ")));
+            }
+            s.push('.');
+            s
+        }
+        None => "The checker ran out of search budget: it cannot say whether this history is \
+                 linearizable."
+            .to_string(),
+    }
+}
+
+/// Who `node` can talk to right now: "n3 is crashed", "n3 is paused", "n3 is cut off from n1 and
+/// n2", "n3 can reach every other node".
+pub fn situation(sim: &Sim, node: NodeId) -> String {
+    use crate::sim::net::LinkMode;
+    use crate::sim::types::Status;
+    let name = node_name(node);
+    match sim.status(node) {
+        Status::Crashed => return format!("{name} is crashed"),
+        Status::Paused => return format!("{name} is paused"),
+        Status::Up => {}
+    }
+    let cut: Vec<NodeId> = (0..sim.node_count())
+        .filter(|&o| o != node)
+        .filter(|&o| {
+            sim.link(node, o).mode == LinkMode::Cut || sim.link(o, node).mode == LinkMode::Cut
+        })
+        .collect();
+    if cut.is_empty() {
+        format!("{name} can reach every other node")
+    } else {
+        format!("{name} is cut off from {}", node_list(&cut))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_words() {
+        assert_eq!(plural(1, "like"), "1 like");
+        assert_eq!(plural(0, "like"), "0 likes");
+        assert_eq!(node_list(&[0, 1, 2]), "n1, n2 and n3");
+        assert_eq!(node_list(&[2]), "n3");
+        assert_eq!(node_list(&[]), "no node");
+        assert_eq!(
+            value(&Value::Feed {
+                posts: vec![1],
+                likes: 2
+            }),
+            "post #1 and 2 likes"
+        );
+        assert_eq!(
+            value(&Value::Siblings(vec![Value::Int(1), Value::Int(2)])),
+            "2 versions side by side: 1 | 2"
+        );
+    }
+}

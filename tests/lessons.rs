@@ -1,0 +1,371 @@
+//! The lessons: every step narrates, every lesson's run shows what it teaches, and the narration
+//! follows the run when the faults change.
+
+use caplab::lessons::{catalog, find_op, lesson, narrate, run_to_step, Lesson, OPTIONS};
+use caplab::sim::check::Checks;
+use caplab::sim::report::{checks, LIN_BUDGET};
+use caplab::sim::types::{Consistency, OpKind, OpRecord, Outcome, Value};
+use caplab::sim::world::Sim;
+
+fn get(id: &str) -> Lesson {
+    lesson(id).unwrap_or_else(|| panic!("no lesson {id}"))
+}
+
+/// Every stage run to its end.
+fn finished(l: &Lesson) -> Vec<Sim> {
+    l.stages
+        .iter()
+        .map(|s| {
+            let mut sim = s.scenario.build().expect("builds");
+            sim.run_to_end();
+            assert!(sim.error().is_none(), "{}: {:?}", l.id, sim.error());
+            sim
+        })
+        .collect()
+}
+
+fn check(sim: &Sim) -> Checks {
+    checks(sim, LIN_BUDGET)
+}
+
+fn op(sim: &Sim, client: u8, at: u64) -> &OpRecord {
+    find_op(sim, client, at).unwrap_or_else(|| panic!("no op by client {client} at {at}"))
+}
+
+fn narrate_all(l: &Lesson) -> Vec<caplab::lessons::Narration> {
+    (0..l.steps.len())
+        .map(|i| {
+            let sims = run_to_step(l, i).expect("stages build");
+            let refs: Vec<&Sim> = sims.iter().collect();
+            narrate(l, i, &refs)
+        })
+        .collect()
+}
+
+#[test]
+fn the_catalog_has_twelve_well_formed_lessons() {
+    let all = catalog();
+    let ids: Vec<&str> = all.iter().map(|l| l.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "intro",
+            "partition",
+            "ca-single",
+            "bank-cp",
+            "bank-ap",
+            "feed-ap",
+            "feed-vclock",
+            "quorum",
+            "consistency-levels",
+            "two-regions",
+            "hinted-handoff",
+            "cp-vs-ap"
+        ]
+    );
+    for l in &all {
+        assert!(
+            (4..=8).contains(&l.steps.len()),
+            "{}: {} steps",
+            l.id,
+            l.steps.len()
+        );
+        assert!(!l.stages.is_empty() && !l.title.is_empty() && !l.promise.is_empty());
+        for st in &l.stages {
+            st.scenario
+                .validate()
+                .unwrap_or_else(|e| panic!("{}: {e}", l.id));
+            assert!((3000..=8000).contains(&st.scenario.end_tick), "{}", l.id);
+            assert!(st.scenario.workload.is_none(), "{}: scripted only", l.id);
+        }
+        let end = l.stages[0].scenario.end_tick;
+        assert!(
+            l.steps.windows(2).all(|w| w[0].at_tick < w[1].at_tick),
+            "{}",
+            l.id
+        );
+        assert!(l.steps.iter().all(|s| s.at_tick <= end), "{}", l.id);
+    }
+    for id in ["partition", "bank-cp", "bank-ap", "feed-ap", "quorum"] {
+        assert!(
+            get(id).steps.iter().any(|s| s.predict.is_some()),
+            "{id} predicts"
+        );
+    }
+    assert!(lesson("nope").is_none());
+}
+
+#[test]
+fn every_step_of_every_lesson_narrates_in_plain_words() {
+    for l in catalog() {
+        for (i, n) in narrate_all(&l).iter().enumerate() {
+            let at = format!("{} step {}", l.id, i + 1);
+            assert!(!n.title.is_empty() && !n.paragraphs.is_empty(), "{at}");
+            let texts = n.paragraphs.iter().chain(&n.question).chain(&n.why);
+            for p in texts {
+                assert!(!p.trim().is_empty(), "{at}: empty paragraph");
+                assert!(!p.contains('{') && !p.contains("TODO"), "{at}: {p}");
+            }
+            if n.question.is_some() {
+                assert_eq!(n.options, OPTIONS.map(String::from), "{at}");
+                assert!(n.answer.is_some() && n.why.is_some(), "{at}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_wrong_call_is_narrated_not_a_panic() {
+    let l = get("bank-cp");
+    let n = narrate(&l, 99, &[]);
+    assert_eq!(n.title, "Nothing to show");
+    assert!(n.question.is_none());
+}
+
+#[test]
+fn predict_answers_are_the_watched_ops_actual_outcomes() {
+    for l in catalog() {
+        let sims = finished(&l);
+        for (i, s) in l.steps.iter().enumerate() {
+            let Some(p) = &s.predict else { continue };
+            let w = p.watch;
+            let actual = op(&sims[w.stage], w.client, w.at)
+                .outcome
+                .expect("finished")
+                .slug();
+            let before = run_to_step(&l, i).expect("builds");
+            let watched = find_op(&before[w.stage], w.client, w.at);
+            assert!(
+                watched.is_none_or(|r| r.outcome.is_none()),
+                "{} step {}: the predict step must come before the outcome",
+                l.id,
+                i + 1
+            );
+            let refs: Vec<&Sim> = before.iter().collect();
+            let n = narrate(&l, i, &refs);
+            assert_eq!(n.answer.as_deref(), Some(actual), "{} step {}", l.id, i + 1);
+            assert!(n
+                .why
+                .as_deref()
+                .is_some_and(|w| w.contains(actual_word(actual))));
+        }
+    }
+}
+
+fn actual_word(slug: &str) -> &'static str {
+    match slug {
+        "ok" => "succeeded",
+        "refused" => "refused",
+        _ => "no answer",
+    }
+}
+
+#[test]
+fn narration_follows_the_run_when_the_partition_is_removed() {
+    let cut = get("bank-cp");
+    let mut healthy = cut.clone();
+    healthy.stages[0].scenario.faults.clear();
+    let predict = cut
+        .steps
+        .iter()
+        .position(|s| s.predict.is_some())
+        .expect("predict");
+    let reveal = predict + 1;
+    let say = |l: &Lesson, i: usize| {
+        let sims = run_to_step(l, i).expect("builds");
+        let refs: Vec<&Sim> = sims.iter().collect();
+        narrate(l, i, &refs)
+    };
+    let (a, b) = (say(&cut, predict), say(&healthy, predict));
+    assert_eq!(a.answer.as_deref(), Some("refused"));
+    assert_eq!(b.answer.as_deref(), Some("ok"));
+    assert!(a.question.as_deref().is_some_and(|q| q.contains("cut off")));
+    assert!(b
+        .question
+        .as_deref()
+        .is_some_and(|q| q.contains("can reach every other node")));
+    let (a, b) = (
+        say(&cut, reveal).paragraphs.join(" "),
+        say(&healthy, reveal).paragraphs.join(" "),
+    );
+    assert!(
+        a.contains("Bob's withdrawal of 80 at n3 was refused"),
+        "{a}"
+    );
+    assert!(b.contains("Bob's withdrawal of 80 at n3 succeeded"), "{b}");
+    assert!(!b.contains("refused"), "{b}");
+    // Later, Alice's withdrawal meets a balance of 20: the narration says so.
+    let later = reveal + 1;
+    let b = say(&healthy, later).paragraphs.join(" ");
+    assert!(
+        b.contains("Alice's withdrawal of 80 at n1 was refused"),
+        "{b}"
+    );
+    assert!(b.contains("insufficient funds"), "{b}");
+}
+
+// ----- the facts each lesson teaches, from the checkers -----
+
+#[test]
+fn intro_a_write_reaches_every_replica() {
+    let sims = finished(&get("intro"));
+    let c = check(&sims[0]);
+    assert_eq!(c.linearizable, Some(true));
+    assert_eq!(op(&sims[0], 1, 1200).value, Some(Value::Int(5)));
+    assert!(c.converged);
+}
+
+#[test]
+fn partition_crash_pause_and_cut_look_the_same_to_bob() {
+    let sims = finished(&get("partition"));
+    for sim in &sims {
+        assert_eq!(op(sim, 0, 500).outcome, Some(Outcome::Ok));
+        assert_eq!(op(sim, 0, 1200).outcome, Some(Outcome::Timeout));
+        assert_eq!(op(sim, 0, 3000).outcome, Some(Outcome::Ok));
+    }
+}
+
+#[test]
+fn ca_single_is_fine_until_n1_is_cut_or_crashed() {
+    let sims = finished(&get("ca-single"));
+    let h = sims[0].history();
+    assert!(h
+        .iter()
+        .filter(|r| r.invoke < 1500)
+        .all(|r| r.outcome == Some(Outcome::Ok)));
+    assert_eq!(op(&sims[0], 1, 1800).outcome, Some(Outcome::Timeout));
+    assert_eq!(op(&sims[0], 0, 3200).outcome, Some(Outcome::Timeout));
+}
+
+#[test]
+fn bank_cp_refuses_at_n3_and_never_overdraws() {
+    let sims = finished(&get("bank-cp"));
+    let c = check(&sims[0]);
+    assert_eq!(c.linearizable, Some(true));
+    assert!(c.min_balance.is_some_and(|m| m >= 0));
+    let refused_at_n3 = sims[0]
+        .history()
+        .iter()
+        .filter(|r| r.node == 2 && matches!(r.outcome, Some(Outcome::Refused(_))))
+        .count();
+    assert!(refused_at_n3 >= 1);
+}
+
+#[test]
+fn bank_ap_overdraws() {
+    let sims = finished(&get("bank-ap"));
+    let c = check(&sims[0]);
+    assert!(
+        c.min_balance.is_some_and(|m| m < 0) || c.double_spends > 0,
+        "{c:?}"
+    );
+}
+
+#[test]
+fn feed_ap_lww_loses_likes_and_the_crdt_none() {
+    let sims = finished(&get("feed-ap"));
+    let (lww, crdt) = (check(&sims[0]), check(&sims[1]));
+    let likes_lost = lww
+        .lost_ops
+        .iter()
+        .filter(|id| sims[0].history()[**id as usize].req.kind == OpKind::Like)
+        .count();
+    assert!(likes_lost >= 1, "{lww:?}");
+    assert_eq!(crdt.lost_updates, 0);
+    assert!(lww.converged && crdt.converged);
+    assert!(
+        op(&sims[0], 1, 2700).is_stale(),
+        "Bob's read during the cut is stale"
+    );
+}
+
+fn siblings_ever(l: &Lesson, stage: usize) -> bool {
+    let mut sim = l.stages[stage].scenario.build().expect("builds");
+    loop {
+        let seen = (0..sim.node_count()).any(|n| {
+            sim.view(n)
+                .keys
+                .iter()
+                .any(|v| matches!(v, Value::Siblings(_)))
+        });
+        if seen {
+            return true;
+        }
+        if sim.step().is_none() {
+            return false;
+        }
+    }
+}
+
+#[test]
+fn feed_vclock_keeps_siblings_and_lww_does_not() {
+    let l = get("feed-vclock");
+    assert_eq!(l.stages[0].label, "vclock");
+    assert!(siblings_ever(&l, 0));
+    assert!(!siblings_ever(&l, 1));
+}
+
+#[test]
+fn quorum_r2_is_never_stale_and_r1_is() {
+    let sims = finished(&get("quorum"));
+    assert_eq!(check(&sims[0]).stale_reads, 0);
+    assert!(check(&sims[1]).stale_reads >= 1);
+    assert!(matches!(
+        op(&sims[0], 1, 2100).outcome,
+        Some(Outcome::Refused(_))
+    ));
+    // One node down: everything works in both.
+    for sim in &sims {
+        assert_eq!(op(sim, 0, 700).outcome, Some(Outcome::Ok));
+        assert_eq!(op(sim, 1, 900).value, Some(Value::Int(1)));
+    }
+}
+
+#[test]
+fn consistency_levels_cost_what_they_promise() {
+    let sims = finished(&get("consistency-levels"));
+    let sim = &sims[0];
+    let took = |r: &OpRecord| r.complete.expect("done") - r.invoke;
+    let eventual = op(sim, 1, 2200);
+    assert_eq!(eventual.req.consistency, Consistency::Eventual);
+    assert!(eventual.is_stale());
+    let strong = op(sim, 1, 1300);
+    assert!(!strong.is_stale() && took(strong) > took(op(sim, 1, 1003)));
+    assert_eq!(op(sim, 1, 2300).outcome, Some(Outcome::Timeout));
+}
+
+#[test]
+fn two_regions_strong_writes_cross_the_ocean_and_eventual_reads_do_not() {
+    let sims = finished(&get("two-regions"));
+    let sim = &sims[0];
+    let took = |r: &OpRecord| r.complete.expect("done") - r.invoke;
+    let write = op(sim, 1, 2000);
+    assert_eq!(write.outcome, Some(Outcome::Ok));
+    assert!(took(write) >= 160, "{}", took(write));
+    let read = op(sim, 1, 2500);
+    assert_eq!(read.req.consistency, Consistency::Eventual);
+    assert!(took(read) < 20);
+}
+
+#[test]
+fn hinted_handoff_holds_then_delivers() {
+    let l = get("hinted-handoff");
+    let mut sim = l.stages[0].scenario.build().expect("builds");
+    sim.run_until(2500);
+    let hints = |s: &Sim| (0..s.node_count()).map(|n| s.view(n).hints).sum::<u32>();
+    assert!(hints(&sim) > 0);
+    let like = op(&sim, 0, 1500).id;
+    assert!(!sim.replica_seen(2, 1).contains(like));
+    sim.run_to_end();
+    assert_eq!(hints(&sim), 0);
+    assert!(sim.replica_seen(2, 1).contains(like));
+}
+
+#[test]
+fn cp_vs_ap_cp_is_linearizable_and_ap_is_not() {
+    let sims = finished(&get("cp-vs-ap"));
+    let (cp, ap) = (check(&sims[0]), check(&sims[1]));
+    assert_eq!(cp.linearizable, Some(true));
+    assert!(ap.linearizable == Some(false) || ap.stale_reads > 0);
+    assert!(ap.availability > cp.availability);
+}
