@@ -4,6 +4,7 @@
 //! - `ui`: the Yew front end (wasm only).
 
 pub mod lessons;
+pub mod share;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

@@ -17,6 +17,55 @@ async fn settle() {
     gloo_timers::future::TimeoutFuture::new(20).await;
 }
 
+fn by_id(root: &web_sys::Element, id: &str) -> web_sys::Element {
+    root.query_selector(&format!("[data-testid={id}]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("{id} is not drawn"))
+}
+
+fn click(el: &web_sys::Element) {
+    let ev = web_sys::MouseEvent::new("click").unwrap();
+    // Yew listens at the root: the event must bubble.
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap_or(ev);
+    el.dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_link_cuts_it_and_a_step_moves_time() {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<caplab::ui::App>::with_root(root.clone()).render();
+    settle().await;
+    if let Some(pause) = root.query_selector("[data-testid=pause]").unwrap() {
+        click(&pause);
+        settle().await;
+    }
+    let link = by_id(&root, "link-n1-n2");
+    assert_eq!(link.get_attribute("data-state").as_deref(), Some("up"));
+    click(&link);
+    settle().await;
+    let link = by_id(&root, "link-n1-n2");
+    assert_eq!(link.get_attribute("data-state").as_deref(), Some("cut"));
+    let events = |root: &web_sys::Element| by_id(root, "tick").get_attribute("data-events");
+    let before = events(&root);
+    click(&by_id(&root, "step"));
+    settle().await;
+    assert_ne!(events(&root), before, "a step processes one event");
+    click(&by_id(&root, "step-back"));
+    settle().await;
+    assert_eq!(events(&root), before, "step back undoes it");
+    click(&by_id(&root, "link-n1-n2"));
+    settle().await;
+    assert_eq!(
+        by_id(&root, "link-n1-n2")
+            .get_attribute("data-state")
+            .as_deref(),
+        Some("up")
+    );
+}
+
 #[wasm_bindgen_test]
 async fn app_mounts_and_draws_three_nodes() {
     let root = document().create_element("div").unwrap();

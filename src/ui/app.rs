@@ -1,39 +1,119 @@
-//! The top-level component.
+//! The top-level component: setup, stage(s), clients, metrics, transport, history.
 
 use yew::prelude::*;
 
-/// Positions of `count` nodes on a circle of radius `r` around (`cx`, `cy`), n1 at the top.
-fn circle_layout(count: usize, cx: f64, cy: f64, r: f64) -> Vec<(f64, f64)> {
-    (0..count)
-        .map(|i| {
-            let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / count as f64;
-            (cx + r * a.cos(), cy + r * a.sin())
-        })
-        .collect()
-}
+use super::anim::{reduced_motion, use_frames};
+use super::components::clients::ClientCards;
+use super::components::controls::{Setup, Transport};
+use super::components::history::History;
+use super::components::messages::legend;
+use super::components::metrics::Metrics;
+use super::components::stage::Stage;
+use super::state::{Lab, Msg};
+use super::url::{read, use_sync};
+use super::verdict::verdict;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let pos = circle_layout(3, 200.0, 170.0, 110.0);
-    let nodes = pos.iter().enumerate().map(|(i, (x, y))| {
-        let name = format!("n{}", i + 1);
-        html! {
-            <g class="node" data-testid={format!("node-{name}")} data-status="up"
-               transform={format!("translate({x:.1} {y:.1})")}>
-                <circle r="34" />
-                <text class="node-name" dy="6">{ name }</text>
-            </g>
-        }
+    let lab = use_reducer(|| {
+        let (q, h) = read();
+        let mut lab = Lab::from_link(&q, &h);
+        lab.playing = lab.params.t.is_none() && lab.notice.is_none();
+        lab
     });
+    let reduced = *use_memo((), |_| reduced_motion());
+    use_frames(lab.playing, lab.dispatcher());
+    use_sync(&lab);
+
+    let d = lab.dispatcher();
+    let side = lab.runs.len() > 1;
+    let (case, description, last_node) = {
+        let t = lab.runs[0].timeline.borrow();
+        (
+            t.scenario().case,
+            t.scenario().description.clone(),
+            t.sim().node_count().saturating_sub(1),
+        )
+    };
+    let verdicts: Vec<_> = lab
+        .runs
+        .iter()
+        .map(|r| verdict(r.timeline.borrow().sim(), &r.lin))
+        .collect();
+    let notice = match &lab.notice {
+        Some(n) => {
+            let d = d.clone();
+            html! {
+                <div class="notice" role="alert" data-testid="notice">
+                    <span>{ n }</span>
+                    <button onclick={Callback::from(move |_| d.dispatch(Msg::DismissNotice))} aria-label="dismiss">{ "×" }</button>
+                </div>
+            }
+        }
+        None => html! {},
+    };
+    let stages: Html = lab
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            html! {
+                <div class="run">
+                    <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
+                    if side { <Metrics verdict={verdicts[i].clone()} case={case} /> }
+                </div>
+            }
+        })
+        .collect();
+    let shortcut = |m: Msg| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(m.clone()))
+    };
+    let histories: Html = lab
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let title = if side {
+                format!(" · {}", r.timeline.borrow().scenario().mode.as_str().to_uppercase())
+            } else {
+                String::new()
+            };
+            html! { <History lab={lab.clone()} run={i} verdict={verdicts[i].clone()} title={title} /> }
+        })
+        .collect();
     html! {
-        <main class="app">
+        <main class={classes!("app", side.then_some("side"))}>
             <header class="masthead">
                 <h1>{ "CAP Lab" }</h1>
                 <p class="tagline">{ "Break the network. Watch consistency and availability trade places." }</p>
             </header>
-            <svg class="stage" viewBox="0 0 400 330" role="img" aria-label="Three replicas n1, n2 and n3">
-                { for nodes }
-            </svg>
+            <Setup lab={lab.clone()} />
+            { notice }
+            <Transport lab={lab.clone()} />
+            <p class="description">{ description }</p>
+            <div class="lab-grid">
+                { stages }
+                if !side {
+                    <aside class="side-panel">
+                        <Metrics verdict={verdicts[0].clone()} case={case} />
+                        <ClientCards lab={lab.clone()} />
+                    </aside>
+                }
+            </div>
+            <div class="stage-tools">
+                <button data-testid="partition" onclick={shortcut(Msg::PartitionNode(last_node))}>
+                    { format!("✂ Partition n{}", last_node + 1) }
+                </button>
+                <button data-testid="heal-all" onclick={shortcut(Msg::HealAll)}>{ "Heal all" }</button>
+                <span class="hint">{ "Click a link to cut or heal it (Shift-click: one way). Click a node to crash or pause it." }</span>
+                { legend() }
+            </div>
+            if side { <ClientCards lab={lab.clone()} /> }
+            { histories }
+            <footer class="foot">
+                { "Every run is deterministic: the same seed and the same clicks give the same run. The address bar holds this exact frame — copy it to share." }
+            </footer>
         </main>
     }
 }

@@ -1,10 +1,40 @@
 //! The Yew front end: renders `Sim` state and sends it actions. No protocol logic lives here.
+//!
+//! - [`state`]: the one `Msg` enum and the reducible page state (timelines behind `Rc<RefCell>`).
+//! - [`components`]: stage, nodes, links, messages, clients, controls, history, metrics.
+//! - [`url`]: the address bar mirrors the state (share links, see `crate::share`).
+//! - [`anim`]: the requestAnimationFrame loop.
 
+mod anim;
 mod app;
+pub mod components;
+pub mod fmt;
+pub mod state;
+mod url;
+pub mod verdict;
 
 pub use app::App;
+
+use wasm_bindgen::JsValue;
 
 /// Mounts the app on the page's `<body>`.
 pub fn start() {
     yew::Renderer::<App>::new().render();
+}
+
+fn target_value(target: Option<web_sys::EventTarget>) -> String {
+    target
+        .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// The `value` of a change event's `<select>` or `<input>`.
+pub fn select_value(e: &yew::Event) -> String {
+    target_value(e.target())
+}
+
+/// The `value` of an input event's `<input>`.
+pub fn input_value(e: &yew::InputEvent) -> String {
+    target_value(e.target())
 }

@@ -1,0 +1,104 @@
+//! A link between two nodes: click = cut ↔ heal, shift-click = one-way cut; keyboard too.
+
+use yew::prelude::*;
+
+use super::stage::{f1, Pt, NODE_R};
+use crate::sim::net::LinkMode;
+use crate::sim::types::{node_name, NodeId};
+use crate::sim::world::Sim;
+use crate::ui::state::{Lab, Msg};
+
+/// The link `a`–`b` (`a < b`), drawn between the node circles' edges.
+pub fn link(
+    sim: &Sim,
+    a: NodeId,
+    b: NodeId,
+    pa: Pt,
+    pb: Pt,
+    dispatch: &UseReducerDispatcher<Lab>,
+) -> Html {
+    let ab = sim.link(a, b).mode;
+    let ba = sim.link(b, a).mode;
+    let (state, blocked) = match (ab, ba) {
+        (LinkMode::Up, LinkMode::Up) => ("up", None),
+        (LinkMode::Cut, LinkMode::Cut) => ("cut", None),
+        (LinkMode::Cut, LinkMode::Up) => ("oneway", Some((a, b))),
+        (LinkMode::Up, LinkMode::Cut) => ("oneway", Some((b, a))),
+        _ => ("held", None),
+    };
+    let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let (ux, uy) = (dx / len, dy / len);
+    let (x1, y1) = (pa.x + ux * NODE_R, pa.y + uy * NODE_R);
+    let (x2, y2) = (pb.x - ux * NODE_R, pb.y - uy * NODE_R);
+    let (mx, my) = ((pa.x + pb.x) / 2.0, (pa.y + pb.y) / 2.0);
+    // A wide transparent band along the line: easy to hit, and never a zero-size box.
+    let (nx, ny) = (-uy * 13.0, ux * 13.0);
+    let hit = format!(
+        "{},{} {},{} {},{} {},{}",
+        f1(x1 + nx),
+        f1(y1 + ny),
+        f1(x2 + nx),
+        f1(y2 + ny),
+        f1(x2 - nx),
+        f1(y2 - ny),
+        f1(x1 - nx),
+        f1(y1 - ny)
+    );
+    let onclick = {
+        let d = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            d.dispatch(if e.shift_key() {
+                Msg::CycleOneWay(a, b)
+            } else {
+                Msg::ToggleLink(a, b)
+            })
+        })
+    };
+    let onkeydown = {
+        let d = dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                d.dispatch(if e.shift_key() {
+                    Msg::CycleOneWay(a, b)
+                } else {
+                    Msg::ToggleLink(a, b)
+                });
+            }
+        })
+    };
+    let mark = match (state, blocked) {
+        ("cut", _) => html! { <text class="cut-mark" x={f1(mx)} y={f1(my + 6.0)}>{ "✂" }</text> },
+        ("oneway", Some((from, _))) => {
+            // An arrow pointing along the blocked direction, with a bar across it.
+            let dir = if from == a { 0.0 } else { 180.0 };
+            let angle = dy.atan2(dx).to_degrees() + dir;
+            html! {
+                <g class="oneway-mark" transform={format!("translate({} {}) rotate({})", f1(mx), f1(my), f1(angle))}>
+                    <polygon points="-12,-8 8,0 -12,8" />
+                    <line x1="-2" y1="-12" x2="-2" y2="12" />
+                </g>
+            }
+        }
+        ("held", _) => html! { <text class="held-mark" x={f1(mx)} y={f1(my + 5.0)}>{ "‖" }</text> },
+        _ => html! {},
+    };
+    let name = format!("{}–{}", node_name(a), node_name(b));
+    let label = match blocked {
+        Some((f, t)) => format!("link {name}: {} → {} blocked", node_name(f), node_name(t)),
+        None => format!("link {name}: {state}"),
+    };
+    html! {
+        <g class={classes!("link", format!("link-{state}"))}
+           data-testid={format!("link-{}-{}", node_name(a), node_name(b))}
+           data-state={state}
+           data-blocked={blocked.map(|(f, t)| format!("{}>{}", node_name(f), node_name(t)))}
+           tabindex="0" role="button" aria-label={label} {onclick} {onkeydown}>
+            <title>{ "Click: cut or heal · Shift-click: one-way cut" }</title>
+            <line class="link-line" x1={f1(x1)} y1={f1(y1)} x2={f1(x2)} y2={f1(y2)} />
+            <polygon class="link-hit" points={hit} />
+            { mark }
+        </g>
+    }
+}

@@ -1,0 +1,137 @@
+//! Live metrics, computed by the sim's checkers (see `ui::verdict`), each with a
+//! machine-readable `data-value`.
+
+use yew::prelude::*;
+
+use super::stage::f1;
+use crate::sim::types::Case;
+use crate::ui::verdict::Verdict;
+
+#[derive(Properties, PartialEq)]
+pub struct MetricsProps {
+    pub verdict: Verdict,
+    pub case: Case,
+}
+
+fn card(id: &str, label: &str, value: String, shown: String, tone: &str, note: &str) -> Html {
+    html! {
+        <div class={classes!("metric", tone.to_string())} data-testid={format!("metric-{id}")} data-value={value}>
+            <span class="metric-value">{ shown }</span>
+            <span class="metric-label">{ label.to_string() }</span>
+            if !note.is_empty() { <span class="metric-note">{ note.to_string() }</span> }
+        </div>
+    }
+}
+
+fn tri(b: Option<bool>) -> String {
+    match b {
+        Some(true) => "true".into(),
+        Some(false) => "false".into(),
+        None => "unknown".into(),
+    }
+}
+
+#[function_component(Metrics)]
+pub fn metrics(p: &MetricsProps) -> Html {
+    let v = &p.verdict;
+    let avail = match v.availability {
+        Some(a) => card(
+            "availability",
+            "availability",
+            f1(a),
+            format!("{}%", a.round() as i64),
+            if a >= 99.9 { "good" } else { "warn" },
+            "requests answered",
+        ),
+        None => card(
+            "availability",
+            "availability",
+            "unknown".into(),
+            "—".into(),
+            "",
+            "no request finished",
+        ),
+    };
+    let lin = card(
+        "linearizable",
+        "linearizable",
+        tri(v.linearizable),
+        match v.linearizable {
+            Some(true) => "✓ yes".into(),
+            Some(false) => "✗ no".into(),
+            None => "?".into(),
+        },
+        match v.linearizable {
+            Some(true) => "good",
+            Some(false) => "bad",
+            None => "",
+        },
+        "history checked",
+    );
+    let stale = card(
+        "stale-reads",
+        "stale reads",
+        v.stale_reads.to_string(),
+        format!("⚠ {}", v.stale_reads),
+        if v.stale_reads == 0 { "good" } else { "warn" },
+        "reads that missed an update",
+    );
+    let lost = card(
+        "lost-updates",
+        "lost updates",
+        v.lost_updates.map_or("unknown".into(), |x| x.to_string()),
+        v.lost_updates.map_or("?".into(), |x| x.to_string()),
+        match v.lost_updates {
+            Some(0) => "good",
+            Some(_) => "bad",
+            None => "",
+        },
+        "acknowledged, then gone",
+    );
+    let conv = card(
+        "converged",
+        "converged",
+        v.converged.to_string(),
+        if v.converged {
+            "✓ yes".into()
+        } else {
+            "≠ not yet".into()
+        },
+        if v.converged { "good" } else { "warn" },
+        &v.converge_ticks.map_or(String::new(), |t| {
+            format!("{t} ms after the last fault ended")
+        }),
+    );
+    let lat = card(
+        "latency",
+        "latency p50 / p99",
+        v.latency_p50.map_or("unknown".into(), |x| x.to_string()),
+        match (v.latency_p50, v.latency_p99) {
+            (Some(a), Some(b)) => format!("{a} / {b} ms"),
+            _ => "—".into(),
+        },
+        "",
+        "",
+    );
+    let bank = if p.case == Case::Bank {
+        let min = v.min_balance;
+        let ds = v.double_spends;
+        html! {
+            <>
+                { card("min-balance", "lowest balance", min.map_or("unknown".into(), |m| m.to_string()),
+                       min.map_or("—".into(), |m| m.to_string()),
+                       if min.is_some_and(|m| m < 0) { "bad" } else { "good" }, "on any replica, ever") }
+                { card("double-spends", "double spends", ds.map_or("unknown".into(), |x| x.to_string()),
+                       ds.map_or("?".into(), |x| x.to_string()),
+                       match ds { Some(0) => "good", Some(_) => "bad", None => "" }, "money paid out twice") }
+            </>
+        }
+    } else {
+        html! {}
+    };
+    html! {
+        <div class="metrics" aria-label="metrics">
+            { lin }{ avail }{ stale }{ lost }{ conv }{ bank }{ lat }
+        </div>
+    }
+}

@@ -1,0 +1,12 @@
+//! The page's parts, one per file. Each renders what the sim reports and sends [`Msg`]s.
+//!
+//! [`Msg`]: super::state::Msg
+
+pub mod clients;
+pub mod controls;
+pub mod history;
+pub mod link;
+pub mod messages;
+pub mod metrics;
+pub mod node;
+pub mod stage;

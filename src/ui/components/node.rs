@@ -1,0 +1,163 @@
+//! A node: name, role, status, the data it holds, and (on demand) its version line; a click
+//! opens a small menu (crash / recover / pause / resume).
+
+use yew::prelude::*;
+
+use super::stage::{f1, Pt, NODE_R};
+use crate::sim::types::{node_name, Case, NodeId, Role, Status};
+use crate::sim::world::Sim;
+use crate::ui::fmt;
+use crate::ui::state::{Msg, NodeCmd};
+
+fn role_label(r: Role) -> &'static str {
+    match r {
+        Role::Leader => "♛ leader",
+        Role::Follower => "follower",
+        Role::Candidate => "? candidate",
+        Role::Replica => "replica",
+        Role::Single => "◆ single",
+        Role::Proxy => "proxy",
+    }
+}
+
+/// One node group (`data-testid="node-n1"`).
+pub fn node(
+    sim: &Sim,
+    case: Case,
+    n: NodeId,
+    at: Pt,
+    versions: bool,
+    open: bool,
+    dispatch: &UseReducerDispatcher<crate::ui::state::Lab>,
+) -> Html {
+    let name = node_name(n);
+    let view = sim.view(n);
+    let status = sim.status(n);
+    let (big, small) = fmt::node_data(case, &view.keys);
+    let data_value = if small.is_empty() {
+        big.clone()
+    } else {
+        format!("{big} · {small}")
+    };
+    let onclick = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::OpenMenu(Some(n))))
+    };
+    let onkeydown = {
+        let d = dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                d.dispatch(Msg::OpenMenu(Some(n)));
+            }
+        })
+    };
+    let overlay = match status {
+        Status::Up => html! {},
+        Status::Crashed => html! {
+            <g class="crash-mark" aria-hidden="true">
+                <line x1="-30" y1="-30" x2="30" y2="30" />
+                <line x1="30" y1="-30" x2="-30" y2="30" />
+            </g>
+        },
+        Status::Paused => html! { <text class="pause-mark" y="-58">{ "‖ paused" }</text> },
+    };
+    let version_line = if versions {
+        let hints = if view.hints > 0 {
+            format!(" · {} hint(s)", view.hints)
+        } else {
+            String::new()
+        };
+        html! { <text class="node-version" y={f1(NODE_R + 16.0)}>{ format!("{}{hints}", view.version) }</text> }
+    } else {
+        html! {}
+    };
+    let class = classes!(
+        "node",
+        format!("status-{}", status.as_str()),
+        format!("role-{}", view.role.as_str()),
+        open.then_some("open")
+    );
+    html! {
+        <g class={class} data-testid={format!("node-{name}")} data-status={status.as_str()}
+           data-role={view.role.as_str()} transform={format!("translate({} {})", f1(at.x), f1(at.y))}
+           tabindex="0" role="button" aria-label={format!("{name}, {}, {}: {data_value}", view.role.as_str(), status.as_str())}
+           {onclick} {onkeydown}>
+            <circle class="node-body" r={f1(NODE_R)} />
+            <text class="node-name" y="-24">{ &name }</text>
+            <g data-testid={format!("value-{name}")} data-value={data_value}>
+                <text class="node-value" y="6">{ big }</text>
+                <text class="node-sub" y="23">{ small }</text>
+            </g>
+            <text class="node-role" y="40">{ role_label(view.role) }</text>
+            { version_line }
+            { overlay }
+        </g>
+    }
+}
+
+/// The open node's menu, drawn beside it.
+pub fn menu(
+    sim: &Sim,
+    open: Option<NodeId>,
+    pos: &[Pt],
+    dispatch: &UseReducerDispatcher<crate::ui::state::Lab>,
+) -> Html {
+    let Some(n) = open.filter(|n| *n < sim.node_count()) else {
+        return html! {};
+    };
+    let at = pos[usize::from(n)];
+    let status = sim.status(n);
+    let items: Vec<(NodeCmd, &str, bool)> = vec![
+        (NodeCmd::Crash, "✕ crash", status != Status::Crashed),
+        (NodeCmd::Recover, "↻ recover", status == Status::Crashed),
+        (NodeCmd::Pause, "‖ pause", status == Status::Up),
+        (NodeCmd::Resume, "▷ resume", status == Status::Paused),
+    ];
+    let x = if at.x > 300.0 {
+        at.x - NODE_R - 118.0
+    } else {
+        at.x + NODE_R + 8.0
+    };
+    let y = (at.y - 50.0).clamp(4.0, 330.0);
+    let buttons: Html = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, (cmd, label, enabled))| {
+            let d = dispatch.clone();
+            let onclick = Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                if enabled {
+                    d.dispatch(Msg::Node(n, cmd));
+                }
+            });
+            let slug = match cmd {
+                NodeCmd::Crash => "crash",
+                NodeCmd::Recover => "recover",
+                NodeCmd::Pause => "pause",
+                NodeCmd::Resume => "resume",
+            };
+            html! {
+                <g class={classes!("menu-item", (!enabled).then_some("disabled"))}
+                   data-testid={format!("menu-{}-{slug}", node_name(n))}
+                   transform={format!("translate(0 {})", i * 26)} role="button"
+                   aria-disabled={(!enabled).to_string()} {onclick}>
+                    <rect width="110" height="24" rx="5" />
+                    <text x="10" y="16">{ label }</text>
+                </g>
+            }
+        })
+        .collect();
+    let close = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::OpenMenu(None)))
+    };
+    html! {
+        <g class="node-menu" transform={format!("translate({} {})", f1(x), f1(y))}>
+            <rect class="menu-back" x="-4" y="-22" width="118" height="130" rx="8" />
+            <text class="menu-title" x="6" y="-6">{ format!("{} ·", node_name(n)) }</text>
+            <text class="menu-close" x="96" y="-6" role="button" onclick={close}>{ "×" }</text>
+            { buttons }
+        </g>
+    }
+}

@@ -1,0 +1,90 @@
+//! Short texts for people: values, outcomes, op labels. Pure; no protocol logic.
+
+use crate::sim::types::{node_name, Case, OpKind, OpRecord, Outcome, Value};
+
+/// A value as people read it: `100`, `3 posts ♥ 12`, siblings as `a | b`.
+pub fn value(v: &Value) -> String {
+    match v {
+        Value::Int(x) => x.to_string(),
+        Value::Set(s) => format!("{} posts", s.len()),
+        Value::Feed { posts, likes } => format!("{} posts ♥ {likes}", posts.len()),
+        Value::Siblings(vs) => vs.iter().map(value).collect::<Vec<_>>().join(" | "),
+    }
+}
+
+/// A node's data: (big line, small line). Empty keys (a CA proxy) show a dash.
+pub fn node_data(case: Case, keys: &[Value]) -> (String, String) {
+    let Some(first) = keys.first() else {
+        return ("—".into(), "no data".into());
+    };
+    match case {
+        Case::Bank => (
+            value(first),
+            keys.get(1)
+                .map(|s| format!("savings {}", value(s)))
+                .unwrap_or_default(),
+        ),
+        Case::Feed => (
+            keys.get(1)
+                .map(|l| format!("♥ {}", value(l)))
+                .unwrap_or_default(),
+            value(first),
+        ),
+        Case::Register => (format!("x = {}", value(first)), String::new()),
+    }
+}
+
+/// The outcome slug a test sees: ok / refused / timeout / stale / pending.
+pub fn outcome_slug(op: &OpRecord) -> &'static str {
+    match op.outcome {
+        None => "pending",
+        Some(Outcome::Ok) if op.is_stale() => "stale",
+        Some(o) => o.slug(),
+    }
+}
+
+/// One icon per outcome (shape as well as colour).
+pub fn outcome_icon(slug: &str) -> &'static str {
+    match slug {
+        "ok" => "✓",
+        "refused" => "⊘",
+        "timeout" => "◷",
+        "stale" => "⚠",
+        _ => "…",
+    }
+}
+
+/// What an operation asked: `withdraw 80`, `read`, `like`.
+pub fn op_label(op: &OpRecord) -> String {
+    match op.req.kind {
+        OpKind::Deposit | OpKind::Withdraw | OpKind::Write | OpKind::Transfer => {
+            format!("{} {}", op.req.kind.as_str(), op.req.arg)
+        }
+        k => k.as_str().to_string(),
+    }
+}
+
+/// One sentence on how an op ended, with the reason, the value read or what a stale read missed.
+pub fn outcome_text(op: &OpRecord) -> String {
+    let what = op_label(op);
+    match op.outcome {
+        None => format!("{what}: waiting…"),
+        Some(Outcome::Ok) if op.is_stale() => format!(
+            "{what} ⚠ stale: got {}, missed {} update(s); fresh value {}",
+            op.value.as_ref().map(value).unwrap_or_default(),
+            op.missed.len(),
+            op.fresh.as_ref().map(value).unwrap_or_default()
+        ),
+        Some(Outcome::Ok) => match &op.value {
+            Some(v) => format!("{what} ✓ {}", value(v)),
+            None => format!("{what} ✓ ok"),
+        },
+        Some(Outcome::Refused(r)) => format!("{what} ⊘ {}", r.describe(op.node)),
+        Some(Outcome::Timeout) => format!("{what} ◷ timed out at {}", node_name(op.node)),
+    }
+}
+
+/// `Alice @ n1`.
+pub fn client_label(name: &str, node: u8) -> String {
+    format!("{name} @ {}", node_name(node))
+}

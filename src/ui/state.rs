@@ -1,0 +1,449 @@
+//! The page's state: one [`Msg`] enum and a [`Reducible`] [`Lab`].
+//!
+//! The heavy [`Timeline`]s live behind `Rc<RefCell<…>>`; a reduce step mutates them in place and
+//! bumps `version`, so an animation frame never clones a world. All behaviour comes from the sim:
+//! this module only turns clicks into sim [`Action`]s and moves the display clock.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::share::Params;
+use crate::sim::action::Action;
+use crate::sim::net::LinkMode;
+use crate::sim::timeline::Timeline;
+use crate::sim::types::{Conflict, Consistency, Mode, NodeId, OpKind, Request, Tick};
+
+/// Display ticks per wall-clock millisecond at speed 1× (1 tick = 1 simulated ms; 1× plays
+/// ten times slower than real time so that a 10 ms message can be followed by eye).
+pub const TICKS_PER_MS_AT_1X: f64 = 0.1;
+/// The speed choices.
+pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+/// How the speeds read.
+pub const SPEED_LABELS: [&str; 7] = ["¼×", "½×", "1×", "2×", "4×", "8×", "16×"];
+/// A frame longer than this (a background tab) advances the clock by this much only.
+const MAX_FRAME_MS: f64 = 100.0;
+
+/// What a node menu can do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeCmd {
+    Crash,
+    Recover,
+    Pause,
+    Resume,
+}
+
+/// Everything the page can ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Play,
+    Pause,
+    Step,
+    StepBack,
+    /// An animation frame: wall-clock milliseconds since the last one.
+    Frame(f64),
+    Seek(Tick),
+    SetSpeed(f64),
+    Reset,
+    SetSeed(u64),
+    SetMode(Mode),
+    SetConflict(Conflict),
+    SetNrw(u8, u8, u8),
+    SetScenario(String),
+    SetWorkload(bool),
+    SetSide(bool),
+    ToggleVersions,
+    /// Click on a link: up → cut both ways; anything else → healed.
+    ToggleLink(NodeId, NodeId),
+    /// Shift-click on a link: cycle up → `a>b` blocked → `b>a` blocked → up.
+    CycleOneWay(NodeId, NodeId),
+    PartitionNode(NodeId),
+    HealAll,
+    OpenMenu(Option<NodeId>),
+    Node(NodeId, NodeCmd),
+    SetConsistency(u8, Consistency),
+    SetAmount(i64),
+    Request {
+        client: u8,
+        kind: OpKind,
+    },
+    DismissNotice,
+}
+
+/// One stage: a timeline and the mode it was forced to (side by side).
+#[derive(Clone)]
+pub struct Run {
+    pub timeline: Rc<RefCell<Timeline>>,
+    /// Ticks of the user's faults (for the scrubber's marks).
+    pub user_faults: Rc<RefCell<Vec<Tick>>>,
+    /// The last linearizability verdict (recomputed when the history changes).
+    pub lin: Rc<crate::ui::verdict::LinCache>,
+}
+
+/// The page's state. Cheap to clone (the timelines are shared).
+#[derive(Clone)]
+pub struct Lab {
+    pub params: Params,
+    /// One run, or two (CP then AP) side by side.
+    pub runs: Vec<Run>,
+    pub playing: bool,
+    pub speed: f64,
+    /// The display clock in ticks; every event at or before `floor(clock)` is processed.
+    pub clock: f64,
+    pub versions: bool,
+    pub menu: Option<NodeId>,
+    pub consistency: Vec<Consistency>,
+    pub amount: i64,
+    /// A message for the reader (a bad link, a refused click).
+    pub notice: Option<String>,
+    /// Bumped on every change of a timeline.
+    pub version: u64,
+}
+
+impl PartialEq for Lab {
+    fn eq(&self, other: &Lab) -> bool {
+        self.version == other.version
+            && self.playing == other.playing
+            && self.speed == other.speed
+            && self.clock == other.clock
+            && self.versions == other.versions
+            && self.menu == other.menu
+            && self.consistency == other.consistency
+            && self.amount == other.amount
+            && self.notice == other.notice
+            && self.params == other.params
+    }
+}
+
+fn build_runs(
+    p: &Params,
+    first: Vec<(u64, Action)>,
+    second: Vec<(u64, Action)>,
+) -> Result<Vec<Run>, String> {
+    let modes: Vec<Option<Mode>> = if p.side {
+        vec![Some(Mode::Cp), Some(Mode::Ap)]
+    } else {
+        vec![None]
+    };
+    let mut runs = Vec::new();
+    for (i, mode) in modes.into_iter().enumerate() {
+        let scenario = p.scenario(mode)?;
+        let inputs = if i == 0 {
+            first.clone()
+        } else {
+            second.clone()
+        };
+        // Replay up to the last input so that every input is checked, then go to the frame.
+        let last = inputs.last().map_or(0, |(at, _)| *at);
+        let mut t = Timeline::replay(scenario, inputs, last).map_err(|e| e.to_string())?;
+        match (p.e, p.t) {
+            (Some(e), _) if i == 0 => t.seek_event(e),
+            (_, Some(tick)) => t.seek_tick(tick),
+            _ => {}
+        }
+        runs.push(Run {
+            timeline: Rc::new(RefCell::new(t)),
+            user_faults: Rc::new(RefCell::new(Vec::new())),
+            lin: Rc::new(RefCell::new(None)),
+        });
+    }
+    Ok(runs)
+}
+
+impl Lab {
+    /// The page for a URL's query and fragment. A bad link gives the default scenario and a
+    /// notice saying what was wrong; never a panic.
+    pub fn from_link(query: &str, fragment: &str) -> Lab {
+        let parsed = Params::parse_query(query).and_then(|p| {
+            let (a, b) = crate::share::parse_fragment(fragment)?;
+            let runs = build_runs(&p, a, b)?;
+            Ok((p, runs))
+        });
+        let (params, runs, notice) = match parsed {
+            Ok((p, runs)) => (p, runs, None),
+            Err(e) => {
+                let p = Params::default();
+                let runs = build_runs(&p, Vec::new(), Vec::new())
+                    .expect("the default scenario always builds");
+                (
+                    p,
+                    runs,
+                    Some(format!(
+                        "This link could not be opened ({e}); showing the default scenario."
+                    )),
+                )
+            }
+        };
+        let clock = match params.t {
+            Some(t) => t as f64,
+            None => 0.0,
+        };
+        let clients = runs[0].timeline.borrow().sim().clients().len();
+        Lab {
+            params,
+            runs,
+            playing: false,
+            speed: 1.0,
+            clock,
+            versions: false,
+            menu: None,
+            consistency: vec![Consistency::Default; clients],
+            amount: 0,
+            notice,
+            version: 0,
+        }
+    }
+
+    fn rebuild(&mut self) {
+        self.params.t = None;
+        self.params.e = None;
+        match build_runs(&self.params, Vec::new(), Vec::new()) {
+            Ok(runs) => self.runs = runs,
+            Err(e) => self.notice = Some(e),
+        }
+        let clients = self.runs[0].timeline.borrow().sim().clients().len();
+        self.consistency = vec![Consistency::Default; clients];
+        self.playing = false;
+        self.clock = 0.0;
+        self.menu = None;
+    }
+
+    /// The first run's current tick.
+    pub fn now(&self) -> Tick {
+        self.runs[0].timeline.borrow().sim().now()
+    }
+
+    /// The run's last tick.
+    pub fn end_tick(&self) -> Tick {
+        self.runs[0].timeline.borrow().sim().end_tick()
+    }
+
+    fn seek_all(&mut self, tick: Tick) {
+        for r in &self.runs {
+            r.timeline.borrow_mut().seek_tick(tick);
+        }
+    }
+
+    /// True when no run has an event left.
+    fn finished(&self) -> bool {
+        self.runs.iter().all(|r| {
+            let t = r.timeline.borrow();
+            t.sim().next_tick().is_none_or(|n| n > t.sim().end_tick())
+        })
+    }
+
+    fn frame(&mut self, ms: f64) {
+        let dt = ms.clamp(0.0, MAX_FRAME_MS) * self.speed * TICKS_PER_MS_AT_1X;
+        let end = self.end_tick() as f64;
+        self.clock = (self.clock + dt).min(end);
+        self.seek_all(self.clock.floor() as Tick);
+        if self.clock >= end || self.finished() {
+            self.playing = false;
+            self.clock = self.clock.floor();
+        }
+    }
+
+    fn step(&mut self) {
+        self.playing = false;
+        let moved = self.runs[0].timeline.borrow_mut().step().is_some();
+        let now = self.now();
+        for r in &self.runs[1..] {
+            r.timeline.borrow_mut().seek_tick(now);
+        }
+        if moved {
+            self.clock = now as f64;
+        }
+    }
+
+    fn step_back(&mut self) {
+        self.playing = false;
+        self.runs[0].timeline.borrow_mut().step_back();
+        let now = self.now();
+        for r in &self.runs[1..] {
+            r.timeline.borrow_mut().seek_tick(now);
+        }
+        self.clock = now as f64;
+    }
+
+    /// Applies a user action to every run; the first refusal becomes the notice.
+    fn apply(&mut self, action: Action) {
+        let is_fault = !matches!(action, Action::Request { .. });
+        let mut refused = None;
+        for r in &self.runs {
+            let mut t = r.timeline.borrow_mut();
+            let now = t.sim().now();
+            match t.apply_user(action.clone()) {
+                Ok(()) => {
+                    let mut marks = r.user_faults.borrow_mut();
+                    marks.retain(|m| *m <= now);
+                    if is_fault {
+                        marks.push(now);
+                    }
+                }
+                Err(e) => refused = refused.or(Some(e.to_string())),
+            }
+        }
+        self.notice = refused.map(|e| format!("Not applied: {e}."));
+        self.menu = None;
+    }
+
+    fn link_modes(&self, a: NodeId, b: NodeId) -> (LinkMode, LinkMode) {
+        let t = self.runs[0].timeline.borrow();
+        (t.sim().link(a, b).mode, t.sim().link(b, a).mode)
+    }
+
+    fn request(&mut self, client: u8, kind: OpKind) {
+        let arg = match kind {
+            OpKind::Deposit => {
+                if self.amount > 0 {
+                    self.amount
+                } else {
+                    20
+                }
+            }
+            OpKind::Withdraw => {
+                if self.amount > 0 {
+                    self.amount
+                } else {
+                    80
+                }
+            }
+            OpKind::Write => (self.now() % 100) as i64 + 1,
+            OpKind::Post => self.now() as i64 % 100_000 + 1,
+            _ => 0,
+        };
+        let chosen = self
+            .consistency
+            .get(usize::from(client))
+            .copied()
+            .unwrap_or_default();
+        let consistency = match (kind, chosen) {
+            (OpKind::Read, Consistency::Strong | Consistency::Eventual) => chosen,
+            (k, Consistency::Quorum) if k.is_update() => chosen,
+            _ => Consistency::Default,
+        };
+        self.apply(Action::Request {
+            client,
+            req: Request {
+                kind,
+                key: 0,
+                key2: 0,
+                arg,
+                consistency,
+            },
+        });
+    }
+}
+
+impl Reducible for Lab {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match msg {
+            Msg::Play => {
+                if s.finished() {
+                    return self;
+                }
+                s.playing = true;
+                s.menu = None;
+            }
+            Msg::Pause => {
+                s.playing = false;
+                s.clock = s.clock.floor();
+            }
+            Msg::Step => s.step(),
+            Msg::StepBack => s.step_back(),
+            Msg::Frame(ms) => {
+                if !s.playing {
+                    return self;
+                }
+                s.frame(ms);
+            }
+            Msg::Seek(t) => {
+                let t = t.min(s.end_tick());
+                s.seek_all(t);
+                s.clock = t as f64;
+            }
+            Msg::SetSpeed(x) => s.speed = x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
+            Msg::Reset => s.rebuild(),
+            Msg::SetSeed(x) => {
+                s.params.seed = Some(x);
+                s.rebuild();
+            }
+            Msg::SetMode(m) => {
+                s.params.mode = Some(m);
+                s.params.side = false;
+                s.rebuild();
+            }
+            Msg::SetConflict(c) => {
+                s.params.conflict = Some(c);
+                s.rebuild();
+            }
+            Msg::SetNrw(n, r, w) => {
+                s.params.n = Some(n);
+                s.params.r = Some(r.min(n));
+                s.params.w = Some(w.min(n));
+                s.rebuild();
+            }
+            Msg::SetScenario(name) => {
+                s.params = crate::share::Params {
+                    scenario: name,
+                    workload: s.params.workload,
+                    faults: s.params.faults,
+                    side: s.params.side,
+                    ..Default::default()
+                };
+                s.rebuild();
+            }
+            Msg::SetWorkload(on) => {
+                s.params.workload = on;
+                s.rebuild();
+            }
+            Msg::SetSide(on) => {
+                s.params.side = on;
+                s.rebuild();
+            }
+            Msg::ToggleVersions => s.versions = !s.versions,
+            Msg::ToggleLink(a, b) => {
+                let (ab, ba) = s.link_modes(a, b);
+                if ab == LinkMode::Up && ba == LinkMode::Up {
+                    s.apply(Action::CutBoth { a, b });
+                } else {
+                    s.apply(Action::Heal { a, b });
+                }
+            }
+            Msg::CycleOneWay(a, b) => {
+                let (ab, ba) = s.link_modes(a, b);
+                match (ab == LinkMode::Up, ba == LinkMode::Up) {
+                    (true, true) => s.apply(Action::Cut { from: a, to: b }),
+                    (false, true) => {
+                        s.apply(Action::Heal { a, b });
+                        s.apply(Action::Cut { from: b, to: a });
+                    }
+                    _ => s.apply(Action::Heal { a, b }),
+                }
+            }
+            Msg::PartitionNode(n) => s.apply(Action::Isolate(n)),
+            Msg::HealAll => s.apply(Action::HealAll),
+            Msg::OpenMenu(n) => s.menu = if s.menu == n { None } else { n },
+            Msg::Node(n, cmd) => s.apply(match cmd {
+                NodeCmd::Crash => Action::Crash(n),
+                NodeCmd::Recover => Action::Recover(n),
+                NodeCmd::Pause => Action::Pause(n),
+                NodeCmd::Resume => Action::Resume(n),
+            }),
+            Msg::SetConsistency(c, x) => {
+                if let Some(slot) = s.consistency.get_mut(usize::from(c)) {
+                    *slot = x;
+                }
+            }
+            Msg::SetAmount(a) => s.amount = a.clamp(0, 1_000_000),
+            Msg::Request { client, kind } => s.request(client, kind),
+            Msg::DismissNotice => s.notice = None,
+        }
+        s.version += 1;
+        Rc::new(s)
+    }
+}
