@@ -13,6 +13,7 @@
 mod catalog;
 mod catalog_data;
 mod catalog_more;
+pub mod route;
 pub mod words;
 
 use std::cell::OnceCell;

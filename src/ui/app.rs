@@ -1,6 +1,13 @@
-//! The top-level component: setup, stage(s), clients, metrics, transport, history.
+//! The top-level component: a router between the landing page, a lesson and the lab, and the
+//! lab itself (setup, stage(s), clients, metrics, transport, history).
+
+use std::rc::Rc;
 
 use yew::prelude::*;
+
+use super::components::landing::Landing;
+use super::components::lesson::{LessonPage, LessonRc};
+use crate::lessons::route::{route, Route};
 
 use super::anim::{reduced_motion, use_frames};
 use super::components::clients::ClientCards;
@@ -13,8 +20,40 @@ use super::state::{Lab, Msg};
 use super::url::{read, use_sync};
 use super::verdict::verdict;
 
+/// Which page the URL asks for (read once, at mount).
 #[function_component(App)]
 pub fn app() -> Html {
+    let route = use_memo((), |_| {
+        let (q, h) = read();
+        match route(&q, &h) {
+            Route::Lesson {
+                lesson,
+                step,
+                notice,
+            } => Page::Lesson(LessonRc(Rc::new(*lesson)), step, notice),
+            Route::Landing { notice } => Page::Landing(notice),
+            Route::Lab => Page::Lab,
+        }
+    });
+    match &*route {
+        Page::Lab => html! { <Sandbox /> },
+        Page::Landing(notice) => html! { <Landing notice={notice.clone()} /> },
+        Page::Lesson(lesson, step, notice) => html! {
+            <LessonPage lesson={lesson.clone()} step={*step} notice={notice.clone()} />
+        },
+    }
+}
+
+/// The page a URL opens, with the lesson shared by reference.
+enum Page {
+    Landing(Option<String>),
+    Lab,
+    Lesson(LessonRc, usize, Option<String>),
+}
+
+/// The free-play lab (`?scenario=…`): the full visualizer.
+#[function_component(Sandbox)]
+pub fn sandbox() -> Html {
     let lab = use_reducer(|| {
         let (q, h) = read();
         let mut lab = Lab::from_link(&q, &h);
@@ -65,10 +104,6 @@ pub fn app() -> Html {
             }
         })
         .collect();
-    let shortcut = |m: Msg| {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(m.clone()))
-    };
     let histories: Html = lab
         .runs
         .iter()
@@ -101,19 +136,31 @@ pub fn app() -> Html {
                     </aside>
                 }
             </div>
-            <div class="stage-tools">
-                <button data-testid="partition" onclick={shortcut(Msg::PartitionNode(last_node))}>
-                    { format!("✂ Partition n{}", last_node + 1) }
-                </button>
-                <button data-testid="heal-all" onclick={shortcut(Msg::HealAll)}>{ "Heal all" }</button>
-                <span class="hint">{ "Click a link to cut or heal it (Shift-click: one way). Click a node to crash or pause it." }</span>
-                { legend() }
-            </div>
+            { stage_tools(&lab, last_node) }
             if side { <ClientCards lab={lab.clone()} /> }
             { histories }
             <footer class="foot">
                 { "Every run is deterministic: the same seed and the same clicks give the same run. The address bar holds this exact frame — copy it to share." }
             </footer>
         </main>
+    }
+}
+
+/// Shortcuts under the stage: partition the last node, heal all, and how to use the stage.
+pub fn stage_tools(lab: &UseReducerHandle<Lab>, last_node: u8) -> Html {
+    let d = lab.dispatcher();
+    let shortcut = |m: Msg| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(m.clone()))
+    };
+    html! {
+        <div class="stage-tools">
+            <button data-testid="partition" onclick={shortcut(Msg::PartitionNode(last_node))}>
+                { format!("✂ Partition n{}", last_node + 1) }
+            </button>
+            <button data-testid="heal-all" onclick={shortcut(Msg::HealAll)}>{ "Heal all" }</button>
+            <span class="hint">{ "Click a link to cut or heal it (Shift-click: one way). Click a node to crash or pause it." }</span>
+            { legend() }
+        </div>
     }
 }

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::stage::f1;
-use crate::sim::types::{Outcome, Tick};
+use crate::sim::types::{OpId, Outcome, Tick};
 use crate::ui::fmt;
 use crate::ui::state::Lab;
 use crate::ui::verdict::Verdict;
@@ -23,6 +23,9 @@ pub struct HistoryProps {
     /// Appended to the heading (side by side: " · CP").
     #[prop_or_default]
     pub title: AttrValue,
+    /// Ops to emphasise (a lesson step's `highlight_ops`).
+    #[prop_or_default]
+    pub highlight: Vec<OpId>,
 }
 
 #[function_component(History)]
@@ -75,7 +78,7 @@ pub fn history(p: &HistoryProps) -> Html {
                 html! {}
             };
             html! {
-                <g class={classes!("bar", format!("bar-{slug}"), cx.contains(&op.id).then_some("cx"))}
+                <g class={classes!("bar", format!("bar-{slug}"), cx.contains(&op.id).then_some("cx"), p.highlight.contains(&op.id).then_some("hl"))}
                    data-testid={done.then_some("outcome")} data-op-id={op.id.to_string()}
                    data-node={crate::sim::types::node_name(op.node)} data-kind={op.req.kind.as_str()}
                    data-outcome={slug} data-reason={reason}>

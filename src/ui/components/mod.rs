@@ -5,8 +5,11 @@
 pub mod clients;
 pub mod controls;
 pub mod history;
+pub mod landing;
+pub mod lesson;
 pub mod link;
 pub mod messages;
 pub mod metrics;
+pub mod narration;
 pub mod node;
 pub mod stage;

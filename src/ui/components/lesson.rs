@@ -1,0 +1,327 @@
+//! A lesson page (`?lesson=<id>&step=<n>`): the lesson's stage(s) paused at the step's tick,
+//! the computed narration beside them, Next / Back, predictions, and "Try it yourself" (free
+//! play on the same timelines, from that exact state).
+//!
+//! One [`Lab`] holds one timeline per lesson stage for the whole visit: a step is a seek, and the
+//! reader's own changes (cut links, crashes, requests) stay in the timelines, so every step is
+//! narrated from the run as the reader left it. "Restore" rebuilds the original runs.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+use super::clients::ClientCards;
+use super::controls::Transport;
+use super::history::History;
+use super::metrics::Metrics;
+use super::narration::{NarrationPanel, StepNav};
+use super::stage::Stage;
+use crate::lessons::route::lesson_query;
+use crate::lessons::{catalog, narrate, Lesson, Narration};
+use crate::sim::timeline::Timeline;
+use crate::sim::types::{Consistency, Tick};
+use crate::sim::world::Sim;
+use crate::ui::anim::{reduced_motion, use_frames};
+use crate::ui::app::stage_tools;
+use crate::ui::state::{Lab, Msg, Run};
+use crate::ui::verdict::verdict;
+
+/// A lesson shared by reference (props compare by pointer: a lesson never changes).
+#[derive(Clone, Debug)]
+pub struct LessonRc(pub Rc<Lesson>);
+
+impl PartialEq for LessonRc {
+    fn eq(&self, other: &LessonRc) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPageProps {
+    pub lesson: LessonRc,
+    /// 0-based, already in range.
+    pub step: usize,
+    #[prop_or_default]
+    pub notice: Option<String>,
+}
+
+/// The tick of step `step` (0 when out of range).
+fn tick_of(lesson: &Lesson, step: usize) -> Tick {
+    lesson.steps.get(step).map_or(0, |s| s.at_tick)
+}
+
+/// A lab with one timeline per lesson stage, each at step `step`'s tick. A stage that does not
+/// build is left out (the narration then says it cannot narrate), never a panic.
+fn lesson_lab(lesson: &Lesson, step: usize) -> Lab {
+    let tick = tick_of(lesson, step);
+    let mut lab = Lab::from_link("", "");
+    let mut runs = Vec::new();
+    for stage in &lesson.stages {
+        match Timeline::new(stage.scenario.clone()) {
+            Ok(mut t) => {
+                t.seek_tick(tick);
+                runs.push(Run {
+                    timeline: Rc::new(RefCell::new(t)),
+                    user_faults: Rc::new(RefCell::new(Vec::new())),
+                    lin: Rc::new(RefCell::new(None)),
+                });
+            }
+            Err(e) => lab.notice = Some(format!("The \"{}\" run did not build: {e}", stage.label)),
+        }
+    }
+    if runs.is_empty() {
+        return lab;
+    }
+    let clients = runs[0].timeline.borrow().sim().clients().len();
+    lab.runs = runs;
+    lab.clock = tick as f64;
+    lab.consistency = vec![Consistency::Default; clients];
+    lab
+}
+
+/// Keeps the address bar on the current step.
+fn sync_url(id: &str, step: usize) {
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&lesson_query(id, step)));
+    }
+}
+
+/// The page: holds the step and a generation (bumped by "Restore" to rebuild the runs).
+#[function_component(LessonPage)]
+pub fn lesson_page(p: &LessonPageProps) -> Html {
+    let step = use_state(|| p.step);
+    let gen = use_state(|| 0u32);
+    let on_step = {
+        let step = step.clone();
+        Callback::from(move |s: usize| step.set(s))
+    };
+    let on_restore = {
+        let gen = gen.clone();
+        Callback::from(move |_| gen.set(*gen + 1))
+    };
+    html! {
+        <LessonView key={gen.to_string()} lesson={p.lesson.clone()} step={*step}
+                    notice={p.notice.clone()} {on_step} {on_restore} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ViewProps {
+    lesson: LessonRc,
+    step: usize,
+    notice: Option<String>,
+    on_step: Callback<usize>,
+    on_restore: Callback<()>,
+}
+
+/// True when the reader changed any run (a click on a link, a node, a request).
+fn edited(lab: &Lab) -> bool {
+    lab.runs
+        .iter()
+        .any(|r| !r.timeline.borrow().inputs().is_empty())
+}
+
+/// The narration of `step` from the runs as they are now.
+fn narrate_now(lesson: &Lesson, step: usize, lab: &Lab) -> Narration {
+    let timelines: Vec<_> = lab.runs.iter().map(|r| r.timeline.borrow()).collect();
+    let sims: Vec<&Sim> = timelines.iter().map(|t| t.sim()).collect();
+    narrate(lesson, step, &sims)
+}
+
+type NarrationCache = Option<((usize, u64), Rc<Narration>)>;
+
+#[function_component(LessonView)]
+fn lesson_view(p: &ViewProps) -> Html {
+    let lesson = p.lesson.0.clone();
+    let lab = use_reducer({
+        let lesson = lesson.clone();
+        let step = p.step;
+        move || lesson_lab(&lesson, step)
+    });
+    let trying = use_state(|| false);
+    let guess = use_state(|| None::<String>);
+    let revealed = use_state(|| false);
+    let reduced = *use_memo((), |_| reduced_motion());
+    use_frames(lab.playing, lab.dispatcher());
+    {
+        let id = lesson.id;
+        use_effect_with(p.step, move |s| sync_url(id, *s));
+    }
+
+    // Narrate once per (step, change of the runs); while playing, keep the last text.
+    let cache = use_mut_ref(|| None::<((usize, u64), Rc<Narration>)>);
+    let narration = {
+        let mut c: std::cell::RefMut<'_, NarrationCache> = cache.borrow_mut();
+        let key = (p.step, lab.version);
+        let stale = c.as_ref().is_none_or(|(k, _)| *k != key);
+        if stale && !(lab.playing && c.is_some()) {
+            *c = Some((key, Rc::new(narrate_now(&lesson, p.step, &lab))));
+        }
+        match c.as_ref() {
+            Some((_, n)) => n.clone(),
+            None => Rc::new(Narration::default()),
+        }
+    };
+
+    let go = {
+        let (lab, on_step, guess, revealed, lesson) = (
+            lab.clone(),
+            p.on_step.clone(),
+            guess.clone(),
+            revealed.clone(),
+            lesson.clone(),
+        );
+        Callback::from(move |s: usize| {
+            if s >= lesson.steps.len() {
+                return;
+            }
+            lab.dispatch(Msg::Pause);
+            lab.dispatch(Msg::Seek(tick_of(&lesson, s)));
+            guess.set(None);
+            revealed.set(false);
+            on_step.emit(s);
+        })
+    };
+    let set_trying = {
+        let (trying, lab, go, step) = (trying.clone(), lab.clone(), go.clone(), p.step);
+        Callback::from(move |on: bool| {
+            trying.set(on);
+            if !on {
+                go.emit(step); // back to the step's moment, keeping the reader's changes
+            } else {
+                lab.dispatch(Msg::OpenMenu(None));
+            }
+        })
+    };
+    let on_guess = {
+        let (guess, revealed) = (guess.clone(), revealed.clone());
+        Callback::from(move |g: Option<String>| {
+            guess.set(g);
+            revealed.set(true);
+        })
+    };
+
+    let changed = edited(&lab);
+    let at_tick = tick_of(&lesson, p.step);
+    let now = lab.clock.floor() as Tick;
+    let note = if changed || now != at_tick {
+        let mut s = String::new();
+        if changed {
+            s.push_str(
+                "You changed this run, so the text below is computed from your version of it. ",
+            );
+        }
+        if now != at_tick {
+            s.push_str(&format!("It describes the run at t = {now} ms."));
+        }
+        Some(s)
+    } else {
+        None
+    };
+
+    let side = lab.runs.len() > 1;
+    let hl_class: Vec<String> = narration
+        .highlight_nodes
+        .iter()
+        .map(|n| format!("hl-n{}", n + 1))
+        .collect();
+    let stages: Html = lab
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let label = lesson.stages.get(i).map_or("", |s| s.label);
+            let metrics = if *trying {
+                let t = r.timeline.borrow();
+                let v = verdict(t.sim(), &r.lin);
+                html! { <Metrics verdict={v} case={t.scenario().case} /> }
+            } else {
+                html! {}
+            };
+            html! {
+                <div class="run" data-testid={format!("lesson-stage-{i}")}>
+                    if side { <h3 class="stage-label">{ label }</h3> }
+                    <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
+                    { metrics }
+                </div>
+            }
+        })
+        .collect();
+    let histories: Html = lab
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let v = verdict(r.timeline.borrow().sim(), &r.lin);
+            let title = if side {
+                format!(" · {}", lesson.stages.get(i).map_or("", |s| s.label))
+            } else {
+                String::new()
+            };
+            html! {
+                <History lab={lab.clone()} run={i} verdict={v} title={title}
+                         highlight={narration.highlight_ops.clone()} />
+            }
+        })
+        .collect();
+    let all = catalog();
+    let index = all.iter().position(|l| l.id == lesson.id).unwrap_or(0);
+    let next_lesson = all.get(index + 1).map(|l| (l.id, l.title));
+    let last_node = lab.runs[0]
+        .timeline
+        .borrow()
+        .sim()
+        .node_count()
+        .saturating_sub(1);
+    let restore = {
+        let r = p.on_restore.clone();
+        Callback::from(move |_: MouseEvent| r.emit(()))
+    };
+
+    html! {
+        <main class={classes!("app", "lesson-page", (*trying).then_some("trying"))}>
+            <header class="masthead lesson-head">
+                <a class="home" href="./" data-testid="home">{ "CAP Lab" }</a>
+                <span class="crumb">{ format!("Lesson {} of {}", index + 1, all.len()) }</span>
+                <h1 data-testid="lesson-title">{ lesson.title }</h1>
+            </header>
+            if let Some(n) = p.notice.clone().or(lab.notice.clone()) {
+                <div class="notice" role="alert" data-testid="notice"><span>{ n }</span></div>
+            }
+            if *trying { <Transport lab={lab.clone()} /> }
+            <div class={classes!("lesson-grid", format!("stages-{}", lab.runs.len()))}>
+                <div class={classes!("lesson-stages", hl_class)}>{ stages }</div>
+                <aside class="lesson-panel">
+                    <StepNav lesson={p.lesson.clone()} step={p.step} go={go.clone()}
+                             next_lesson={next_lesson.map(|(id, title)| (AttrValue::from(id), AttrValue::from(title)))}
+                             hidden={*trying} />
+                    <NarrationPanel narration={narration.clone()} note={note.clone()}
+                                    guess={(*guess).clone()} revealed={*revealed} on_guess={on_guess} />
+                    <div class="lesson-actions">
+                        if *trying {
+                            <button class="primary" data-testid="back-to-lesson"
+                                    onclick={let s = set_trying.clone(); Callback::from(move |_| s.emit(false))}>
+                                { "← Back to the lesson" }
+                            </button>
+                        } else {
+                            <button data-testid="try-it" title="continue in free play from this exact moment"
+                                    onclick={let s = set_trying.clone(); Callback::from(move |_| s.emit(true))}>
+                                { "Try it yourself" }
+                            </button>
+                        }
+                        if changed {
+                            <button data-testid="restore" onclick={restore}>{ "↺ Restore the lesson's run" }</button>
+                        }
+                    </div>
+                </aside>
+            </div>
+            if *trying {
+                { stage_tools(&lab, last_node) }
+                <ClientCards lab={lab.clone()} />
+            }
+            { histories }
+        </main>
+    }
+}

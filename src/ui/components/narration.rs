@@ -1,0 +1,180 @@
+//! The lesson's side panel: step navigation (dots, "3 / 8", Back / Next), the computed
+//! narration (a polite live region), and the predict-then-reveal question.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::lesson::LessonRc;
+use crate::lessons::route::lesson_query;
+use crate::lessons::Narration;
+
+#[derive(Properties, PartialEq)]
+pub struct StepNavProps {
+    pub lesson: LessonRc,
+    pub step: usize,
+    pub go: Callback<usize>,
+    /// The next lesson (id, title), linked from the last step.
+    pub next_lesson: Option<(AttrValue, AttrValue)>,
+    /// Hidden while the reader plays freely.
+    pub hidden: bool,
+}
+
+/// Dots (one per step), "3 / 8", Back and Next.
+#[function_component(StepNav)]
+pub fn step_nav(p: &StepNavProps) -> Html {
+    if p.hidden {
+        return html! {};
+    }
+    let steps = &p.lesson.0.steps;
+    let count = steps.len();
+    let at = |s: usize| {
+        let go = p.go.clone();
+        Callback::from(move |_: MouseEvent| go.emit(s))
+    };
+    let dots: Html = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let current = i == p.step;
+            html! {
+                <li>
+                    <button class={classes!("dot", current.then_some("current"), (i < p.step).then_some("done"))}
+                            aria-label={format!("step {}: {}", i + 1, s.title)}
+                            aria-current={current.then_some("step")} title={s.title}
+                            onclick={at(i)} />
+                </li>
+            }
+        })
+        .collect();
+    let last = p.step + 1 >= count;
+    html! {
+        <nav class="step-nav" aria-label="lesson steps">
+            <ol class="dots">{ dots }</ol>
+            <span class="step-count" data-testid="step-count" data-step={(p.step + 1).to_string()}>
+                { format!("{} / {}", p.step + 1, count) }
+            </span>
+            <div class="step-buttons">
+                <button data-testid="prev" disabled={p.step == 0} onclick={at(p.step.saturating_sub(1))}>{ "← Back" }</button>
+                if last {
+                    if let Some((id, title)) = &p.next_lesson {
+                        <a class="button primary" data-testid="next-lesson" href={lesson_query(id, 0)}>
+                            { format!("Next: {title} →") }
+                        </a>
+                    } else {
+                        <a class="button primary" data-testid="next-lesson" href="./">{ "All lessons" }</a>
+                    }
+                    <button data-testid="next" disabled=true>{ "Next →" }</button>
+                } else {
+                    <button class="primary" data-testid="next" onclick={at(p.step + 1)}>{ "Next →" }</button>
+                }
+            </div>
+        </nav>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NarrationProps {
+    pub narration: Rc<Narration>,
+    /// A short remark when the text is computed from a changed run or another moment.
+    pub note: Option<String>,
+    pub guess: Option<String>,
+    pub revealed: bool,
+    /// The reader's pick (`Some(option)`) or "reveal without a guess" (`None`).
+    pub on_guess: Callback<Option<String>>,
+}
+
+/// How an answer option reads on its button.
+fn option_label(o: &str) -> &'static str {
+    match o {
+        "ok" => "✓ it goes through (ok)",
+        "refused" => "⊘ it is refused",
+        "timeout" => "◷ no answer (timeout)",
+        _ => "?",
+    }
+}
+
+/// The sentence that judges the reader's guess against what happened.
+fn judge(guess: Option<&str>, answer: Option<&str>) -> String {
+    match (guess, answer) {
+        (Some(g), Some(a)) if g == a => format!("You were right: {}.", short(a)),
+        (Some(_), Some(a)) => format!("Not this time: {}.", short(a)),
+        (None, Some(a)) => format!("What happened: {}.", short(a)),
+        (_, None) => "This request never finished in this run.".into(),
+    }
+}
+
+fn short(a: &str) -> &'static str {
+    match a {
+        "ok" => "it went through",
+        "refused" => "it was refused",
+        "timeout" => "it timed out",
+        _ => "something else",
+    }
+}
+
+/// The step's title and paragraphs, then the question (if any) and, once revealed, the answer.
+#[function_component(NarrationPanel)]
+pub fn narration_panel(p: &NarrationProps) -> Html {
+    let n = &p.narration;
+    let paragraphs: Html = n
+        .paragraphs
+        .iter()
+        .map(|t| html! { <p>{ t }</p> })
+        .collect();
+    let predict = match &n.question {
+        Some(q) => {
+            let options: Html = n
+                .options
+                .iter()
+                .map(|o| {
+                    let picked = p.guess.as_deref() == Some(o.as_str());
+                    let right = p.revealed && n.answer.as_deref() == Some(o.as_str());
+                    let on = p.on_guess.clone();
+                    let pick = o.clone();
+                    html! {
+                        <button class={classes!("option", picked.then_some("picked"), right.then_some("right"))}
+                                data-testid={format!("predict-{o}")} aria-pressed={picked.to_string()}
+                                disabled={p.revealed}
+                                onclick={Callback::from(move |_| on.emit(Some(pick.clone())))}>
+                            { option_label(o) }
+                        </button>
+                    }
+                })
+                .collect();
+            let reveal = if p.revealed {
+                html! {
+                    <div class="reveal-box" data-testid="answer" data-answer={n.answer.clone().unwrap_or_default()}
+                         data-guess={p.guess.clone().unwrap_or_default()}>
+                        <p class="judge">{ judge(p.guess.as_deref(), n.answer.as_deref()) }</p>
+                        if let Some(w) = &n.why { <p>{ w }</p> }
+                    </div>
+                }
+            } else {
+                let on = p.on_guess.clone();
+                html! {
+                    <button class="reveal" data-testid="reveal" title="show the answer without a guess (let the room vote first)"
+                            onclick={Callback::from(move |_| on.emit(None))}>{ "Reveal" }</button>
+                }
+            };
+            html! {
+                <div class="predict" data-testid="predict">
+                    <p class="question">{ q }</p>
+                    <div class="options" role="group" aria-label="your prediction">{ options }</div>
+                    { reveal }
+                </div>
+            }
+        }
+        None => html! {},
+    };
+    html! {
+        <>
+            <section class="narration" data-testid="narration" aria-live="polite">
+                <h2>{ n.title.clone() }</h2>
+                if let Some(note) = &p.note { <p class="note" data-testid="edited">{ note }</p> }
+                { paragraphs }
+            </section>
+            { predict }
+        </>
+    }
+}
