@@ -386,14 +386,14 @@ fn partition() -> Lesson {
             }),
             Step::new(600, "Everything works", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, 500);
                 }
             }),
             Step::new(P_FAULT + 1, "Something goes wrong", |ctx, say| {
                 for st in 0..ctx.stages() {
                     say.p(format!(
-                        "Run '{}': {}; {}.",
+                        "In the '{}' run: {}; {}.",
                         ctx.label(st),
                         words::situation(ctx.sim(st), 0),
                         words::situation(ctx.sim(st), 2)
@@ -425,7 +425,7 @@ fn partition() -> Lesson {
                        waits.",
                 );
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, P_ASK);
                 }
             }),
@@ -434,7 +434,7 @@ fn partition() -> Lesson {
                     .map(|st| slug_of(ctx, st, 0, P_ASK))
                     .collect();
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, P_ASK);
                 }
                 if slugs.iter().all(|s| *s == slugs[0]) && slugs[0] == Some("timeout") {
@@ -457,7 +457,7 @@ fn partition() -> Lesson {
             }),
             Step::new(P_AFTER + 200, "After the fault", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, P_AFTER);
                 }
                 say.p("Once n1 is back, or the network heals, Bob's requests work again.");

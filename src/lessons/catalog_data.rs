@@ -259,7 +259,7 @@ pub(super) fn say_lost(ctx: &StepCtx, say: &mut Say, stage: usize) {
         .map(|r| words::op(sim, r))
         .collect();
     let mut s = format!(
-        "Run '{}': {} lost",
+        "In the '{}' run: {} lost",
         ctx.label(stage),
         plural(u64::from(c.lost_updates), "acknowledged update")
     );
@@ -334,7 +334,7 @@ pub(super) fn feed_ap() -> Lesson {
                        and merge them.",
                 );
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_replicas(ctx, say, st);
                     say_converged(ctx, say, st);
                 }
@@ -412,7 +412,7 @@ pub(super) fn feed_vclock() -> Lesson {
             }),
             Step::new(3500, "After the heal", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_replicas(ctx, say, st);
                     say.p(if has_siblings(ctx, st) {
                         "Both versions are kept as siblings: the system knows they were \
@@ -424,7 +424,7 @@ pub(super) fn feed_vclock() -> Lesson {
             }),
             Step::new(4000, "What a reader sees", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, 3800);
                     say_lost(ctx, say, st);
                 }

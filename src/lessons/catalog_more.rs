@@ -46,7 +46,7 @@ fn say_dials(ctx: &StepCtx, say: &mut Say) {
             "R + W is not more than N, so a read may ask only replicas the last write missed"
         };
         say.p(format!(
-            "Run '{}': N = {}, W = {}, R = {}. {overlap}.",
+            "In the '{}' run: N = {}, W = {}, R = {}. {overlap}.",
             ctx.label(st),
             c.n,
             c.w,
@@ -72,7 +72,7 @@ pub(super) fn quorum() -> Lesson {
             Step::new(1000, "One node down, no problem", |ctx, say| {
                 say_situation(ctx, say, 0, 1);
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, 700);
                     say_op(ctx, say, st, 1, 900);
                 }
@@ -84,7 +84,7 @@ pub(super) fn quorum() -> Lesson {
             Step::new(2050, "A write on the majority side", |ctx, say| {
                 say_situation(ctx, say, 0, 2);
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, 2000);
                 }
             }),
@@ -108,7 +108,7 @@ pub(super) fn quorum() -> Lesson {
             ),
             Step::new(3000, "Refused or stale", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 1, Q_READ);
                 }
                 say.p(
@@ -119,7 +119,7 @@ pub(super) fn quorum() -> Lesson {
             }),
             Step::new(5000, "The score", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_checks(ctx, say, st);
                 }
             }),
@@ -443,20 +443,20 @@ pub(super) fn cp_vs_ap() -> Lesson {
             }),
             Step::new(BOB_ASKS + 200, "During the partition", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, BOB_ASKS);
                     say_op(ctx, say, st, 1, BOB_ASKS);
                 }
             }),
             Step::new(3700, "Reads on both sides", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_op(ctx, say, st, 1, 3600);
                 }
             }),
             Step::new(HEAL + 1000, "After the heal", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    say.p(format!("Run '{}':", ctx.label(st)));
+                    say.run(ctx.label(st));
                     say_replicas(ctx, say, st);
                 }
             }),
@@ -464,7 +464,7 @@ pub(super) fn cp_vs_ap() -> Lesson {
                 for st in 0..ctx.stages() {
                     let c = ctx.checks(st);
                     say.p(format!(
-                        "Run '{}': availability {}%, lowest balance {}, median latency {}.",
+                        "In the '{}' run: availability {}%, lowest balance {}, median latency {}.",
                         ctx.label(st),
                         (c.availability * 100.0).round() as i64,
                         c.min_balance.map_or("none".into(), |m| m.to_string()),

@@ -98,6 +98,8 @@ pub struct Narration {
 #[derive(Debug, Default)]
 pub struct Say {
     paragraphs: Vec<String>,
+    /// The run the next paragraph is about (side-by-side lessons), see [`Say::run`].
+    run: Option<&'static str>,
     nodes: Vec<NodeId>,
     ops: Vec<OpId>,
 }
@@ -105,7 +107,15 @@ pub struct Say {
 impl Say {
     /// Adds a paragraph.
     pub fn p(&mut self, text: impl Into<String>) {
-        self.paragraphs.push(text.into());
+        let text = text.into();
+        match self.run.take() {
+            Some(label) => self.paragraphs.push(in_run(label, &text)),
+            None => self.paragraphs.push(text),
+        }
+    }
+    /// The next paragraph is about the run labelled `label`: it starts "In the 'label' run: ".
+    pub fn run(&mut self, label: &'static str) {
+        self.run = Some(label);
     }
     /// Highlights a node (once).
     pub fn node(&mut self, n: NodeId) {
@@ -119,6 +129,20 @@ impl Say {
             self.ops.push(id);
         }
     }
+}
+
+/// "In the 'label' run: " then `text`, its first word lowercased when it is a common word.
+fn in_run(label: &str, text: &str) -> String {
+    const COMMON: [&str; 6] = ["Right ", "The ", "All ", "Every ", "No ", "It "];
+    let mut out = format!("In the '{label}' run: ");
+    match COMMON.iter().find(|w| text.starts_with(**w)) {
+        Some(_) => {
+            out.push_str(&text[..1].to_lowercase());
+            out.push_str(&text[1..]);
+        }
+        None => out.push_str(text),
+    }
+    out
 }
 
 /// Everything a step's narration may look at. Checker results and finished runs are computed

@@ -16,7 +16,7 @@ use super::clients::ClientCards;
 use super::controls::Transport;
 use super::history::History;
 use super::metrics::Metrics;
-use super::narration::{NarrationPanel, StepNav};
+use super::narration::{next_lesson, NarrationPanel, StepNav};
 use super::stage::Stage;
 use crate::lessons::route::lesson_query;
 use crate::lessons::{catalog, narrate, Lesson, Narration};
@@ -268,7 +268,7 @@ fn lesson_view(p: &ViewProps) -> Html {
         .collect();
     let all = catalog();
     let index = all.iter().position(|l| l.id == lesson.id).unwrap_or(0);
-    let next_lesson = all.get(index + 1).map(|l| (l.id, l.title));
+    let next = all.get(index + 1).map(|l| (l.id, l.title));
     let last_node = lab.runs[0]
         .timeline
         .borrow()
@@ -294,9 +294,7 @@ fn lesson_view(p: &ViewProps) -> Html {
             <div class={classes!("lesson-grid", format!("stages-{}", lab.runs.len()))}>
                 <div class={classes!("lesson-stages", hl_class)}>{ stages }</div>
                 <aside class="lesson-panel">
-                    <StepNav lesson={p.lesson.clone()} step={p.step} go={go.clone()}
-                             next_lesson={next_lesson.map(|(id, title)| (AttrValue::from(id), AttrValue::from(title)))}
-                             hidden={*trying} />
+                    <StepNav lesson={p.lesson.clone()} step={p.step} go={go.clone()} hidden={*trying} />
                     <NarrationPanel narration={narration.clone()} note={note.clone()}
                                     guess={(*guess).clone()} revealed={*revealed} on_guess={on_guess} />
                     <div class="lesson-actions">
@@ -311,6 +309,7 @@ fn lesson_view(p: &ViewProps) -> Html {
                                 { "Try it yourself" }
                             </button>
                         }
+                        if !*trying && p.step + 1 == lesson.steps.len() { { next_lesson(next) } }
                         if changed {
                             <button data-testid="restore" onclick={restore}>{ "↺ Restore the lesson's run" }</button>
                         }

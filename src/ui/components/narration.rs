@@ -14,8 +14,6 @@ pub struct StepNavProps {
     pub lesson: LessonRc,
     pub step: usize,
     pub go: Callback<usize>,
-    /// The next lesson (id, title), linked from the last step.
-    pub next_lesson: Option<(AttrValue, AttrValue)>,
     /// Hidden while the reader plays freely.
     pub hidden: bool,
 }
@@ -56,18 +54,8 @@ pub fn step_nav(p: &StepNavProps) -> Html {
             </span>
             <div class="step-buttons">
                 <button data-testid="prev" disabled={p.step == 0} onclick={at(p.step.saturating_sub(1))}>{ "← Back" }</button>
-                if last {
-                    if let Some((id, title)) = &p.next_lesson {
-                        <a class="button primary" data-testid="next-lesson" href={lesson_query(id, 0)}>
-                            { format!("Next: {title} →") }
-                        </a>
-                    } else {
-                        <a class="button primary" data-testid="next-lesson" href="./">{ "All lessons" }</a>
-                    }
-                    <button data-testid="next" disabled=true>{ "Next →" }</button>
-                } else {
-                    <button class="primary" data-testid="next" onclick={at(p.step + 1)}>{ "Next →" }</button>
-                }
+                <button class={classes!((!last).then_some("primary"))} data-testid="next" disabled={last}
+                        onclick={at((p.step + 1).min(count.saturating_sub(1)))}>{ "Next →" }</button>
             </div>
         </nav>
     }
@@ -110,6 +98,20 @@ fn short(a: &str) -> &'static str {
         "refused" => "it was refused",
         "timeout" => "it timed out",
         _ => "something else",
+    }
+}
+
+/// On a lesson's last step: a link to the next lesson (or back to all lessons).
+pub fn next_lesson(next: Option<(&'static str, &'static str)>) -> Html {
+    match next {
+        Some((id, title)) => html! {
+            <a class="button primary" data-testid="next-lesson" href={lesson_query(id, 0)}>
+                { format!("Next lesson: {title} →") }
+            </a>
+        },
+        None => {
+            html! { <a class="button primary" data-testid="next-lesson" href="./">{ "All lessons" }</a> }
+        }
     }
 }
 
