@@ -292,7 +292,14 @@ fn lesson_view(p: &ViewProps) -> Html {
             }
             if *trying { <Transport lab={lab.clone()} /> }
             <div class={classes!("lesson-grid", format!("stages-{}", lab.runs.len()))}>
-                <div class={classes!("lesson-stages", hl_class)}>{ stages }</div>
+                <div class="lesson-main">
+                    <div class={classes!("lesson-stages", hl_class)}>{ stages }</div>
+                    if *trying {
+                        { stage_tools(&lab, last_node) }
+                        <ClientCards lab={lab.clone()} />
+                    }
+                    { histories }
+                </div>
                 <aside class="lesson-panel">
                     <StepNav lesson={p.lesson.clone()} step={p.step} go={go.clone()} hidden={*trying} />
                     <NarrationPanel narration={narration.clone()} note={note.clone()}
@@ -316,11 +323,6 @@ fn lesson_view(p: &ViewProps) -> Html {
                     </div>
                 </aside>
             </div>
-            if *trying {
-                { stage_tools(&lab, last_node) }
-                <ClientCards lab={lab.clone()} />
-            }
-            { histories }
         </main>
     }
 }
