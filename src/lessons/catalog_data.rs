@@ -63,7 +63,7 @@ fn say_min_balance(ctx: &StepCtx, say: &mut Say, stage: usize) {
             ));
         } else {
             say.p(format!(
-                "The lowest balance any replica ever held was {min}: never negative."
+                "No replica ever held a negative balance (the lowest, savings included, was {min})."
             ));
         }
     }

@@ -146,8 +146,13 @@ fn lesson_view(p: &ViewProps) -> Html {
     let reduced = *use_memo((), |_| reduced_motion());
     use_frames(lab.playing, lab.dispatcher());
     {
-        let id = lesson.id;
-        use_effect_with(p.step, move |s| sync_url(id, *s));
+        let (id, title) = (lesson.id, lesson.title);
+        use_effect_with(p.step, move |s| {
+            sync_url(id, *s);
+            if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+                d.set_title(&format!("{title} · CAP Lab"));
+            }
+        });
     }
 
     // Narrate once per (step, change of the runs); while playing, keep the last text.
