@@ -104,6 +104,18 @@ test("predict: the options reveal the computed answer; Reveal works without a gu
   expect((await page.locator("[data-testid=answer]").count()) === 0, "a new step hides the old answer");
 });
 
+test("watch it happen: the stage plays from the previous step and stops at this one", async ({ page, url }) => {
+  await open(page, url("?lesson=bank-cp&step=5"));
+  const before = await narration(page);
+  const svg = () => $(page, "stage-0").evaluate((e) => e.outerHTML);
+  const frame = await svg();
+  await $(page, "watch").click();
+  await page.waitForFunction(() => document.querySelector("[data-testid=watch]")?.disabled === true);
+  await page.waitForFunction(() => document.querySelector("[data-testid=watch]")?.disabled === false, null, { timeout: 10000 });
+  expect((await narration(page)) === before, "the same narration after watching");
+  expect((await svg()) === frame, "the stage ends on exactly the step's frame");
+});
+
 test("try it yourself: free play from the step, then back to the same step", async ({ page, url }) => {
   await open(page, url("?lesson=bank-cp&step=3"));
   const tick = await $(page, "history-0").getAttribute("data-testid");

@@ -143,8 +143,22 @@ fn lesson_view(p: &ViewProps) -> Html {
     let trying = use_state(|| false);
     let guess = use_state(|| None::<String>);
     let revealed = use_state(|| false);
+    // "Watch it happen": playing from the previous step's tick, stopping exactly at this one.
+    let watch_to = use_state(|| None::<Tick>);
     let reduced = *use_memo((), |_| reduced_motion());
     use_frames(lab.playing, lab.dispatcher());
+    {
+        let (lab, watch_to) = (lab.clone(), watch_to.clone());
+        use_effect_with((lab.version, lab.playing), move |_| {
+            if let Some(t) = *watch_to {
+                if !lab.playing || lab.clock >= t as f64 {
+                    lab.dispatch(Msg::Pause);
+                    lab.dispatch(Msg::Seek(t));
+                    watch_to.set(None);
+                }
+            }
+        });
+    }
     {
         let (id, title) = (lesson.id, lesson.title);
         use_effect_with(p.step, move |s| {
@@ -171,17 +185,19 @@ fn lesson_view(p: &ViewProps) -> Html {
     };
 
     let go = {
-        let (lab, on_step, guess, revealed, lesson) = (
+        let (lab, on_step, guess, revealed, lesson, watch_to) = (
             lab.clone(),
             p.on_step.clone(),
             guess.clone(),
             revealed.clone(),
             lesson.clone(),
+            watch_to.clone(),
         );
         Callback::from(move |s: usize| {
             if s >= lesson.steps.len() {
                 return;
             }
+            watch_to.set(None);
             lab.dispatch(Msg::Pause);
             lab.dispatch(Msg::Seek(tick_of(&lesson, s)));
             guess.set(None);
@@ -211,7 +227,7 @@ fn lesson_view(p: &ViewProps) -> Html {
     let changed = edited(&lab);
     let at_tick = tick_of(&lesson, p.step);
     let now = lab.clock.floor() as Tick;
-    let note = if changed || now != at_tick {
+    let note = if watch_to.is_none() && (changed || now != at_tick) {
         let mut s = String::new();
         if changed {
             s.push_str(
@@ -280,6 +296,23 @@ fn lesson_view(p: &ViewProps) -> Html {
         .sim()
         .node_count()
         .saturating_sub(1);
+    let watch = {
+        let (lab, watch_to, lesson, step) = (lab.clone(), watch_to.clone(), lesson.clone(), p.step);
+        Callback::from(move |_: MouseEvent| {
+            let (from, to) = (
+                tick_of(&lesson, step.saturating_sub(1)),
+                tick_of(&lesson, step),
+            );
+            if step == 0 || to <= from {
+                return;
+            }
+            // About three seconds of animation, whatever the gap (speed 1× = 0.1 tick per ms).
+            lab.dispatch(Msg::Seek(from));
+            lab.dispatch(Msg::SetSpeed((to - from) as f64 / 300.0));
+            lab.dispatch(Msg::Play);
+            watch_to.set(Some(to));
+        })
+    };
     let restore = {
         let r = p.on_restore.clone();
         Callback::from(move |_: MouseEvent| r.emit(()))
@@ -316,6 +349,12 @@ fn lesson_view(p: &ViewProps) -> Html {
                                 { "← Back to the lesson" }
                             </button>
                         } else {
+                            if p.step > 0 {
+                                <button data-testid="watch" disabled={watch_to.is_some()} onclick={watch}
+                                        title="play the run from the previous step to this moment">
+                                    { "▶ Watch it happen" }
+                                </button>
+                            }
                             <button data-testid="try-it" title="continue in free play from this exact moment"
                                     onclick={let s = set_trying.clone(); Callback::from(move |_| s.emit(true))}>
                                 { "Try it yourself" }
