@@ -20,9 +20,9 @@ use serde::Serialize;
 use crate::sim::types::{Case, OpId, OpRecord, OpSet, Tick, Value};
 
 pub use bench::bench_history;
-pub use history::porcupine_log;
 #[cfg(not(target_arch = "wasm32"))]
 pub use history::{history_from_json, history_to_json};
+pub use history::{history_json, porcupine_log};
 pub use stats::NodeStats;
 
 /// Facts about a finished run, provided by the engine.
