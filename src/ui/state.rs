@@ -69,6 +69,8 @@ pub enum Msg {
         kind: OpKind,
     },
     DismissNotice,
+    /// Presenter mode on / off (key `P`, `present=1`).
+    TogglePresent,
 }
 
 /// One stage: a timeline and the mode it was forced to (side by side).
@@ -393,6 +395,8 @@ impl Reducible for Lab {
                     workload: s.params.workload,
                     faults: s.params.faults,
                     side: s.params.side,
+                    embed: s.params.embed,
+                    present: s.params.present,
                     ..Default::default()
                 };
                 s.rebuild();
@@ -442,6 +446,7 @@ impl Reducible for Lab {
             Msg::SetAmount(a) => s.amount = a.clamp(0, 1_000_000),
             Msg::Request { client, kind } => s.request(client, kind),
             Msg::DismissNotice => s.notice = None,
+            Msg::TogglePresent => s.params.present = !s.params.present,
         }
         s.version += 1;
         Rc::new(s)
