@@ -3,11 +3,13 @@
 use yew::prelude::*;
 
 use super::anim::{reduced_motion, use_frames};
+use super::components::caption::Caption;
 use super::components::clients::ClientCards;
 use super::components::controls::{Setup, Transport};
 use super::components::history::History;
 use super::components::messages::legend;
 use super::components::metrics::Metrics;
+use super::components::share::ShareBar;
 use super::components::stage::Stage;
 use super::state::{Lab, Msg};
 use super::url::{read, use_sync};
@@ -91,6 +93,7 @@ pub fn app() -> Html {
             <Setup lab={lab.clone()} />
             { notice }
             <Transport lab={lab.clone()} />
+            <ShareBar lab={lab.clone()} />
             <p class="description">{ description }</p>
             <div class="lab-grid">
                 { stages }
@@ -101,6 +104,7 @@ pub fn app() -> Html {
                     </aside>
                 }
             </div>
+            <Caption lab={lab.clone()} />
             <div class="stage-tools">
                 <button data-testid="partition" onclick={shortcut(Msg::PartitionNode(last_node))}>
                     { format!("✂ Partition n{}", last_node + 1) }

@@ -2,6 +2,7 @@
 //!
 //! [`Msg`]: super::state::Msg
 
+pub mod caption;
 pub mod clients;
 pub mod controls;
 pub mod history;
@@ -9,4 +10,5 @@ pub mod link;
 pub mod messages;
 pub mod metrics;
 pub mod node;
+pub mod share;
 pub mod stage;

@@ -72,6 +72,13 @@ pub fn node(
     } else {
         html! {}
     };
+    // The accessible name starts with the visible text, in order (WCAG 2.5.3 label in name);
+    // the texts below end with a space (not drawn) so that their words do not run together.
+    let label = format!(
+        "{name} {big} {small} {}, {}",
+        role_label(view.role),
+        status.as_str()
+    );
     let class = classes!(
         "node",
         format!("status-{}", status.as_str()),
@@ -81,13 +88,13 @@ pub fn node(
     html! {
         <g class={class} data-testid={format!("node-{name}")} data-status={status.as_str()}
            data-role={view.role.as_str()} transform={format!("translate({} {})", f1(at.x), f1(at.y))}
-           tabindex="0" role="button" aria-label={format!("{name}, {}, {}: {data_value}", view.role.as_str(), status.as_str())}
+           tabindex="0" role="button" aria-label={label}
            {onclick} {onkeydown}>
             <circle class="node-body" r={f1(NODE_R)} />
-            <text class="node-name" y="-24">{ &name }</text>
+            <text class="node-name" y="-24">{ &name }{ " " }</text>
             <g data-testid={format!("value-{name}")} data-value={data_value}>
-                <text class="node-value" y="6">{ big }</text>
-                <text class="node-sub" y="23">{ small }</text>
+                <text class="node-value" y="6">{ big }{ " " }</text>
+                <text class="node-sub" y="23">{ small }{ " " }</text>
             </g>
             <text class="node-role" y="40">{ role_label(view.role) }</text>
             { version_line }
