@@ -62,6 +62,7 @@ pub fn app() -> Html {
             html! {
                 <div class="run">
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
+                    if i == 0 { <Caption lab={lab.clone()} /> }
                     if side { <Metrics verdict={verdicts[i].clone()} case={case} /> }
                 </div>
             }
@@ -104,7 +105,6 @@ pub fn app() -> Html {
                     </aside>
                 }
             </div>
-            <Caption lab={lab.clone()} />
             <div class="stage-tools">
                 <button data-testid="partition" onclick={shortcut(Msg::PartitionNode(last_node))}>
                     { format!("✂ Partition n{}", last_node + 1) }

@@ -126,7 +126,7 @@ test("copy link: the same link twice gives a byte-identical stage, and it is sho
 
 // ---- Projected in a classroom ------------------------------------------------------------
 
-test("presenter mode: body text ≥ 24 px at 1280×720, high contrast, caption; P toggles it", async ({ page, url }) => {
+test("presenter mode: body text ≥ 24 px at 1280×720, high contrast, caption; P toggles it", async ({ page, url, browser }) => {
   await page.goto(url(quiet("scenario=bank&mode=cp")));
   await ready(page);
   await $(page, "op-n1-deposit").click();
@@ -152,6 +152,13 @@ test("presenter mode: body text ≥ 24 px at 1280×720, high contrast, caption; 
   expect((await caption.textContent()).includes("Alice @ n1: deposit 20 ✓"), `caption: ${await caption.textContent()}`);
   expect((await caption.getAttribute("aria-live")) === "polite", "caption is an aria-live region");
   await shot(page, "classroom-present-1280x720");
+  // From the back row: the same frame at half size (a 640×360 picture) — look at it.
+  const half = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 0.5 });
+  const p2 = await half.newPage();
+  await p2.goto(await page.evaluate(() => location.href));
+  await ready(p2);
+  await p2.screenshot({ path: "tests/e2e/out/classroom-present-1280x720-at-50pc.png" });
+  await half.close();
   await page.keyboard.press("p");
   await page.waitForFunction(() => !document.documentElement.classList.contains("present"));
 }, { viewport: { width: 1280, height: 720 } });
