@@ -91,7 +91,7 @@ impl<E> Queue<E> {
     /// Every waiting event with its tick, in delivery order (sorted; costs a sort).
     pub fn ordered(&self) -> Vec<(Tick, &E)> {
         let mut v: Vec<&Entry<E>> = self.heap.iter().map(|Reverse(e)| e).collect();
-        v.sort();
+        v.sort_unstable();
         v.into_iter().map(|e| (e.tick, &e.event)).collect()
     }
 }

@@ -502,7 +502,7 @@ impl Scenario {
             client: r.client,
             req: r.req,
         }));
-        all.sort_by_key(|p| p.tick);
+        super::workload::sort_by_tick(&mut all);
         all
     }
 

@@ -37,7 +37,7 @@ pub fn staleness(
     if missed.is_empty() {
         return (missed, None);
     }
-    before.sort_by_key(|r| (r.complete, r.id));
+    before.sort_unstable_by_key(|r| (r.complete, r.id));
     let mut state = State::new(case, initial);
     for r in before {
         // An update acknowledged by a weaker protocol may be refused by the sequential model

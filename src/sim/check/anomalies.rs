@@ -93,7 +93,7 @@ pub fn double_spends(initial: &[i64], ops: &[OpRecord]) -> u32 {
             )
         })
         .collect();
-    updates.sort_by_key(|o| (o.complete, o.id));
+    updates.sort_unstable_by_key(|o| (o.complete, o.id));
     let mut state = State::new(Case::Bank, initial);
     let n_keys = Case::Bank.keys().len();
     let mut count = 0u32;

@@ -229,7 +229,7 @@ pub fn porcupine_log(case: Case, ops: &[OpRecord]) -> String {
             }
         }
     }
-    events.sort_by_key(|(t, kind, id, _)| (*t, *kind, *id));
+    events.sort_unstable_by_key(|(t, kind, id, _)| (*t, *kind, *id));
     let mut out = String::new();
     for (time, kind, id, o) in events {
         let (kind, input, output) = if kind == 0 {

@@ -212,7 +212,7 @@ fn split(case: Case, ops: &[OpRecord]) -> Vec<Vec<POp>> {
     parts
         .into_values()
         .map(|mut p| {
-            p.sort_by_key(|o| (o.invoke, o.id));
+            p.sort_unstable_by_key(|o| (o.invoke, o.id));
             p
         })
         .collect()

@@ -273,7 +273,7 @@ impl Node {
                 }
             }
         }
-        best.sort();
+        best.sort_unstable();
         p.best = best.clone();
         let req = p.req;
         let behind: Vec<NodeId> = p

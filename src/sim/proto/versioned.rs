@@ -141,7 +141,7 @@ fn maximal(all: Vec<Sibling>) -> Vec<Sibling> {
         .filter(|s| !all.iter().any(|t| beats(t, s)))
         .cloned()
         .collect();
-    keep.sort();
+    keep.sort_unstable();
     keep.dedup();
     assert!(!keep.is_empty(), "a vclock value always has a sibling");
     // One sibling per last writer at most (a node's later update dominates its earlier ones),
@@ -253,7 +253,7 @@ impl Versioned {
             Versioned::Lww(l) => (l.data.clone(), l.ops.clone()),
             Versioned::Vclock(sibs) => {
                 let mut values: Vec<Value> = sibs.iter().map(|s| s.data.clone()).collect();
-                values.sort();
+                values.sort_unstable();
                 let mut ops = OpSet::new();
                 for s in sibs {
                     ops.union_with(&s.ops);
@@ -462,7 +462,7 @@ pub fn combine_read(
             });
         }
     }
-    combos.sort();
+    combos.sort_unstable();
     let value = if combos.len() == 1 {
         combos.remove(0)
     } else {

@@ -48,7 +48,7 @@ pub fn history(p: &HistoryProps) -> Html {
             let y = 26.0 + LANE_H * i as f64;
             html! {
                 <g class="lane">
-                    <line class="lane-line" x1={LABEL_W.to_string()} x2={WIDTH.to_string()}
+                    <line class="lane-line" x1={f1(LABEL_W)} x2={f1(WIDTH)}
                           y1={f1(y + LANE_H / 2.0)} y2={f1(y + LANE_H / 2.0)} />
                     <text class="lane-label" x="4" y={f1(y + LANE_H / 2.0 + 5.0)}>{ fmt::client_label(&c.name, c.node) }</text>
                 </g>
@@ -111,7 +111,7 @@ pub fn history(p: &HistoryProps) -> Html {
             <svg class="history-svg" data-testid={format!("history-{}", p.run)} viewBox={format!("0 0 {WIDTH} {}", f1(height))}>
                 { scale }
                 { labels }
-                <svg x={LABEL_W.to_string()} y="0" width={(WIDTH - LABEL_W).to_string()} height={f1(height)}
+                <svg x={f1(LABEL_W)} y="0" width={f1(WIDTH - LABEL_W)} height={f1(height)}
                      viewBox={format!("{LABEL_W} 0 {} {}", WIDTH - LABEL_W, f1(height))} class="plot">
                     { bars }
                 </svg>
