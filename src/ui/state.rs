@@ -165,7 +165,13 @@ impl Lab {
         let (params, runs, notice) = match parsed {
             Ok((p, runs)) => (p, runs, None),
             Err(e) => {
-                let p = Params::default();
+                // Keep the page's frame (an iframe stays compact) even when the rest is bad.
+                let on = |key: &str| query.split(['?', '&']).any(|kv| kv == key);
+                let p = Params {
+                    embed: on("embed=1"),
+                    present: on("present=1"),
+                    ..Params::default()
+                };
                 let runs = build_runs(&p, Vec::new(), Vec::new())
                     .expect("the default scenario always builds");
                 (

@@ -56,6 +56,15 @@ test("embed: the sandbox fits an 800×500 iframe without scrollbars, with an ope
   expect((await stageSvg(page)) === embedded, "the full view shows the same stage");
 }, { viewport: { width: 800, height: 500 } });
 
+test("embed: a malformed link keeps the compact frame and says what was wrong", async ({ page, url }) => {
+  await page.goto(url("?scenario=bank&mode=zz&embed=1"));
+  await ready(page);
+  expect(await $(page, "notice").isVisible(), "a notice explains the bad link");
+  expect(await page.evaluate(() => document.documentElement.classList.contains("embed")), "still embedded");
+  const { w, h } = await scrollSize(page);
+  expect(w <= 800 && h <= 500, `embed scroll size ${w}×${h}`);
+}, { viewport: { width: 800, height: 500 } });
+
 test("embed: usable at 360 px wide (no sideways scroll, requests work)", async ({ page, url }) => {
   await page.goto(url(quiet("scenario=feed&mode=ap") + "&embed=1"));
   await ready(page);
