@@ -97,8 +97,11 @@ pub fn generate(spec: &WorkloadSpec, case: Case, clients: usize, seed: u64) -> V
 /// Sorts planned requests by tick, keeping the given order among equal ticks (a stable sort,
 /// done with the unstable one and an index: the stable sort's code is much larger in wasm).
 pub fn sort_by_tick(v: &mut Vec<Planned>) {
-    let mut keyed: Vec<(Tick, usize, Planned)> =
-        v.drain(..).enumerate().map(|(i, p)| (p.tick, i, p)).collect();
+    let mut keyed: Vec<(Tick, usize, Planned)> = v
+        .drain(..)
+        .enumerate()
+        .map(|(i, p)| (p.tick, i, p))
+        .collect();
     keyed.sort_unstable_by_key(|(t, i, _)| (*t, *i));
     v.extend(keyed.into_iter().map(|(_, _, p)| p));
 }
