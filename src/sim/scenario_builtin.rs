@@ -83,26 +83,9 @@ fn base(
     case: Case,
     clients: Vec<ClientSpec>,
 ) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: name.into(),
-        description: description.into(),
-        nodes: 3,
-        mode,
-        conflict: Conflict::Lww,
-        n: None,
-        r: None,
-        w: None,
-        case,
-        initial: Vec::new(),
-        seed: 1,
-        end_tick: 8000,
-        timing: Timing::default(),
-        clients,
-        workload: None,
-        requests: Vec::new(),
-        faults: Vec::new(),
-    }
+    let mut s = Scenario::new(name, mode, case, clients);
+    s.description = description.into();
+    s
 }
 
 fn bank() -> Scenario {
@@ -326,6 +309,31 @@ fn crowd() -> Scenario {
 }
 
 impl Scenario {
+    /// A plain scenario to build on: 3 nodes, seed 1, LWW, default timing and quorum dials,
+    /// end at tick 8000, no traffic and no faults yet.
+    pub fn new(name: &str, mode: Mode, case: Case, clients: Vec<ClientSpec>) -> Scenario {
+        Scenario {
+            version: SCENARIO_VERSION,
+            name: name.into(),
+            description: String::new(),
+            nodes: 3,
+            mode,
+            conflict: Conflict::Lww,
+            n: None,
+            r: None,
+            w: None,
+            case,
+            initial: Vec::new(),
+            seed: 1,
+            end_tick: 8000,
+            timing: Timing::default(),
+            clients,
+            workload: None,
+            requests: Vec::new(),
+            faults: Vec::new(),
+        }
+    }
+
     /// The names of the built-in scenarios.
     pub fn builtin_names() -> &'static [&'static str] {
         &NAMES
