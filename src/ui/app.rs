@@ -40,7 +40,7 @@ pub fn app() -> Html {
     let verdicts: Vec<_> = lab
         .runs
         .iter()
-        .map(|r| verdict(r.timeline.borrow().sim(), &r.lin))
+        .map(|r| verdict(r.timeline.borrow().sim(), &r.lin, lab.playing))
         .collect();
     let notice = match &lab.notice {
         Some(n) => {

@@ -89,14 +89,7 @@ pub fn check(facts: &RunFacts, lin_budget: u64) -> Checks {
     let bank = anomalies::bank(facts);
     let totals = stats::totals(facts.ops);
     let (latency_p50, latency_p99) = stats::latency(facts.ops);
-    // A linearizable history has a legal single-copy order in which every accepted withdrawal
-    // was covered: no double spend, whatever order the replies came back in (the
-    // completion-order replay cannot see timed-out deposits that did land).
-    let double_spends = if lin.verdict == Some(true) {
-        0
-    } else {
-        bank.double_spends
-    };
+    let double_spends = anomalies::settle_double_spends(lin.verdict, bank.double_spends);
     Checks {
         linearizable: lin.verdict,
         lin_counterexample: lin.counterexample,

@@ -21,6 +21,17 @@ fn role_label(r: Role) -> &'static str {
 }
 
 /// One node group (`data-testid="node-n1"`).
+/// Places a node at `at`, drawn smaller in a large cluster.
+fn node_transform(at: Pt, count: u8) -> String {
+    let s = super::stage::node_scale(count);
+    let scale = if s < 1.0 {
+        format!(" scale({})", f1(s))
+    } else {
+        String::new()
+    };
+    format!("translate({} {}){scale}", f1(at.x), f1(at.y))
+}
+
 pub fn node(
     sim: &Sim,
     case: Case,
@@ -87,7 +98,7 @@ pub fn node(
     );
     html! {
         <g class={class} data-testid={format!("node-{name}")} data-status={status.as_str()}
-           data-role={view.role.as_str()} transform={format!("translate({} {})", f1(at.x), f1(at.y))}
+           data-role={view.role.as_str()} transform={node_transform(at, sim.node_count())}
            tabindex="0" role="button" aria-label={label}
            {onclick} {onkeydown}>
             <circle class="node-body" r={f1(NODE_R)} />
