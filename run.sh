@@ -170,6 +170,8 @@ case "${1:-}" in
     say "release wasm in headless chromium: time-travel jumps"
     cargo test -q --release --target wasm32-unknown-unknown --test web_bench -- --nocapture 2>&1 |
       grep BENCH
+    say "release build in headless chromium: frame times (9 nodes, hundreds of messages)"
+    build_release >/dev/null 2>&1 && node tests/e2e/bench-frames.mjs
     ;;
   *)
     echo "usage: ./run.sh serve | test | build | bench" >&2

@@ -37,6 +37,10 @@ pub struct Params {
     pub faults: bool,
     /// CP and AP side by side.
     pub side: bool,
+    /// Compact layout for an iframe (`embed=1`): no page chrome.
+    pub embed: bool,
+    /// Presenter mode (`present=1`): large text, high contrast, a caption.
+    pub present: bool,
 }
 
 impl Default for Params {
@@ -54,6 +58,8 @@ impl Default for Params {
             workload: true,
             faults: true,
             side: false,
+            embed: false,
+            present: false,
         }
     }
 }
@@ -131,6 +137,8 @@ impl Params {
                 "workload" => p.workload = flag(k, v)?,
                 "faults" => p.faults = flag(k, v)?,
                 "side" => p.side = flag(k, v)?,
+                "embed" => p.embed = flag(k, v)?,
+                "present" => p.present = flag(k, v)?,
                 _ => {}
             }
         }
@@ -166,6 +174,12 @@ impl Params {
         }
         if self.side {
             q += "&side=1";
+        }
+        if self.embed {
+            q += "&embed=1";
+        }
+        if self.present {
+            q += "&present=1";
         }
         q
     }
@@ -591,6 +605,8 @@ mod tests {
             workload: false,
             faults: false,
             side: true,
+            embed: true,
+            present: true,
         };
         assert_eq!(Params::parse_query(&p.to_query()).unwrap(), p);
         assert_eq!(Params::parse_query("").unwrap(), Params::default());
@@ -604,6 +620,7 @@ mod tests {
             "?n=10",
             "?scenario=%3Cscript%3E",
             "?workload=maybe",
+            "?embed=yes",
         ] {
             assert!(Params::parse_query(bad).is_err(), "{bad} accepted");
         }

@@ -4,12 +4,10 @@
 use super::words::{self, ms, plural};
 use super::{Lesson, Say, Stage, Step, StepCtx, Watch};
 use crate::sim::action::Action;
-use crate::sim::scenario::{
-    ClientSpec, Scenario, ScriptedAction, ScriptedRequest, Timing, SCENARIO_VERSION,
-};
+use crate::sim::scenario::{ClientSpec, Scenario, ScriptedAction, ScriptedRequest};
 use crate::sim::types::{
-    node_name, Case, ClientId, Conflict, Consistency, Mode, NodeId, OpKind, Request, Role, Status,
-    Tick, Value,
+    node_name, Case, ClientId, Consistency, Mode, NodeId, OpKind, Request, Role, Status, Tick,
+    Value,
 };
 
 /// The twelve lessons, in reading order.
@@ -41,32 +39,16 @@ pub(super) fn script(
     clients: &[(&str, NodeId)],
     end_tick: Tick,
 ) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: name.into(),
-        description: String::new(),
-        nodes: 3,
-        mode,
-        conflict: Conflict::Lww,
-        n: None,
-        r: None,
-        w: None,
-        case,
-        initial: Vec::new(),
-        seed: 1,
-        end_tick,
-        timing: Timing::default(),
-        clients: clients
-            .iter()
-            .map(|(name, node)| ClientSpec {
-                name: (*name).into(),
-                node: *node,
-            })
-            .collect(),
-        workload: None,
-        requests: Vec::new(),
-        faults: Vec::new(),
-    }
+    let clients = clients
+        .iter()
+        .map(|(name, node)| ClientSpec {
+            name: (*name).into(),
+            node: *node,
+        })
+        .collect();
+    let mut s = Scenario::new(name, mode, case, clients);
+    s.end_tick = end_tick;
+    s
 }
 
 /// Client `client` sends `kind` with `arg` on key 0 at tick `at`.

@@ -8,7 +8,7 @@ use super::scenario::{
 use super::types::{Case, ClientId, Conflict, Consistency, Mode, OpKind, Request, Tick};
 use super::workload::{MixEntry, WorkloadSpec};
 
-const NAMES: [&str; 4] = ["bank", "feed", "register", "two-regions"];
+const NAMES: [&str; 5] = ["bank", "feed", "register", "two-regions", "crowd"];
 
 /// When the built-in partitions start and heal.
 const CUT_AT: Tick = 1500;
@@ -83,26 +83,9 @@ fn base(
     case: Case,
     clients: Vec<ClientSpec>,
 ) -> Scenario {
-    Scenario {
-        version: SCENARIO_VERSION,
-        name: name.into(),
-        description: description.into(),
-        nodes: 3,
-        mode,
-        conflict: Conflict::Lww,
-        n: None,
-        r: None,
-        w: None,
-        case,
-        initial: Vec::new(),
-        seed: 1,
-        end_tick: 8000,
-        timing: Timing::default(),
-        clients,
-        workload: None,
-        requests: Vec::new(),
-        faults: Vec::new(),
-    }
+    let mut s = Scenario::new(name, mode, case, clients);
+    s.description = description.into();
+    s
 }
 
 fn bank() -> Scenario {
@@ -268,7 +251,89 @@ fn two_regions() -> Scenario {
     s
 }
 
+/// Nine replicas in three regions, a busy feed, and a region cut off for a while: the largest
+/// cluster the lab allows, and the frame-time benchmark's load (hundreds of messages in flight).
+fn crowd() -> Scenario {
+    let names = [
+        "Ana", "Ben", "Cai", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy",
+    ];
+    let clients = names
+        .iter()
+        .zip(0u8..)
+        .map(|(n, node)| client(n, node))
+        .collect();
+    let mut s = base(
+        "crowd",
+        "A feed on nine replicas in three regions (n1-n3, n4-n6, n7-n9), ~150 ms apart. Nine \
+         clients post and like; the third region is cut off between ticks 4000 and 8000.",
+        Mode::Ap,
+        Case::Feed,
+        clients,
+    );
+    s.nodes = 9;
+    s.conflict = Conflict::Crdt;
+    s.end_tick = 14_000;
+    s.timing.latency_base_ticks = 10;
+    for a in 0..9u8 {
+        for b in (a + 1)..9 {
+            if a / 3 != b / 3 {
+                s.timing.links.push(LinkOverride {
+                    a,
+                    b,
+                    base_ticks: 150,
+                    jitter_ticks: 30,
+                });
+            }
+        }
+    }
+    s.timing.clock_skew_ticks = vec![0; 9];
+    s.workload = Some(WorkloadSpec {
+        ops: 3500,
+        start_tick: 100,
+        end_tick: 11_000,
+        mix: mix(&[(OpKind::Post, 2), (OpKind::Like, 6), (OpKind::Read, 2)]),
+        amount: (0, 0),
+        clients: Vec::new(),
+        read_consistency: Consistency::Default,
+    });
+    s.faults = vec![
+        at(
+            4000,
+            Action::Partition {
+                sides: vec![vec![0, 1, 2, 3, 4, 5], vec![6, 7, 8]],
+            },
+        ),
+        at(8000, Action::HealAll),
+    ];
+    s
+}
+
 impl Scenario {
+    /// A plain scenario to build on: 3 nodes, seed 1, LWW, default timing and quorum dials,
+    /// end at tick 8000, no traffic and no faults yet.
+    pub fn new(name: &str, mode: Mode, case: Case, clients: Vec<ClientSpec>) -> Scenario {
+        Scenario {
+            version: SCENARIO_VERSION,
+            name: name.into(),
+            description: String::new(),
+            nodes: 3,
+            mode,
+            conflict: Conflict::Lww,
+            n: None,
+            r: None,
+            w: None,
+            case,
+            initial: Vec::new(),
+            seed: 1,
+            end_tick: 8000,
+            timing: Timing::default(),
+            clients,
+            workload: None,
+            requests: Vec::new(),
+            faults: Vec::new(),
+        }
+    }
+
     /// The names of the built-in scenarios.
     pub fn builtin_names() -> &'static [&'static str] {
         &NAMES
@@ -281,6 +346,7 @@ impl Scenario {
             "feed" => Ok(feed()),
             "register" => Ok(register()),
             "two-regions" => Ok(two_regions()),
+            "crowd" => Ok(crowd()),
             other => Err(ScenarioError::UnknownBuiltin(other.to_string())),
         }
     }

@@ -10,11 +10,13 @@ use super::components::lesson::{LessonPage, LessonRc};
 use crate::lessons::route::{route, Route};
 
 use super::anim::{reduced_motion, use_frames};
+use super::components::caption::Caption;
 use super::components::clients::ClientCards;
 use super::components::controls::{Setup, Transport};
 use super::components::history::History;
 use super::components::messages::legend;
 use super::components::metrics::Metrics;
+use super::components::share::ShareBar;
 use super::components::stage::Stage;
 use super::state::{Lab, Msg};
 use super::url::{read, use_sync};
@@ -77,7 +79,7 @@ pub fn sandbox() -> Html {
     let verdicts: Vec<_> = lab
         .runs
         .iter()
-        .map(|r| verdict(r.timeline.borrow().sim(), &r.lin))
+        .map(|r| verdict(r.timeline.borrow().sim(), &r.lin, lab.playing))
         .collect();
     let notice = match &lab.notice {
         Some(n) => {
@@ -99,6 +101,7 @@ pub fn sandbox() -> Html {
             html! {
                 <div class="run">
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
+                    if i == 0 { <Caption lab={lab.clone()} /> }
                     if side { <Metrics verdict={verdicts[i].clone()} case={case} /> }
                 </div>
             }
@@ -126,6 +129,7 @@ pub fn sandbox() -> Html {
             <Setup lab={lab.clone()} />
             { notice }
             <Transport lab={lab.clone()} />
+            <ShareBar lab={lab.clone()} />
             <p class="description">{ description }</p>
             <div class="lab-grid">
                 { stages }

@@ -4,11 +4,14 @@
 //! - [`components`]: stage, nodes, links, messages, clients, controls, history, metrics.
 //! - [`url`]: the address bar mirrors the state (share links, see `crate::share`).
 //! - [`anim`]: the requestAnimationFrame loop.
+//! - `keys`, `dom`: keyboard shortcuts and browser helpers (downloads, clipboard, SVG files).
 
 mod anim;
 mod app;
 pub mod components;
+mod dom;
 pub mod fmt;
+mod keys;
 pub mod state;
 mod url;
 pub mod verdict;

@@ -69,6 +69,8 @@ pub enum Msg {
         kind: OpKind,
     },
     DismissNotice,
+    /// Presenter mode on / off (key `P`, `present=1`).
+    TogglePresent,
 }
 
 /// One stage: a timeline and the mode it was forced to (side by side).
@@ -163,7 +165,13 @@ impl Lab {
         let (params, runs, notice) = match parsed {
             Ok((p, runs)) => (p, runs, None),
             Err(e) => {
-                let p = Params::default();
+                // Keep the page's frame (an iframe stays compact) even when the rest is bad.
+                let on = |key: &str| query.split(['?', '&']).any(|kv| kv == key);
+                let p = Params {
+                    embed: on("embed=1"),
+                    present: on("present=1"),
+                    ..Params::default()
+                };
                 let runs = build_runs(&p, Vec::new(), Vec::new())
                     .expect("the default scenario always builds");
                 (
@@ -393,6 +401,8 @@ impl Reducible for Lab {
                     workload: s.params.workload,
                     faults: s.params.faults,
                     side: s.params.side,
+                    embed: s.params.embed,
+                    present: s.params.present,
                     ..Default::default()
                 };
                 s.rebuild();
@@ -442,6 +452,7 @@ impl Reducible for Lab {
             Msg::SetAmount(a) => s.amount = a.clamp(0, 1_000_000),
             Msg::Request { client, kind } => s.request(client, kind),
             Msg::DismissNotice => s.notice = None,
+            Msg::TogglePresent => s.params.present = !s.params.present,
         }
         s.version += 1;
         Rc::new(s)

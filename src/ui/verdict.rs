@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 
+use crate::sim::check;
 use crate::sim::check::lin::{self, LinResult};
 use crate::sim::report;
 use crate::sim::types::{OpId, Tick};
@@ -15,6 +16,11 @@ use crate::sim::world::Sim;
 
 /// Search steps the linearizability checker may take per history change.
 pub const LIN_BUDGET: u64 = 200_000;
+
+/// While the run plays, the search reruns at most this often (wall-clock ms): in a busy run the
+/// history changes almost every frame, and a search per frame would cost most of the frame.
+/// Paused or stepping, the verdict is always exact for the frame shown.
+const PLAYING_REFRESH_MS: f64 = 500.0;
 
 /// The figures the page shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,24 +40,29 @@ pub struct Verdict {
     pub latency_p99: Option<Tick>,
 }
 
-/// The cached linearizability result of one run: (history length, finished ops) → result.
-pub type LinCache = RefCell<Option<((usize, usize), LinResult)>>;
+/// The cached linearizability result of one run: (history length, finished ops), the wall-clock
+/// ms when it was computed, and the result.
+pub type LinCache = RefCell<Option<((usize, usize), f64, LinResult)>>;
 
 /// Checks the run as it stands now.
-pub fn verdict(sim: &Sim, cache: &LinCache) -> Verdict {
+pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
     let ops = sim.history();
     let finished = ops.iter().filter(|o| o.outcome.is_some()).count();
     let key = (ops.len(), finished);
-    let fresh = !matches!(&*cache.borrow(), Some((k, _)) if *k == key);
-    if fresh {
+    let now_ms = js_sys::Date::now();
+    let (changed, recent) = match &*cache.borrow() {
+        Some((k, at, _)) => (*k != key, now_ms - at < PLAYING_REFRESH_MS),
+        None => (true, false),
+    };
+    if changed && !(playing && recent) {
         let cfg = sim.config();
         let r = lin::check(cfg.case, &cfg.initial, ops, LIN_BUDGET);
-        *cache.borrow_mut() = Some((key, r));
+        *cache.borrow_mut() = Some((key, now_ms, r));
     }
     let lin = cache
         .borrow()
         .as_ref()
-        .map(|(_, r)| r.clone())
+        .map(|(_, _, r)| r.clone())
         .unwrap_or(LinResult {
             verdict: None,
             counterexample: Vec::new(),
@@ -67,7 +78,10 @@ pub fn verdict(sim: &Sim, cache: &LinCache) -> Verdict {
         stale_reads: c.stale_reads,
         lost_updates: Some(c.lost_updates),
         min_balance: c.min_balance,
-        double_spends: bank.then_some(c.double_spends),
+        double_spends: bank.then_some(check::anomalies::settle_double_spends(
+            lin.verdict,
+            c.double_spends,
+        )),
         converged: c.converged,
         converge_ticks: c.converge_ticks,
         latency_p50: c.latency_p50,

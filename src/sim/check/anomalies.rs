@@ -82,6 +82,18 @@ pub fn bank(facts: &RunFacts) -> BankChecks {
 /// fresh single copy, and counts the withdrawals/transfers it would have refused. The replay
 /// follows the money that was actually paid out: a counted op is still debited (the balance may
 /// go negative), so later withdrawals that the lost money could not cover count as well.
+/// The double spends to report, given the linearizability verdict and the completion-order
+/// replay's count: a linearizable history has a legal single-copy order in which every accepted
+/// withdrawal was covered, so it has none, whatever order the replies came back in (the replay
+/// cannot see timed-out deposits that did land).
+pub fn settle_double_spends(linearizable: Option<bool>, replayed: u32) -> u32 {
+    if linearizable == Some(true) {
+        0
+    } else {
+        replayed
+    }
+}
+
 pub fn double_spends(initial: &[i64], ops: &[OpRecord]) -> u32 {
     let mut updates: Vec<&OpRecord> = ops
         .iter()

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::sim::types::{Case, OpId, OpRecord, Outcome, Value};
+use crate::sim::types::{Case, Consistency, OpId, OpRecord, Outcome, Reason, Value};
 use crate::sim::types::{MAX_CLIENTS, MAX_INPUT_BYTES, MAX_NODES, MAX_OPS, MAX_TICKS};
 
 use super::lin::op_is_valid;
@@ -36,6 +36,96 @@ pub fn history_to_json(case: Case, initial: &[i64], ops: &[OpRecord]) -> String 
         ops: ops.to_vec(),
     };
     serde_json::to_string(&file).expect("a history always serializes (plain data)")
+}
+
+/// The version-1 history file written by hand, without serde (the wasm build has no serde
+/// serializer for it: size budget). Promises byte-for-byte the same text as `history_to_json`
+/// (tested natively), so `caplab check` reads a file exported from the browser.
+pub fn history_json(case: Case, initial: &[i64], ops: &[OpRecord]) -> String {
+    let mut out = String::with_capacity(64 + ops.len() * 120);
+    let _ = write!(
+        out,
+        r#"{{"version":{HISTORY_VERSION},"case":"{}","initial":["#,
+        case.as_str()
+    );
+    for (i, x) in initial.iter().enumerate() {
+        let _ = write!(out, "{}{x}", if i > 0 { "," } else { "" });
+    }
+    out.push_str(r#"],"ops":["#);
+    for (i, o) in ops.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        op_json(&mut out, o);
+    }
+    out.push_str("]}");
+    out
+}
+
+fn consistency_str(c: Consistency) -> &'static str {
+    match c {
+        Consistency::Default => "default",
+        Consistency::Strong => "strong",
+        Consistency::Eventual => "eventual",
+        Consistency::Quorum => "quorum",
+    }
+}
+
+fn opt_json<T: std::fmt::Display>(x: Option<T>) -> String {
+    x.map_or("null".to_string(), |x| x.to_string())
+}
+
+fn op_json(out: &mut String, o: &OpRecord) {
+    let r = &o.req;
+    let _ = write!(
+        out,
+        r#"{{"id":{},"client":{},"node":{},"kind":"{}","key":{},"key2":{},"arg":{},"consistency":"{}","invoke":{},"complete":{},"outcome":"#,
+        o.id,
+        o.client,
+        o.node,
+        r.kind.as_str(),
+        r.key,
+        r.key2,
+        r.arg,
+        consistency_str(r.consistency),
+        o.invoke,
+        opt_json(o.complete),
+    );
+    match o.outcome {
+        None => out.push_str("null"),
+        Some(Outcome::Ok) => out.push_str(r#"{"outcome":"ok"}"#),
+        Some(Outcome::Timeout) => out.push_str(r#"{"outcome":"timeout"}"#),
+        Some(Outcome::Refused(Reason::NoQuorum {
+            reached,
+            needed,
+            total,
+        })) => {
+            let _ = write!(
+                out,
+                r#"{{"outcome":"refused","reason":"no-quorum","reached":{reached},"needed":{needed},"total":{total}}}"#
+            );
+        }
+        Some(Outcome::Refused(Reason::InsufficientFunds { balance })) => {
+            let _ = write!(
+                out,
+                r#"{{"outcome":"refused","reason":"insufficient-funds","balance":{balance}}}"#
+            );
+        }
+    }
+    out.push_str(r#","value":"#);
+    out.push_str(&o.value.as_ref().map_or("null".to_string(), value_json));
+    if !o.missed.is_empty() {
+        out.push_str(r#","missed":["#);
+        for (i, id) in o.missed.iter().enumerate() {
+            let _ = write!(out, "{}{id}", if i > 0 { "," } else { "" });
+        }
+        out.push(']');
+    }
+    if let Some(f) = &o.fresh {
+        out.push_str(r#","fresh":"#);
+        out.push_str(&value_json(f));
+    }
+    out.push('}');
 }
 
 /// Parses and validates a version-1 history file.
@@ -196,7 +286,7 @@ fn value_json(v: &Value) -> String {
 mod tests {
     use super::super::testutil::{ok, op, read};
     use super::*;
-    use crate::sim::types::{OpKind, Reason};
+    use crate::sim::types::OpKind;
 
     fn sample() -> Vec<OpRecord> {
         let mut ops = vec![
@@ -259,6 +349,47 @@ mod tests {
             likes: 1,
         });
         ops
+    }
+
+    #[test]
+    fn hand_written_history_json_equals_serde() {
+        let mut ops = sample();
+        ops[4].req.consistency = Consistency::Quorum;
+        ops.push(op(
+            5,
+            0,
+            OpKind::Withdraw,
+            0,
+            80,
+            11,
+            Some(12),
+            Some(Outcome::Refused(Reason::InsufficientFunds { balance: -20 })),
+            None,
+        ));
+        ops.push(op(
+            6,
+            1,
+            OpKind::Read,
+            0,
+            0,
+            13,
+            Some(14),
+            Some(Outcome::Ok),
+            Some(Value::Siblings(vec![
+                Value::Int(-3),
+                Value::Set(vec![1, 2]),
+            ])),
+        ));
+        for (case, initial) in [(Case::Feed, vec![0, 0]), (Case::Bank, vec![100, -5])] {
+            assert_eq!(
+                history_json(case, &initial, &ops),
+                history_to_json(case, &initial, &ops)
+            );
+        }
+        assert_eq!(
+            history_json(Case::Register, &[], &[]),
+            history_to_json(Case::Register, &[], &[])
+        );
     }
 
     #[test]

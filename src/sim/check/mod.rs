@@ -20,9 +20,9 @@ use serde::Serialize;
 use crate::sim::types::{Case, OpId, OpRecord, OpSet, Tick, Value};
 
 pub use bench::bench_history;
-pub use history::porcupine_log;
 #[cfg(not(target_arch = "wasm32"))]
 pub use history::{history_from_json, history_to_json};
+pub use history::{history_json, porcupine_log};
 pub use stats::NodeStats;
 
 /// Facts about a finished run, provided by the engine.
@@ -89,14 +89,7 @@ pub fn check(facts: &RunFacts, lin_budget: u64) -> Checks {
     let bank = anomalies::bank(facts);
     let totals = stats::totals(facts.ops);
     let (latency_p50, latency_p99) = stats::latency(facts.ops);
-    // A linearizable history has a legal single-copy order in which every accepted withdrawal
-    // was covered: no double spend, whatever order the replies came back in (the
-    // completion-order replay cannot see timed-out deposits that did land).
-    let double_spends = if lin.verdict == Some(true) {
-        0
-    } else {
-        bank.double_spends
-    };
+    let double_spends = anomalies::settle_double_spends(lin.verdict, bank.double_spends);
     Checks {
         linearizable: lin.verdict,
         lin_counterexample: lin.counterexample,

@@ -66,12 +66,14 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
                 <g class="client-mark">
                     { travel }
                     <g transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
-                        <g class="client-icon" transform={format!("translate({} -5)", f1(icon_x))} aria-hidden="true">
-                            <circle cy="-5" r="4.5" />
-                            <path d="M-7 9 a7 7 0 0 1 14 0 z" />
+                        <g class="client-body">
+                            <g class="client-icon" transform={format!("translate({} -5)", f1(icon_x))} aria-hidden="true">
+                                <circle cy="-5" r="4.5" />
+                                <path d="M-7 9 a7 7 0 0 1 14 0 z" />
+                            </g>
+                            <text class={classes!("client-name", anchor)}>{ &c.name }</text>
+                            { badge }
                         </g>
-                        <text class={classes!("client-name", anchor)}>{ &c.name }</text>
-                        { badge }
                     </g>
                 </g>
             }

@@ -2,6 +2,7 @@
 //!
 //! [`Msg`]: super::state::Msg
 
+pub mod caption;
 pub mod clients;
 pub mod controls;
 pub mod history;
@@ -12,4 +13,5 @@ pub mod messages;
 pub mod metrics;
 pub mod narration;
 pub mod node;
+pub mod share;
 pub mod stage;

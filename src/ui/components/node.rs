@@ -21,6 +21,17 @@ fn role_label(r: Role) -> &'static str {
 }
 
 /// One node group (`data-testid="node-n1"`).
+/// Places a node at `at`, drawn smaller in a large cluster.
+fn node_transform(at: Pt, count: u8) -> String {
+    let s = super::stage::node_scale(count);
+    let scale = if s < 1.0 {
+        format!(" scale({})", f1(s))
+    } else {
+        String::new()
+    };
+    format!("translate({} {}){scale}", f1(at.x), f1(at.y))
+}
+
 pub fn node(
     sim: &Sim,
     case: Case,
@@ -72,6 +83,13 @@ pub fn node(
     } else {
         html! {}
     };
+    // The accessible name starts with the visible text, in order (WCAG 2.5.3 label in name);
+    // the texts below end with a space (not drawn) so that their words do not run together.
+    let label = format!(
+        "{name} {big} {small} {}, {}",
+        role_label(view.role),
+        status.as_str()
+    );
     let class = classes!(
         "node",
         format!("status-{}", status.as_str()),
@@ -80,14 +98,14 @@ pub fn node(
     );
     html! {
         <g class={class} data-testid={format!("node-{name}")} data-status={status.as_str()}
-           data-role={view.role.as_str()} transform={format!("translate({} {})", f1(at.x), f1(at.y))}
-           tabindex="0" role="button" aria-label={format!("{name}, {}, {}: {data_value}", view.role.as_str(), status.as_str())}
+           data-role={view.role.as_str()} transform={node_transform(at, sim.node_count())}
+           tabindex="0" role="button" aria-label={label}
            {onclick} {onkeydown}>
             <circle class="node-body" r={f1(NODE_R)} />
-            <text class="node-name" y="-24">{ &name }</text>
+            <text class="node-name" y="-24">{ &name }{ " " }</text>
             <g data-testid={format!("value-{name}")} data-value={data_value}>
-                <text class="node-value" y="6">{ big }</text>
-                <text class="node-sub" y="23">{ small }</text>
+                <text class="node-value" y="6">{ big }{ " " }</text>
+                <text class="node-sub" y="23">{ small }{ " " }</text>
             </g>
             <text class="node-role" y="40">{ role_label(view.role) }</text>
             { version_line }

@@ -21,9 +21,23 @@ pub struct Pt {
     pub y: f64,
 }
 
+/// How much a node is drawn smaller than `NODE_R` so that `count` nodes fit side by side on the
+/// circle (six and more would overlap at full size).
+pub fn node_scale(count: u8) -> f64 {
+    if count <= 5 {
+        1.0
+    } else {
+        0.7
+    }
+}
+
 /// Positions of `count` nodes on a circle, n1 at the top, clockwise.
 pub fn layout(count: u8) -> Vec<Pt> {
-    let radius = if count <= 3 { RADIUS } else { RADIUS + 20.0 };
+    let radius = match count {
+        0..=3 => RADIUS,
+        4..=5 => RADIUS + 20.0,
+        _ => RADIUS + 25.0,
+    };
     (0..count)
         .map(|i| {
             let a = -std::f64::consts::FRAC_PI_2

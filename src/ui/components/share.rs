@@ -1,0 +1,215 @@
+//! Sharing and teaching tools: copy link, the embed snippet, presenter mode, the shortcut list,
+//! exports (stage / history as SVG, the history file `caplab check` reads, a Porcupine log),
+//! and in embed mode a small "open full view" link. Also the keyboard shortcuts' owner.
+
+use yew::prelude::*;
+
+use crate::sim::check::{history_json, porcupine_log};
+use crate::ui::dom;
+use crate::ui::keys::{use_shortcuts, Key, ShortcutHelp};
+use crate::ui::state::{Lab, Msg};
+use crate::ui::url::link_of;
+
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    pub lab: UseReducerHandle<Lab>,
+}
+
+/// Which panel is open (at most one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Panel {
+    #[default]
+    None,
+    Embed,
+    Help,
+}
+
+/// The share link of the frame, absolute, with `embed=1` on or off.
+fn absolute_link(lab: &Lab, embed: bool) -> String {
+    let mut link = link_of(lab);
+    if lab.params.embed && !embed {
+        link = link.replacen("&embed=1", "", 1);
+    } else if !lab.params.embed && embed {
+        link = match link.find('#') {
+            Some(i) => [&link[..i], "&embed=1", &link[i..]].concat(),
+            None => link + "&embed=1",
+        };
+    }
+    dom::page_base() + &link
+}
+
+/// The `<iframe>` snippet for a blog post (attribute-escaped; the page shows it as text).
+pub fn iframe_snippet(src: &str) -> String {
+    let src = src.replace('&', "&amp;").replace('"', "&quot;");
+    [
+        "<iframe src=\"",
+        &src,
+        "\" width=\"800\" height=\"500\" title=\"CAP Lab\" loading=\"lazy\"></iframe>",
+    ]
+    .concat()
+}
+
+/// A file name for the current frame: `caplab-bank-cp-t1234.svg`.
+fn file_name(lab: &Lab, what: &str, ext: &str) -> String {
+    let t = lab.runs[0].timeline.borrow();
+    let mode = t.scenario().mode.as_str();
+    let tick = t.sim().now().to_string();
+    [
+        "caplab-",
+        &lab.params.scenario,
+        "-",
+        mode,
+        "-t",
+        &tick,
+        "-",
+        what,
+        ".",
+        ext,
+    ]
+    .concat()
+}
+
+fn export(lab: &Lab, what: &str) -> bool {
+    match what {
+        "stage" => dom::svg_file("svg.stage")
+            .is_some_and(|s| dom::download(&file_name(lab, "stage", "svg"), "image/svg+xml", &s)),
+        "history" => dom::svg_file("svg.history-svg")
+            .is_some_and(|s| dom::download(&file_name(lab, "history", "svg"), "image/svg+xml", &s)),
+        "json" | "porcupine" => {
+            let t = lab.runs[0].timeline.borrow();
+            let sim = t.sim();
+            let cfg = sim.config();
+            if what == "json" {
+                let text = history_json(cfg.case, &cfg.initial, sim.history());
+                dom::download(
+                    &file_name(lab, "history", "json"),
+                    "application/json",
+                    &text,
+                )
+            } else {
+                let text = porcupine_log(cfg.case, sim.history());
+                dom::download(
+                    &file_name(lab, "porcupine", "jsonl"),
+                    "application/x-ndjson",
+                    &text,
+                )
+            }
+        }
+        _ => false,
+    }
+}
+
+#[function_component(ShareBar)]
+pub fn share_bar(p: &ShareProps) -> Html {
+    let lab = &p.lab;
+    let panel = use_state(Panel::default);
+    let status = use_state(String::new);
+    let (embed, present) = (lab.params.embed, lab.params.present);
+    use_effect_with((embed, present), |(embed, present)| {
+        dom::set_root_class("embed", *embed);
+        dom::set_root_class("present", *present);
+    });
+    {
+        let d = lab.dispatcher();
+        let panel = panel.clone();
+        use_shortcuts(Callback::from(move |k: Key| match k {
+            Key::TogglePresent => d.dispatch(Msg::TogglePresent),
+            Key::ToggleHelp => panel.set(if *panel == Panel::Help {
+                Panel::None
+            } else {
+                Panel::Help
+            }),
+            Key::CloseHelp => panel.set(Panel::None),
+        }));
+    }
+    if embed {
+        return html! {
+            <nav class="share embedded" aria-label="share">
+                <a class="open-full" data-testid="open-full" href={absolute_link(lab, false)}
+                   target="_blank" rel="noopener">{ "Open full view ↗" }</a>
+            </nav>
+        };
+    }
+    let set_panel = |to: Panel| {
+        let panel = panel.clone();
+        Callback::from(move |_: MouseEvent| panel.set(if *panel == to { Panel::None } else { to }))
+    };
+    let copy_link = {
+        let (lab, status) = (lab.clone(), status.clone());
+        Callback::from(move |_: MouseEvent| {
+            let copied = dom::copy(&absolute_link(&lab, false), "");
+            status.set(if copied {
+                "Link copied.".into()
+            } else {
+                "Copy the address bar: it holds this frame.".into()
+            });
+        })
+    };
+    let present_cb = {
+        let d = lab.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::TogglePresent))
+    };
+    let exporter = |what: &'static str, done: &'static str| {
+        let (lab, status) = (lab.clone(), status.clone());
+        Callback::from(move |_: MouseEvent| {
+            status.set(if export(&lab, what) {
+                done.into()
+            } else {
+                "Nothing to export.".into()
+            });
+        })
+    };
+    let embed_panel = if *panel == Panel::Embed {
+        let snippet = iframe_snippet(&absolute_link(lab, true));
+        let copy_snippet = {
+            let (snippet, status) = (snippet.clone(), status.clone());
+            Callback::from(move |_: MouseEvent| {
+                dom::copy(&snippet, "embed-code");
+                status.set("Embed code copied.".into());
+            })
+        };
+        html! {
+            <div class="embed-panel" data-testid="embed-panel">
+                <label for="embed-code">{ "Paste this into your blog post (800 × 500, this exact frame):" }</label>
+                <textarea id="embed-code" data-testid="embed-code" readonly=true rows="3" value={snippet} />
+                <div class="row">
+                    <button data-testid="embed-copy" onclick={copy_snippet}>{ "Copy code" }</button>
+                    <button onclick={set_panel(Panel::Embed)}>{ "Close" }</button>
+                </div>
+            </div>
+        }
+    } else {
+        html! {}
+    };
+    let help = if *panel == Panel::Help {
+        let panel = panel.clone();
+        html! { <ShortcutHelp on_close={Callback::from(move |_| panel.set(Panel::None))} /> }
+    } else {
+        html! {}
+    };
+    html! {
+        <nav class="share" aria-label="share and export">
+            <div class="share-row">
+                <button data-testid="copy-link" onclick={copy_link}>{ "Copy link" }</button>
+                <button data-testid="embed" aria-expanded={(*panel == Panel::Embed).to_string()}
+                        onclick={set_panel(Panel::Embed)}>{ "</> Embed" }</button>
+                <button data-testid="present" aria-pressed={present.to_string()} onclick={present_cb}
+                        title="presenter mode (P)">{ "Presenter" }</button>
+                <button data-testid="help" aria-label="keyboard shortcuts" title="keyboard shortcuts (?)"
+                        onclick={set_panel(Panel::Help)}>{ "?" }</button>
+                <details class="export" data-testid="export">
+                    <summary>{ "Download" }</summary>
+                    <span class="export-items">
+                        <button data-testid="export-stage" onclick={exporter("stage", "Stage saved as SVG.")}>{ "stage (SVG)" }</button>
+                        <button data-testid="export-history" onclick={exporter("history", "History diagram saved as SVG.")}>{ "history diagram (SVG)" }</button>
+                        <button data-testid="export-json" onclick={exporter("json", "History saved (caplab check reads it).")}>{ "history (JSON)" }</button>
+                        <button data-testid="export-porcupine" onclick={exporter("porcupine", "Porcupine log saved.")}>{ "Porcupine log" }</button>
+                    </span>
+                </details>
+                <span class="share-status" role="status" data-testid="share-status">{ (*status).clone() }</span>
+            </div>
+            { embed_panel }
+            { help }
+        </nav>
+    }
+}

@@ -1,0 +1,167 @@
+//! Small browser helpers for the classroom features: page classes, downloads, the clipboard,
+//! standalone SVG files and simulated clicks. Every helper fails quietly (returns `false` or
+//! does nothing) when the browser lacks a feature; none panics.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+/// Adds or removes `class` on `<html>` (presenter and embed themes apply to the whole page).
+pub fn set_root_class(class: &str, on: bool) {
+    if let Some(root) = document().and_then(|d| d.document_element()) {
+        let list = root.class_list();
+        let _ = if on {
+            list.add_1(class)
+        } else {
+            list.remove_1(class)
+        };
+    }
+}
+
+/// Clicks the element with `data-testid=id`, if it is present and enabled. True if clicked.
+pub fn click_testid(id: &str) -> bool {
+    let selector = ["[data-testid=\"", id, "\"]:not([disabled])"].concat();
+    let el = document().and_then(|d| d.query_selector(&selector).ok().flatten());
+    match el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        Some(e) => {
+            e.click();
+            true
+        }
+        None => false,
+    }
+}
+
+/// `location.origin + location.pathname` (the app's own address, without query or fragment).
+pub fn page_base() -> String {
+    let loc = web_sys::window().map(|w| w.location());
+    let origin = loc
+        .as_ref()
+        .and_then(|l| l.origin().ok())
+        .unwrap_or_default();
+    let path = loc
+        .as_ref()
+        .and_then(|l| l.pathname().ok())
+        .unwrap_or_default();
+    origin + &path
+}
+
+/// Saves `text` as a file named `name` (Blob + object URL + a temporary `<a download>`).
+pub fn download(name: &str, mime: &str, text: &str) -> bool {
+    let Some(doc) = document() else { return false };
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let a = doc
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    let (Some(a), Some(body)) = (a, doc.body()) else {
+        return false;
+    };
+    a.set_href(&url);
+    a.set_download(name);
+    a.set_class_name("sr-only");
+    let _ = body.append_child(&a);
+    a.click();
+    let _ = body.remove_child(&a);
+    // Revoke later: the download starts asynchronously.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    true
+}
+
+/// Copies `text` to the clipboard and selects the text of the `<textarea data-testid=fallback>`
+/// (if any), so the reader can press Ctrl-C when the clipboard is not available. True if the
+/// clipboard was asked.
+pub fn copy(text: &str, fallback: &str) -> bool {
+    let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
+    let asked = clipboard.is_some_and(|c| {
+        let promise = c.write_text(text);
+        // Swallow a rejection (no permission): the selection below is the fallback anyway.
+        let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
+        let _ = promise.catch(&ignore);
+        ignore.forget();
+        true
+    });
+    if !fallback.is_empty() {
+        let selector = ["[data-testid=\"", fallback, "\"]"].concat();
+        if let Some(t) = document()
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        {
+            let _ = t.focus();
+            t.select();
+        }
+    }
+    asked
+}
+
+/// The CSS text of every rule of the page's own style sheets (for standalone SVG files).
+fn page_css() -> String {
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).ok();
+    let mut css = String::new();
+    let Some(sheets) = document().and_then(|d| get(&d.into(), "styleSheets")) else {
+        return css;
+    };
+    let sheets: js_sys::Array = js_sys::Array::from(&sheets);
+    for sheet in sheets.iter() {
+        let Some(rules) = get(&sheet, "cssRules") else {
+            continue;
+        };
+        for rule in js_sys::Array::from(&rules).iter() {
+            if let Some(text) = get(&rule, "cssText").and_then(|t| t.as_string()) {
+                css.push_str(&text);
+                css.push('\n');
+            }
+        }
+    }
+    css
+}
+
+/// The first SVG matching `selector` as a standalone file: a deep copy with the page's CSS in
+/// an inline `<style>` and explicit width and height. `None` if there is no such SVG.
+pub fn svg_file(selector: &str) -> Option<String> {
+    let doc = document()?;
+    let svg = doc.query_selector(selector).ok().flatten()?;
+    let copy = svg
+        .clone_node_with_deep(true)
+        .ok()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?;
+    if let Some(vb) = copy.get_attribute("viewBox") {
+        let dims: Vec<&str> = vb.split_whitespace().collect();
+        if dims.len() == 4 {
+            let _ = copy.set_attribute("width", dims[2]);
+            let _ = copy.set_attribute("height", dims[3]);
+        }
+    }
+    let _ = copy.set_attribute("class", "export");
+    let text = web_sys::XmlSerializer::new()
+        .ok()?
+        .serialize_to_string(&copy)
+        .ok()?;
+    // The style goes into the text, not the DOM: the page's CSP forbids inline styles there.
+    let open_end = text.find('>')? + 1;
+    let css = page_css().replace("]]>", "]]]]><![CDATA[>");
+    Some(
+        [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+            &text[..open_end],
+            "<style><![CDATA[\n",
+            &css,
+            "]]></style>",
+            &text[open_end..],
+        ]
+        .concat(),
+    )
+}

@@ -1,0 +1,40 @@
+// Frame-time benchmark (prints figures; asserts nothing): the `crowd` scenario — 9 nodes,
+// hundreds of messages in flight — playing in headless Chromium for a few seconds.
+// Run: node tests/e2e/bench-frames.mjs [dist]   (after `trunk build --release`; ./run.sh bench)
+import { serve, launch, openPage, ready } from "./harness.mjs";
+
+const SECONDS = 6;
+const site = await serve(process.argv[2] ?? "dist");
+const browser = await launch();
+const { page, errors } = await openPage(browser, site.origin, { width: 1280, height: 800 });
+await page.goto(`${site.base}?scenario=crowd&t=1000`);
+await ready(page);
+await page.click("[data-testid=play]");
+const r = await page.evaluate(async (seconds) => {
+  const frames = [];
+  const msgs = [];
+  let last = performance.now();
+  const end = last + seconds * 1000;
+  await new Promise((done) => {
+    const tick = (now) => {
+      frames.push(now - last);
+      last = now;
+      msgs.push(document.querySelectorAll(".stage .msg").length);
+      if (now < end) requestAnimationFrame(tick); else done();
+    };
+    requestAnimationFrame(tick);
+  });
+  return { frames: frames.slice(1), msgs };
+}, SECONDS);
+const sorted = [...r.frames].sort((a, b) => a - b);
+const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const mean = r.frames.reduce((a, b) => a + b, 0) / r.frames.length;
+const msgs = [...r.msgs].sort((a, b) => a - b);
+const tick = await page.getAttribute("[data-testid=tick]", "data-value");
+console.log(`BENCH frames: crowd (9 nodes), ${SECONDS} s playing, ${r.frames.length} frames, ` +
+  `${(1000 / mean).toFixed(1)} fps mean; frame ms p50 ${q(0.5).toFixed(1)}, p95 ${q(0.95).toFixed(1)}, ` +
+  `p99 ${q(0.99).toFixed(1)}, max ${sorted[sorted.length - 1].toFixed(1)}; messages drawn p50 ` +
+  `${msgs[Math.floor(msgs.length / 2)]}, max ${msgs[msgs.length - 1]}; reached tick ${tick}`);
+if (errors.length) console.log(`page reported: ${errors.join("; ")}`);
+await browser.close();
+site.server.close();
