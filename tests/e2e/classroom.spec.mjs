@@ -326,7 +326,7 @@ const LESSONS_UI = readdirSync("src/ui", { recursive: true })
 if (!LESSONS_UI) {
   console.log("  (classroom: lesson tests not registered: the lessons UI is not in src/ui yet)");
 } else {
-  const LESSON = "?lesson=bank-cp&step=0";
+  const LESSON = "?lesson=bank-cp&step=1"; // steps count from 1 in links
   const narration = (page) => page.locator("[data-testid=narration]").first();
 
   test("lesson: embedded at 800×500 without scrollbars; narration in an aria-live region", async ({ page, url }) => {
@@ -346,11 +346,11 @@ if (!LESSONS_UI) {
     const first = await narration(page).textContent();
     await page.keyboard.press("ArrowRight");
     await page.waitForFunction((t) => document.querySelector("[data-testid=narration]")?.textContent !== t, first);
-    expect((await step()) === "1", `→ goes to step 1: ${await step()}`);
+    expect((await step()) === "2", `→ goes to step 2: ${await step()}`);
     await page.keyboard.press("PageDown");
-    await page.waitForFunction(() => new URLSearchParams(location.search).get("step") === "2");
+    await page.waitForFunction(() => new URLSearchParams(location.search).get("step") === "3");
     await page.keyboard.press("ArrowLeft");
-    await page.waitForFunction(() => new URLSearchParams(location.search).get("step") === "1");
+    await page.waitForFunction(() => new URLSearchParams(location.search).get("step") === "2");
     // Tab to the next button and press Enter.
     for (let i = 0; i < 120; i++) {
       await page.keyboard.press("Tab");
@@ -358,7 +358,7 @@ if (!LESSONS_UI) {
     }
     expect((await page.evaluate(() => document.activeElement?.dataset.testid)) === "next", "Tab reaches next");
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => new URLSearchParams(location.search).get("step") === "2");
+    await page.waitForFunction(() => new URLSearchParams(location.search).get("step") === "3");
     // A few clicks in the lesson: the link stays short.
     await page.evaluate(() => document.activeElement.blur());
     await page.keyboard.press(".");

@@ -25,6 +25,8 @@ use crate::sim::types::{Consistency, Tick};
 use crate::sim::world::Sim;
 use crate::ui::anim::{reduced_motion, use_frames};
 use crate::ui::app::stage_tools;
+use crate::ui::dom;
+use crate::ui::keys::{use_shortcuts, Key};
 use crate::ui::state::{Lab, Msg, Run};
 use crate::ui::verdict::verdict;
 
@@ -81,10 +83,34 @@ fn lesson_lab(lesson: &Lesson, step: usize) -> Lab {
     lab
 }
 
-/// Keeps the address bar on the current step.
-fn sync_url(id: &str, step: usize) {
+/// Page modes a lesson link may carry: `embed=1` (compact, for an iframe), `present=1`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Modes {
+    embed: bool,
+    present: bool,
+}
+
+impl Modes {
+    fn from_query(q: &str) -> Modes {
+        let has = |kv: &str| q.trim_start_matches('?').split('&').any(|p| p == kv);
+        Modes {
+            embed: has("embed=1"),
+            present: has("present=1"),
+        }
+    }
+}
+
+/// Keeps the address bar on the current step (and the page modes).
+fn sync_url(id: &str, step: usize, modes: Modes) {
+    let mut url = lesson_query(id, step);
+    if modes.embed {
+        url.push_str("&embed=1");
+    }
+    if modes.present {
+        url.push_str("&present=1");
+    }
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&lesson_query(id, step)));
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }
 
@@ -159,10 +185,29 @@ fn lesson_view(p: &ViewProps) -> Html {
             }
         });
     }
+    let modes = use_state(|| Modes::from_query(&crate::ui::url::read().0));
+    {
+        let m = *modes;
+        use_effect_with(m, |m| {
+            dom::set_root_class("embed", m.embed);
+            dom::set_root_class("present", m.present);
+        });
+    }
+    {
+        let modes = modes.clone();
+        use_shortcuts(Callback::from(move |k: Key| {
+            if k == Key::TogglePresent {
+                modes.set(Modes {
+                    present: !modes.present,
+                    ..*modes
+                });
+            }
+        }));
+    }
     {
         let (id, title) = (lesson.id, lesson.title);
-        use_effect_with(p.step, move |s| {
-            sync_url(id, *s);
+        use_effect_with((p.step, *modes), move |(s, m)| {
+            sync_url(id, *s, *m);
             if let Some(d) = web_sys::window().and_then(|w| w.document()) {
                 d.set_title(&format!("{title} · CAP Lab"));
             }
@@ -256,7 +301,7 @@ fn lesson_view(p: &ViewProps) -> Html {
             let label = lesson.stages.get(i).map_or("", |s| s.label);
             let metrics = if *trying {
                 let t = r.timeline.borrow();
-                let v = verdict(t.sim(), &r.lin);
+                let v = verdict(t.sim(), &r.lin, lab.playing);
                 html! { <Metrics verdict={v} case={t.scenario().case} /> }
             } else {
                 html! {}
@@ -275,7 +320,7 @@ fn lesson_view(p: &ViewProps) -> Html {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let v = verdict(r.timeline.borrow().sim(), &r.lin);
+            let v = verdict(r.timeline.borrow().sim(), &r.lin, lab.playing);
             let title = if side {
                 format!(" · {}", lesson.stages.get(i).map_or("", |s| s.label))
             } else {
