@@ -40,40 +40,61 @@ pub struct Verdict {
     pub latency_p99: Option<Tick>,
 }
 
-/// The cached linearizability result of one run: (history length, finished ops), the wall-clock
-/// ms when it was computed, and the result.
-pub type LinCache = RefCell<Option<((usize, usize), f64, LinResult)>>;
+/// What was last shown for one run: the history's shape (length, finished ops) the search ran
+/// on and its result, and the whole verdict with the wall-clock ms it was computed at.
+pub struct Shown {
+    key: (usize, usize),
+    lin: LinResult,
+    at_ms: f64,
+    verdict: Verdict,
+}
 
-/// Checks the run as it stands now.
+/// The per-run cache of [`verdict`].
+pub type LinCache = RefCell<Option<Shown>>;
+
+/// Checks the run as it stands now. While the run plays, the figures are refreshed at most every
+/// `PLAYING_REFRESH_MS` (a frame must not pay for every checker over the whole history); paused
+/// or stepping, they are exact for the frame shown. The search reruns only when the history
+/// changed.
 pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
+    let now_ms = js_sys::Date::now();
+    if playing {
+        if let Some(shown) = &*cache.borrow() {
+            if now_ms - shown.at_ms < PLAYING_REFRESH_MS {
+                return shown.verdict.clone();
+            }
+        }
+    }
     let ops = sim.history();
     let finished = ops.iter().filter(|o| o.outcome.is_some()).count();
     let key = (ops.len(), finished);
-    let now_ms = js_sys::Date::now();
-    let (changed, recent) = match &*cache.borrow() {
-        Some((k, at, _)) => (*k != key, now_ms - at < PLAYING_REFRESH_MS),
-        None => (true, false),
-    };
-    if changed && !(playing && recent) {
-        let cfg = sim.config();
-        let r = lin::check(cfg.case, &cfg.initial, ops, LIN_BUDGET);
-        *cache.borrow_mut() = Some((key, now_ms, r));
-    }
-    let lin = cache
+    let cached = cache
         .borrow()
         .as_ref()
-        .map(|(_, _, r)| r.clone())
-        .unwrap_or(LinResult {
-            verdict: None,
-            counterexample: Vec::new(),
-            explored: 0,
-        });
+        .filter(|s| s.key == key)
+        .map(|s| s.lin.clone());
+    let lin = cached.unwrap_or_else(|| {
+        let cfg = sim.config();
+        lin::check(cfg.case, &cfg.initial, ops, LIN_BUDGET)
+    });
+    let v = figures(sim, &lin, finished);
+    *cache.borrow_mut() = Some(Shown {
+        key,
+        lin,
+        at_ms: now_ms,
+        verdict: v.clone(),
+    });
+    v
+}
+
+/// Every figure but the search's, which comes in `lin`.
+fn figures(sim: &Sim, lin: &LinResult, finished: usize) -> Verdict {
     // Budget 0: every checker but the search (whose result comes from the cache).
     let c = report::checks(sim, 0);
     let bank = sim.config().case == crate::sim::types::Case::Bank;
     Verdict {
         linearizable: lin.verdict,
-        counterexample: lin.counterexample,
+        counterexample: lin.counterexample.clone(),
         availability: (finished > 0).then_some(100.0 * c.availability),
         stale_reads: c.stale_reads,
         lost_updates: Some(c.lost_updates),
