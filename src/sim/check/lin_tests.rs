@@ -1,0 +1,290 @@
+//! Self-tests of the linearizability checker on hand-made histories.
+
+use super::super::testutil::{ok, op, read};
+use super::*;
+
+const BUDGET: u64 = 100_000;
+
+fn verdict(case: Case, initial: &[i64], ops: &[OpRecord]) -> LinResult {
+    check(case, initial, ops, BUDGET)
+}
+
+#[test]
+fn sequential_history_is_linearizable() {
+    let ops = vec![
+        ok(0, OpKind::Write, 1, 0, 2),
+        read(1, 1, 3, 4),
+        ok(2, OpKind::Write, 2, 5, 6),
+        read(3, 2, 7, 8),
+    ];
+    let r = verdict(Case::Register, &[0], &ops);
+    assert_eq!(r.verdict, Some(true));
+    assert!(r.counterexample.is_empty());
+    assert!(r.explored >= 4);
+}
+
+#[test]
+fn concurrent_read_may_return_either_value() {
+    for seen in [0, 1] {
+        let ops = vec![ok(0, OpKind::Write, 1, 0, 10), read(1, seen, 2, 8)];
+        assert_eq!(
+            verdict(Case::Register, &[0], &ops).verdict,
+            Some(true),
+            "read {seen}"
+        );
+    }
+    let ops = vec![ok(0, OpKind::Write, 1, 0, 10), read(1, 7, 2, 8)];
+    assert_eq!(verdict(Case::Register, &[0], &ops).verdict, Some(false));
+}
+
+#[test]
+fn stale_read_is_not_linearizable_and_explained() {
+    // write 1 completes at 10; a read invoked at 20 still returns 0.
+    let ops = vec![
+        ok(0, OpKind::Write, 5, 0, 1),
+        ok(1, OpKind::Write, 1, 2, 10),
+        read(2, 5, 20, 30),
+        read(3, 1, 31, 32),
+    ];
+    let r = verdict(Case::Register, &[0], &ops);
+    assert_eq!(r.verdict, Some(false));
+    assert_eq!(r.counterexample, vec![1, 2]);
+}
+
+#[test]
+fn equal_ticks_count_as_concurrent() {
+    // The write completes at tick 10 and the read starts at tick 10: either order is fine.
+    let ops = vec![ok(0, OpKind::Write, 1, 0, 10), read(1, 0, 10, 12)];
+    assert_eq!(verdict(Case::Register, &[0], &ops).verdict, Some(true));
+}
+
+#[test]
+fn bank_double_spend_is_not_linearizable() {
+    let ops = vec![
+        ok(0, OpKind::Withdraw, 80, 0, 10),
+        ok(1, OpKind::Withdraw, 80, 1, 9),
+    ];
+    let r = verdict(Case::Bank, &[100, 0], &ops);
+    assert_eq!(r.verdict, Some(false));
+    assert_eq!(r.counterexample, vec![0, 1]);
+    // The same two, one refused for insufficient funds: fine (the model refuses it too).
+    let mut fine = ops.clone();
+    fine[1].outcome = Some(Outcome::Refused(Reason::InsufficientFunds { balance: 20 }));
+    assert_eq!(verdict(Case::Bank, &[100, 0], &fine).verdict, Some(true));
+    // A refusal the model would not make (100 covers 30) is a violation.
+    let mut wrong = fine.clone();
+    wrong[1].req.arg = 10;
+    wrong[0].outcome = wrong[1].outcome;
+    wrong[0].req.arg = 30;
+    assert_eq!(verdict(Case::Bank, &[100, 0], &wrong).verdict, Some(false));
+}
+
+#[test]
+fn timed_out_write_may_or_may_not_take_effect() {
+    let timeout = |id, arg, invoke| {
+        op(
+            id,
+            9,
+            OpKind::Write,
+            0,
+            arg,
+            invoke,
+            Some(invoke + 50),
+            Some(Outcome::Timeout),
+            None,
+        )
+    };
+    // Its effect is seen long after the client gave up…
+    let seen = vec![timeout(0, 7, 0), read(1, 0, 60, 61), read(2, 7, 100, 101)];
+    assert_eq!(verdict(Case::Register, &[0], &seen).verdict, Some(true));
+    // …or never.
+    let never = vec![timeout(0, 7, 0), read(1, 0, 60, 61), read(2, 0, 100, 101)];
+    assert_eq!(verdict(Case::Register, &[0], &never).verdict, Some(true));
+    // But not before it was invoked.
+    let early = vec![read(0, 7, 0, 1), timeout(1, 7, 5)];
+    assert_eq!(verdict(Case::Register, &[0], &early).verdict, Some(false));
+    // A pending write (no outcome yet) behaves the same; a timed-out read is dropped.
+    let mut pending = seen.clone();
+    pending[0].complete = None;
+    pending[0].outcome = None;
+    pending.push(op(
+        3,
+        8,
+        OpKind::Read,
+        0,
+        0,
+        0,
+        Some(9),
+        Some(Outcome::Timeout),
+        None,
+    ));
+    assert_eq!(verdict(Case::Register, &[0], &pending).verdict, Some(true));
+}
+
+#[test]
+fn no_quorum_refusals_are_ignored() {
+    let refused = Outcome::Refused(Reason::NoQuorum {
+        reached: 1,
+        needed: 2,
+        total: 3,
+    });
+    let ops = vec![
+        op(0, 0, OpKind::Write, 0, 9, 0, Some(1), Some(refused), None),
+        read(1, 0, 2, 3),
+    ];
+    assert_eq!(verdict(Case::Register, &[0], &ops).verdict, Some(true));
+    let mut applied = ops.clone();
+    applied[0].outcome = Some(Outcome::Ok);
+    assert_eq!(verdict(Case::Register, &[0], &applied).verdict, Some(false));
+}
+
+#[test]
+fn independent_keys_are_checked_apart() {
+    // Checking and savings never interact: two parts. Savings holds the violation.
+    let mut ops = vec![
+        ok(0, OpKind::Deposit, 10, 0, 1),
+        ok(1, OpKind::Deposit, 5, 0, 1),
+        read(2, 110, 2, 3),
+        read(3, 0, 4, 5),
+    ];
+    ops[1].req.key = 1;
+    ops[1].req.key2 = 1;
+    ops[3].req.key = 1;
+    ops[3].req.key2 = 1;
+    assert_eq!(split(Case::Bank, &ops).len(), 2);
+    let r = verdict(Case::Bank, &[100, 0], &ops);
+    assert_eq!((r.verdict, r.counterexample), (Some(false), vec![1, 3]));
+    // A transfer joins them into one part.
+    ops.push(op(
+        4,
+        4,
+        OpKind::Transfer,
+        0,
+        1,
+        9,
+        Some(10),
+        Some(Outcome::Ok),
+        None,
+    ));
+    assert_eq!(split(Case::Bank, &ops).len(), 1);
+}
+
+#[test]
+fn feed_reads_see_posts_and_likes_together() {
+    let feed = |posts: Vec<u32>, likes| Some(Value::Feed { posts, likes });
+    let ops = vec![
+        op(
+            0,
+            0,
+            OpKind::Post,
+            0,
+            7,
+            0,
+            Some(2),
+            Some(Outcome::Ok),
+            None,
+        ),
+        op(
+            1,
+            1,
+            OpKind::Like,
+            1,
+            0,
+            0,
+            Some(5),
+            Some(Outcome::Ok),
+            None,
+        ),
+        op(
+            2,
+            2,
+            OpKind::Read,
+            0,
+            0,
+            3,
+            Some(4),
+            Some(Outcome::Ok),
+            feed(vec![7], 0),
+        ),
+        op(
+            3,
+            2,
+            OpKind::Read,
+            0,
+            0,
+            6,
+            Some(7),
+            Some(Outcome::Ok),
+            feed(vec![7], 1),
+        ),
+    ];
+    assert_eq!(verdict(Case::Feed, &[], &ops).verdict, Some(true));
+    let mut lost_like = ops.clone();
+    lost_like[3].value = feed(vec![7], 0);
+    // The like the read missed, the read, and the post it did see (last update of posts).
+    let r = verdict(Case::Feed, &[], &lost_like);
+    assert_eq!((r.verdict, r.counterexample), (Some(false), vec![0, 1, 3]));
+    // Siblings are never what a single copy returns.
+    let mut siblings = ops.clone();
+    siblings[3].value = Some(Value::Siblings(vec![Value::Int(1)]));
+    assert_eq!(verdict(Case::Feed, &[], &siblings).verdict, Some(false));
+}
+
+#[test]
+fn budget_exhaustion_is_unknown_and_invalid_ops_are_reported() {
+    let ops: Vec<OpRecord> = (0..20)
+        .map(|i| ok(i, OpKind::Write, i64::from(i), 0, 100))
+        .collect();
+    let mut with_read = ops.clone();
+    with_read.push(read(20, 99, 200, 201)); // never written: forces the whole search.
+    let r = check(Case::Register, &[0], &with_read, 1_000);
+    assert_eq!((r.verdict, r.explored), (None, 1_000));
+    let mut bad = ops;
+    bad[3].req.kind = OpKind::Post;
+    let r = check(Case::Register, &[0], &bad, BUDGET);
+    assert_eq!((r.verdict, r.counterexample), (None, vec![3]));
+    let overflow = vec![ok(0, OpKind::Withdraw, i64::MIN, 0, 1)];
+    let r = check(Case::Bank, &[0, 0], &overflow, BUDGET);
+    assert_eq!((r.verdict, r.counterexample), (None, vec![0]));
+}
+
+#[test]
+fn bench_history_checks_fast_and_linearizable() {
+    let (case, initial, ops) = super::super::bench::history_with_timeouts(2_000, 7, 5);
+    assert_eq!(ops.len(), 2_000);
+    assert!(ops.iter().any(|o| o.outcome == Some(Outcome::Timeout)));
+    let r = check(case, &initial, &ops, DEFAULT_BUDGET);
+    assert_eq!(r.verdict, Some(true), "{r:?}");
+    assert!(r.explored < 200_000, "explored {}", r.explored);
+    // Corrupt one read: now it must fail.
+    let mut bad = ops.clone();
+    let i = bad
+        .iter()
+        .rposition(|o| o.req.kind == OpKind::Read && o.value.is_some());
+    let i = i.expect("the bench has reads");
+    if let Some(Value::Int(v)) = &mut bad[i].value {
+        *v += 1_000_000;
+    }
+    let r = check(case, &initial, &bad, DEFAULT_BUDGET);
+    assert_eq!(r.verdict, Some(false));
+    assert!(
+        r.counterexample.contains(&(i as OpId)) && r.counterexample.len() <= 8,
+        "{i} {r:?}"
+    );
+}
+
+#[test]
+#[ignore = "diagnostics"]
+fn explored_by_size() {
+    for (n, seed) in [(2000, 1), (4000, 1), (10_000, 1), (10_000, 2)] {
+        for t in [0, 2, 5] {
+            let (case, initial, ops) = super::super::bench::history_with_timeouts(n, seed, t);
+            let r = check(case, &initial, &ops, 2_000_000);
+            assert_ne!(r.verdict, Some(false), "n {n} seed {seed}");
+            println!(
+                "n {n} timeouts/1000 {t}: explored {} verdict {:?}",
+                r.explored, r.verdict
+            );
+        }
+    }
+}
