@@ -4,24 +4,10 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { test, expect, ready, shot } from "./harness.mjs";
+import { test, expect, ready, shot, $, quiet, seek, clickLink } from "./harness.mjs";
 
-const $ = (page, id) => page.locator(`[data-testid="${id}"]`).first();
-const quiet = (q) => `?${q}&workload=0&faults=0&t=0`;
 
-async function seek(page, t) {
-  await page.$eval("[data-testid=scrubber]", (el, t) => {
-    el.value = String(t);
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  }, t);
-  await page.waitForFunction((t) => document.querySelector("[data-testid=tick]")?.textContent.startsWith(`t = ${t} `), t);
-}
 
-async function clickLink(page, id, want) {
-  await $(page, id).click();
-  await page.waitForFunction(([id, want]) =>
-    document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-state") === want, [id, want]);
-}
 
 const scrollSize = (page) => page.evaluate(() => ({
   w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight,

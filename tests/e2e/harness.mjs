@@ -16,6 +16,28 @@ const MIME = {
   ".json": "application/json",
 };
 
+/** The first element with `data-testid="id"`. */
+export const $ = (page, id) => page.locator(`[data-testid="${id}"]`).first();
+
+/** A sandbox link with the built-in traffic and faults off, opened paused at tick 0. */
+export const quiet = (q) => `?${q}&workload=0&faults=0&t=0`;
+
+/** Moves the display clock to tick `t` with the scrubber (as dragging it would). */
+export async function seek(page, t) {
+  await page.$eval("[data-testid=scrubber]", (el, t) => {
+    el.value = String(t);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, t);
+  await page.waitForFunction((t) => document.querySelector("[data-testid=tick]")?.textContent.startsWith(`t = ${t} `), t);
+}
+
+/** Clicks link `id` and waits until its `data-state` is `want`. */
+export async function clickLink(page, id, want) {
+  await $(page, id).click();
+  await page.waitForFunction(([id, want]) =>
+    document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-state") === want, [id, want]);
+}
+
 export const OUT = "tests/e2e/out";
 const tests = [];
 

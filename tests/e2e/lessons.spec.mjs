@@ -1,9 +1,8 @@
 // The lessons: every lesson opens from its link and every step renders and narrates; predict
 // buttons reveal the computed answer; "Try it yourself" switches to free play and back; a reader
 // who changes the run gets a narration computed from their version; the landing page.
-import { test, expect, ready, shot } from "./harness.mjs";
+import { test, expect, ready, shot, $ } from "./harness.mjs";
 
-const $ = (page, id) => page.locator(`[data-testid="${id}"]`).first();
 const narration = (page) => $(page, "narration").innerText();
 const stepOf = (page) => $(page, "step-count").getAttribute("data-step");
 

@@ -1,25 +1,11 @@
 // The visualizer driven as a person would: cut links, click operations, move time with the
 // scrubber or the step buttons, and read what the page shows. No sleeps: every wait is on a
 // selector or an attribute. `workload=0&faults=0` = the protocol only, driven by hand.
-import { test, expect, ready, shot } from "./harness.mjs";
+import { test, expect, ready, shot, $, quiet, seek, clickLink } from "./harness.mjs";
 
-const $ = (page, id) => page.locator(`[data-testid="${id}"]`).first();
 const attr = (page, id, name) => $(page, id).getAttribute(name);
 
-/** Moves the display clock to tick `t` with the scrubber (as dragging it would). */
-async function seek(page, t) {
-  await page.$eval("[data-testid=scrubber]", (el, t) => {
-    el.value = String(t);
-    el.dispatchEvent(new Event("input", { bubbles: true }));
-  }, t);
-  await page.waitForFunction((t) => document.querySelector("[data-testid=tick]")?.textContent.startsWith(`t = ${t} `), t);
-}
 
-async function clickLink(page, id, want) {
-  await $(page, id).click();
-  await page.waitForFunction(([id, want]) =>
-    document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-state") === want, [id, want]);
-}
 
 /** The last finished outcome element of `kind` at `node`. */
 async function lastOutcome(page, node, kind) {
@@ -34,7 +20,6 @@ async function metric(page, name) {
   return attr(page, `metric-${name}`, "data-value");
 }
 
-const quiet = (q) => `?${q}&workload=0&faults=0&t=0`;
 
 test("bank, CP: the cut-off replica refuses, the majority serves, n3 catches up", async ({ page, url }) => {
   await page.goto(url(quiet("scenario=bank&mode=cp")));
