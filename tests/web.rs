@@ -81,3 +81,53 @@ async fn app_mounts_and_draws_three_nodes() {
         assert!(node.text_content().unwrap().contains(n));
     }
 }
+
+/// The message paths of one frame: one subpath per message, in the path of its kind and state;
+/// a doomed message past the middle is a cross; a held one waits; reduced motion does not glide.
+#[wasm_bindgen_test]
+fn messages_are_drawn_as_one_path_per_kind_and_state() {
+    use caplab::sim::action::Flight;
+    use caplab::sim::types::MsgKind;
+    use caplab::ui::components::messages::{frame, KINDS};
+    use caplab::ui::components::stage::layout;
+    let pos = layout(3);
+    let fly = |kind, sent, deliver, doomed, held| Flight {
+        from: 0,
+        to: 1,
+        kind,
+        sent,
+        deliver,
+        doomed,
+        held,
+    };
+    let flights = [
+        fly(MsgKind::Replicate, 0, 100, false, false),
+        fly(MsgKind::Replicate, 10, 110, false, false),
+        fly(MsgKind::Ack, 0, 100, true, false), // doomed, past the middle at 60
+        fly(MsgKind::Ack, 50, 150, true, false), // doomed, not yet at the middle
+        fly(MsgKind::Sync, 0, 100, false, true), // held
+    ];
+    let subpaths = |d: &str| d.matches('M').count() as u32;
+    let at = |clock, reduced| frame(&flights, &[], &pos, clock, reduced);
+    let f = at(60.0, false);
+    assert_eq!(f.drawn(), 4, "four shapes, one cross");
+    assert_eq!((subpaths(&f.dying.0), f.dying.1), (1, 1));
+    let slot = |kind: MsgKind, look: usize| {
+        let k = KINDS.iter().position(|x| *x == kind).unwrap();
+        &f.paths[k * 3 + look]
+    };
+    assert_eq!(slot(MsgKind::Replicate, 0).1, 2);
+    assert_eq!(subpaths(&slot(MsgKind::Replicate, 0).0), 2);
+    assert_eq!(
+        slot(MsgKind::Ack, 1).1,
+        1,
+        "the other doomed ack still flies, dimmed"
+    );
+    assert_eq!(slot(MsgKind::Sync, 2).1, 1, "the held sync waits");
+    for (d, n) in &f.paths {
+        assert_eq!(subpaths(d), *n);
+    }
+    // Gliding moves a message between two clocks; reduced motion keeps it in place.
+    assert_ne!(at(20.0, false).paths, at(30.0, false).paths);
+    assert_eq!(at(20.0, true).paths, at(30.0, true).paths);
+}

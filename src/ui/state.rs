@@ -60,7 +60,10 @@ pub enum Msg {
     CycleOneWay(NodeId, NodeId),
     PartitionNode(NodeId),
     HealAll,
+    /// Open node `n`'s menu on stage 0 (`None`: close any menu).
     OpenMenu(Option<NodeId>),
+    /// A click on node `n` of stage `run`: opens its menu there (again: closes it).
+    OpenMenuOn(usize, NodeId),
     Node(NodeId, NodeCmd),
     SetConsistency(u8, Consistency),
     SetAmount(i64),
@@ -95,12 +98,17 @@ pub struct Lab {
     pub clock: f64,
     pub versions: bool,
     pub menu: Option<NodeId>,
+    /// The stage whose node menu is open (side by side: either; its items act on every run).
+    pub menu_run: usize,
     pub consistency: Vec<Consistency>,
     pub amount: i64,
     /// A message for the reader (a bad link, a refused click).
     pub notice: Option<String>,
-    /// Bumped on every change of a timeline.
+    /// Bumped on every reduce step (any change of the page).
     pub version: u64,
+    /// Bumped whenever a run's future can change (a reader's action, a rebuild): parts of the
+    /// page drawn from finished history (which never changes otherwise) redraw only then.
+    pub edits: u64,
 }
 
 impl PartialEq for Lab {
@@ -111,11 +119,31 @@ impl PartialEq for Lab {
             && self.clock == other.clock
             && self.versions == other.versions
             && self.menu == other.menu
+            && self.menu_run == other.menu_run
             && self.consistency == other.consistency
             && self.amount == other.amount
             && self.notice == other.notice
             && self.params == other.params
     }
+}
+
+/// The ticks at which the reader's own faults (every input but a request) were applied, for the
+/// scrubber's marks of a reopened link: the same marks as when the faults were clicked.
+fn fault_ticks(t: &mut Timeline) -> Vec<Tick> {
+    let at: Vec<u64> = t
+        .inputs()
+        .iter()
+        .filter(|(_, a)| !matches!(a, Action::Request { .. }))
+        .map(|(e, _)| *e)
+        .collect();
+    let here = t.events();
+    let mut marks = Vec::with_capacity(at.len());
+    for e in at {
+        t.seek_event(e);
+        marks.push(t.sim().now());
+    }
+    t.seek_event(here);
+    marks
 }
 
 fn build_runs(
@@ -139,6 +167,7 @@ fn build_runs(
         // Replay up to the last input so that every input is checked, then go to the frame.
         let last = inputs.last().map_or(0, |(at, _)| *at);
         let mut t = Timeline::replay(scenario, inputs, last).map_err(|e| e.to_string())?;
+        let marks = fault_ticks(&mut t);
         match (p.e, p.t) {
             (Some(e), _) if i == 0 => t.seek_event(e),
             (_, Some(tick)) => t.seek_tick(tick),
@@ -146,7 +175,7 @@ fn build_runs(
         }
         runs.push(Run {
             timeline: Rc::new(RefCell::new(t)),
-            user_faults: Rc::new(RefCell::new(Vec::new())),
+            user_faults: Rc::new(RefCell::new(marks)),
             lin: Rc::new(RefCell::new(None)),
         });
     }
@@ -196,14 +225,17 @@ impl Lab {
             clock,
             versions: false,
             menu: None,
+            menu_run: 0,
             consistency: vec![Consistency::Default; clients],
             amount: 0,
             notice,
             version: 0,
+            edits: 0,
         }
     }
 
     fn rebuild(&mut self) {
+        self.edits += 1;
         self.params.t = None;
         self.params.e = None;
         match build_runs(&self.params, Vec::new(), Vec::new()) {
@@ -252,30 +284,62 @@ impl Lab {
         }
     }
 
-    fn step(&mut self) {
-        self.playing = false;
-        let moved = self.runs[0].timeline.borrow_mut().step().is_some();
-        let now = self.now();
-        for r in &self.runs[1..] {
-            r.timeline.borrow_mut().seek_tick(now);
-        }
-        if moved {
-            self.clock = now as f64;
-        }
+    /// Which run processes the next event of the merged order of every run's events: the one
+    /// whose next event comes first (ties: the first run). `None` when every run is done.
+    fn next_runner(&self) -> Option<usize> {
+        let next = |r: &Run| {
+            let t = r.timeline.borrow();
+            t.sim().next_tick().filter(|n| *n <= t.sim().end_tick())
+        };
+        (0..self.runs.len())
+            .filter_map(|i| next(&self.runs[i]).map(|t| (t, i)))
+            .min()
+            .map(|(_, i)| i)
     }
 
+    /// Which run processed the last event of the merged order (the inverse of
+    /// [`Lab::next_runner`]): the latest current tick (ties: the last run). `None` at event 0.
+    fn last_runner(&self) -> Option<usize> {
+        (0..self.runs.len())
+            .filter(|i| self.runs[*i].timeline.borrow().events() > 0)
+            .map(|i| (self.runs[i].timeline.borrow().sim().now(), i))
+            .max()
+            .map(|(_, i)| i)
+    }
+
+    /// The latest current tick of every run (where the display clock stands after a step).
+    fn latest_now(&self) -> Tick {
+        self.runs
+            .iter()
+            .map(|r| r.timeline.borrow().sim().now())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// One event forward in the merged order of every run's events: with one run, its next
+    /// event; side by side, the earliest next event of either run. Each stage thus moves one
+    /// event at a time and [`Lab::step_back`] undoes exactly that event.
+    fn step(&mut self) {
+        self.playing = false;
+        let Some(i) = self.next_runner() else {
+            return;
+        };
+        self.runs[i].timeline.borrow_mut().step();
+        self.clock = self.latest_now() as f64;
+    }
+
+    /// One event back: the exact inverse of [`Lab::step`], for every stage.
     fn step_back(&mut self) {
         self.playing = false;
-        self.runs[0].timeline.borrow_mut().step_back();
-        let now = self.now();
-        for r in &self.runs[1..] {
-            r.timeline.borrow_mut().seek_tick(now);
+        if let Some(i) = self.last_runner() {
+            self.runs[i].timeline.borrow_mut().step_back();
         }
-        self.clock = now as f64;
+        self.clock = self.latest_now() as f64;
     }
 
     /// Applies a user action to every run; the first refusal becomes the notice.
     fn apply(&mut self, action: Action) {
+        self.edits += 1;
         let is_fault = !matches!(action, Action::Request { .. });
         let mut refused = None;
         for r in &self.runs {
@@ -437,7 +501,15 @@ impl Reducible for Lab {
             }
             Msg::PartitionNode(n) => s.apply(Action::Isolate(n)),
             Msg::HealAll => s.apply(Action::HealAll),
-            Msg::OpenMenu(n) => s.menu = if s.menu == n { None } else { n },
+            Msg::OpenMenu(n) => {
+                s.menu = if s.menu == n { None } else { n };
+                s.menu_run = 0;
+            }
+            Msg::OpenMenuOn(run, n) => {
+                let same = s.menu == Some(n) && s.menu_run == run;
+                s.menu = (!same).then_some(n);
+                s.menu_run = run.min(s.runs.len().saturating_sub(1));
+            }
             Msg::Node(n, cmd) => s.apply(match cmd {
                 NodeCmd::Crash => Action::Crash(n),
                 NodeCmd::Recover => Action::Recover(n),

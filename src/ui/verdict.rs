@@ -36,6 +36,9 @@ pub struct Verdict {
     pub double_spends: Option<u32>,
     pub converged: bool,
     pub converge_ticks: Option<Tick>,
+    /// Whether some fault has ended by now (a heal, a recovery…), so that "N ms after the last
+    /// fault ended" is a true sentence at this tick.
+    pub fault_ended: bool,
     pub latency_p50: Option<Tick>,
     pub latency_p99: Option<Tick>,
 }
@@ -105,6 +108,8 @@ fn figures(sim: &Sim, lin: &LinResult, finished: usize) -> Verdict {
         )),
         converged: c.converged,
         converge_ticks: c.converge_ticks,
+        // The sim keeps the tick of the last fault end, 0 until one happened.
+        fault_ended: sim.last_fault_end() > 0,
         latency_p50: c.latency_p50,
         latency_p99: c.latency_p99,
     }

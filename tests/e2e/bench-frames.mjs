@@ -19,7 +19,8 @@ const r = await page.evaluate(async (seconds) => {
     const tick = (now) => {
       frames.push(now - last);
       last = now;
-      msgs.push(document.querySelectorAll(".stage .msg").length);
+      // Messages are drawn as one path per kind; the group says how many shapes it holds.
+      msgs.push([...document.querySelectorAll(".stage .messages")].reduce((n, g) => n + Number(g.dataset.drawn ?? 0), 0));
       if (now < end) requestAnimationFrame(tick); else done();
     };
     requestAnimationFrame(tick);

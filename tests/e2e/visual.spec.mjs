@@ -159,6 +159,9 @@ test("a malformed link shows a message and the default scenario", async ({ page,
   for (const bad of ["?mode=warp", "?scenario=bank#s=3x9zz", "?scenario=nope", `?seed=${"9".repeat(40)}`]) {
     await page.goto(url(bad));
     await ready(page);
+    // The address bar is rewritten on mount and Chromium re-fetches the favicon; let that finish
+    // before the next navigation (which would abort it and count as a failed request).
+    await page.waitForLoadState("networkidle");
     const notice = await $(page, "notice").textContent();
     expect(/could not be opened/.test(notice), `notice for ${bad}: ${notice}`);
     expect((await page.locator("[data-testid=node-n3]").count()) === 1, "default stage drawn");
@@ -214,4 +217,83 @@ test("every mode renders: CA proxies, quorum dials, versions, a crashed node, a 
   expect((await lastOutcome(page, "n1", "deposit")).outcome === "ok", "deposit 30 in quorum mode");
   expect((await attr(page, "value-n1", "data-value")).startsWith("130"), `130 at n1: ${await attr(page, "value-n1", "data-value")}`);
   await shot(page, "visual-quorum-dials");
+});
+
+test("side by side: step and step back are exact on both stages; a node menu on the AP stage", async ({ page, url }) => {
+  await page.goto(url("?scenario=bank&side=1&t=1400"));
+  await ready(page);
+  const svgs = () => page.$$eval("svg.stage", (all) => all.map((e) => e.outerHTML));
+  // Events processed by both runs together: one step is exactly one event of one of them.
+  const total = () => page.$$eval("svg.stage", (all) => all.reduce((n, e) => n + Number(e.dataset.events), 0));
+  const click = async (id) => {
+    const want = (await total()) + (id === "step" ? 1 : -1);
+    await $(page, id).click();
+    await page.waitForFunction((w) => [...document.querySelectorAll("svg.stage")].reduce((n, e) => n + Number(e.dataset.events), 0) === w, want);
+  };
+  for (let i = 0; i < 4; i++) await click("step");
+  const start = await svgs();
+  expect(start.length === 2, "two stages");
+  const seen = [];
+  for (let i = 0; i < 12; i++) {
+    await click("step");
+    seen.push(await svgs());
+  }
+  for (let i = 10; i >= -1; i--) {
+    await click("step-back");
+    const now = await svgs();
+    const want = i >= 0 ? seen[i] : start;
+    expect(now[0] === want[0] && now[1] === want[1], `step back ${11 - i}: both stages are back on the same frame`);
+  }
+  // The node menu opens on the stage that was clicked (here AP) and acts on both runs.
+  await page.locator("[data-testid=stage-1] [data-testid=node-n2]").click();
+  await page.locator("[data-testid=stage-1] [data-testid=menu-n2-crash]").click();
+  await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=node-n2]")].every((e) => e.dataset.status === "crashed"));
+  expect((await page.locator("[data-testid=stage-0] [data-testid=menu-n2-crash]").count()) === 0, "no menu on the CP stage");
+});
+
+test("a reopened link shows the reader's fault marks on the scrubber", async ({ page, url, browser }) => {
+  await page.goto(url(quiet("scenario=bank&mode=ap")));
+  await ready(page);
+  const marks = (p) => p.$eval(".transport svg.marks", (e) => e.innerHTML);
+  await seek(page, 300);
+  await clickLink(page, "link-n1-n2", "cut");
+  await seek(page, 700);
+  await clickLink(page, "link-n1-n2", "up");
+  await seek(page, 900);
+  const before = await marks(page);
+  expect((before.match(/fault-mark/g) ?? []).length === 2, `two marks: ${before}`);
+  const page2 = await page.context().newPage();
+  await page2.goto(page.url());
+  await ready(page2);
+  expect((await marks(page2)) === before, `the same marks after reopening: ${await marks(page2)} vs ${before}`);
+  await page2.close();
+});
+
+test("the convergence note claims only what is true at the current tick", async ({ page, url }) => {
+  const note = () => page.locator("[data-testid=metric-converged] .metric-note").textContent().catch(() => "");
+  await page.goto(url("?scenario=bank&mode=ap&workload=0&t=1000"));
+  await ready(page);
+  expect((await attr(page, "metric-converged", "data-value")) === "true", "converged before the cut");
+  const early = await note();
+  expect(!/after the last fault ended/.test(early) && /no fault/.test(early), `before any fault: ${early}`);
+  await page.goto(url("?scenario=bank&mode=ap&workload=0&t=7000"));
+  await ready(page);
+  expect(/ms after the last fault ended/.test(await note()), `after the heal: ${await note()}`);
+});
+
+test("crowd: nine clients fit on the stage; messages are drawn by kind, with a count", async ({ page, url }) => {
+  await page.goto(url("?scenario=crowd&t=4300"));
+  await ready(page);
+  const box = await $(page, "stage-0").boundingBox();
+  const names = await page.$$eval("[data-testid=stage-0] .client-name", (all) => all.map((e) => { const r = e.getBoundingClientRect(); return { t: e.textContent, top: r.top, bottom: r.bottom }; }));
+  expect(names.length === 9, `nine client names: ${names.map((n) => n.t)}`);
+  for (const n of names) expect(n.top >= box.y + 8 && n.bottom <= box.y + box.height, `${n.t} inside the stage: ${JSON.stringify(n)} in ${JSON.stringify(box)}`);
+  const badges = await page.$$eval("[data-testid=stage-0] .badge", (all) => all.map((e) => e.getBoundingClientRect().bottom));
+  for (const b of badges) expect(b <= box.y + box.height, `badge inside the stage: ${b}`);
+  const groups = await page.$$eval("[data-testid=stage-0] .messages > .msg", (all) => all.map((g) => ({ c: g.getAttribute("class"), n: Number(g.dataset.n), m: (g.querySelector("path").getAttribute("d").match(/M/g) ?? []).length })));
+  const drawn = Number(await page.getAttribute("[data-testid=stage-0] .messages", "data-drawn"));
+  expect(drawn > 100 && drawn === groups.reduce((a, g) => a + g.n, 0), `data-drawn ${drawn} = the sum of the paths' counts`);
+  for (const g of groups) expect(g.n === g.m, `${g.c}: ${g.n} shapes, ${g.m} subpaths`);
+  expect(new Set(groups.map((g) => g.c)).size === groups.length, "one path per kind and state");
+  await shot(page, "visual-crowd");
 });

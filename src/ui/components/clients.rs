@@ -1,10 +1,14 @@
 //! Clients: drawn near their node on the stage (name, a request on its way, the last answer as
 //! a badge), and as cards with the case's operation buttons and a consistency selector.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use super::stage::{f1, outward, Pt, NODE_R};
-use crate::sim::types::{node_name, Consistency, OpKind, OpRecord, Outcome};
+use super::stage::{client_distance, f1, node_scale, outward, Pt, NODE_R};
+use crate::sim::timeline::Timeline;
+use crate::sim::types::{node_name, Consistency, OpId, OpKind, OpRecord, Outcome};
 use crate::sim::world::Sim;
 use crate::ui::fmt;
 use crate::ui::state::{Lab, Msg};
@@ -14,8 +18,23 @@ fn last_op(sim: &Sim, client: u8) -> Option<&OpRecord> {
     sim.history().iter().rev().find(|o| o.client == client)
 }
 
+/// What one client on the stage shows; redrawn only when it changes.
+#[derive(Properties, PartialEq)]
+struct MarkProps {
+    name: String,
+    /// Where the client stands.
+    p: Pt,
+    anchor: &'static str,
+    icon_x: f64,
+    /// The last answer: its outcome slug and words.
+    badge: Option<(&'static str, String)>,
+    /// A pending request: where its dot is, and where the line to the node ends.
+    travel: Option<(Pt, Pt)>,
+}
+
 /// Clients on the stage, outside their node.
 pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
+    let count = sim.node_count();
     let mut per_node = vec![0usize; pos.len()];
     sim.clients()
         .iter()
@@ -24,9 +43,12 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
             let at = pos[usize::from(c.node)];
             let k = per_node[usize::from(c.node)];
             per_node[usize::from(c.node)] += 1;
-            let out = outward(at);
-            let dist = NODE_R + 30.0 + 34.0 * k as f64;
-            let p = Pt { x: at.x + out.x * dist, y: at.y + out.y * dist };
+            let out = outward(at, count);
+            let dist = client_distance(count) + 34.0 * k as f64;
+            let p = Pt {
+                x: at.x + out.x * dist,
+                y: at.y + out.y * dist,
+            };
             let op = last_op(sim, i as u8);
             // Labels grow away from the node: right of nodes on the right, left on the left.
             let name_w = c.name.chars().count() as f64 * 8.8;
@@ -37,48 +59,65 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
             } else {
                 ("anchor-middle", -name_w / 2.0 - 12.0)
             };
-            let badge = match op {
-                Some(o) => {
-                    let slug = fmt::outcome_slug(o);
-                    html! {
-                        <g class={classes!("badge", format!("badge-{slug}"), anchor)} transform="translate(0 20)">
-                            <text>{ format!("{} {}", fmt::outcome_icon(slug), fmt::op_label(o)) }</text>
-                        </g>
-                    }
-                }
-                None => html! {},
-            };
+            let badge = op.map(|o| (fmt::outcome_slug(o), fmt::op_label(o)));
             // A pending request travels to the node during its first ticks, then waits there.
-            let travel = match op.filter(|o| o.outcome.is_none()) {
-                Some(o) => {
-                    let f = ((clock - o.invoke as f64) / 2.0).clamp(0.0, 1.0);
-                    let q = Pt { x: p.x + (at.x - p.x) * f * 0.7, y: p.y + (at.y - p.y) * f * 0.7 };
-                    html! {
-                        <g class="request">
-                            <line x1={f1(p.x)} y1={f1(p.y)} x2={f1(at.x - out.x * NODE_R)} y2={f1(at.y - out.y * NODE_R)} />
-                            <circle cx={f1(q.x)} cy={f1(q.y)} r="4" />
-                        </g>
-                    }
-                }
-                None => html! {},
-            };
+            let travel = op.filter(|o| o.outcome.is_none()).map(|o| {
+                let f = ((clock - o.invoke as f64) / 2.0).clamp(0.0, 1.0);
+                let q = Pt {
+                    x: p.x + (at.x - p.x) * f * 0.7,
+                    y: p.y + (at.y - p.y) * f * 0.7,
+                };
+                let r = NODE_R * node_scale(count);
+                (
+                    q,
+                    Pt {
+                        x: at.x - out.x * r,
+                        y: at.y - out.y * r,
+                    },
+                )
+            });
             html! {
-                <g class="client-mark">
-                    { travel }
-                    <g transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
-                        <g class="client-body">
-                            <g class="client-icon" transform={format!("translate({} -5)", f1(icon_x))} aria-hidden="true">
-                                <circle cy="-5" r="4.5" />
-                                <path d="M-7 9 a7 7 0 0 1 14 0 z" />
-                            </g>
-                            <text class={classes!("client-name", anchor)}>{ &c.name }</text>
-                            { badge }
-                        </g>
-                    </g>
-                </g>
+                <ClientMark key={i} name={c.name.clone()} {p} {anchor} {icon_x} {badge} {travel} />
             }
         })
         .collect()
+}
+
+#[function_component(ClientMark)]
+fn client_mark(m: &MarkProps) -> Html {
+    let (p, anchor) = (m.p, m.anchor);
+    let badge = match &m.badge {
+        Some((slug, label)) => html! {
+            <g class={classes!("badge", format!("badge-{slug}"), anchor)} transform="translate(0 20)">
+                <text>{ fmt::outcome_icon(slug) }{ " " }{ label }</text>
+            </g>
+        },
+        None => html! {},
+    };
+    let travel = match m.travel {
+        Some((q, end)) => html! {
+            <g class="request">
+                <line x1={f1(p.x)} y1={f1(p.y)} x2={f1(end.x)} y2={f1(end.y)} />
+                <circle cx={f1(q.x)} cy={f1(q.y)} r="4" />
+            </g>
+        },
+        None => html! {},
+    };
+    html! {
+        <g class="client-mark">
+            { travel }
+            <g transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
+                <g class="client-body">
+                    <g class="client-icon" transform={format!("translate({} -5)", f1(m.icon_x))} aria-hidden="true">
+                        <circle cy="-5" r="4.5" />
+                        <path d="M-7 9 a7 7 0 0 1 14 0 z" />
+                    </g>
+                    <text class={classes!("client-name", anchor)}>{ &m.name }</text>
+                    { badge }
+                </g>
+            </g>
+        </g>
+    }
 }
 
 fn op_kinds(case: crate::sim::types::Case) -> Vec<OpKind> {
@@ -103,14 +142,56 @@ pub struct CardsProps {
     pub lab: UseReducerHandle<Lab>,
 }
 
+/// What the cards show, compared cheaply: a frame that changes none of it (the clock moved, no
+/// client's latest op changed) does not redraw them.
+#[derive(Properties, Clone)]
+struct CardsView {
+    /// The run drawn (compared by identity: a rebuilt run is a new one).
+    timeline: Rc<RefCell<Timeline>>,
+    /// The lab's `edits` (a reader's action can change what an op id stands for).
+    edits: u64,
+    /// Per client: its latest op and whether it finished.
+    latest: Vec<Option<(OpId, bool)>>,
+    amount: i64,
+    consistency: Vec<Consistency>,
+    dispatch: UseReducerDispatcher<Lab>,
+}
+
+impl PartialEq for CardsView {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &o.timeline)
+            && self.edits == o.edits
+            && self.latest == o.latest
+            && self.amount == o.amount
+            && self.consistency == o.consistency
+            && self.dispatch == o.dispatch
+    }
+}
+
 /// One card per client: `Alice @ n1`, the operation buttons, the consistency and the last answer.
 #[function_component(ClientCards)]
 pub fn client_cards(p: &CardsProps) -> Html {
     let lab = &p.lab;
-    let t = lab.runs[0].timeline.borrow();
+    let timeline = lab.runs[0].timeline.clone();
+    let latest: Vec<Option<(OpId, bool)>> = {
+        let t = timeline.borrow();
+        let sim = t.sim();
+        (0..sim.clients().len())
+            .map(|i| last_op(sim, i as u8).map(|o| (o.id, o.outcome.is_some())))
+            .collect()
+    };
+    html! {
+        <Cards {timeline} edits={lab.edits} {latest} amount={lab.amount}
+               consistency={lab.consistency.clone()} dispatch={lab.dispatcher()} />
+    }
+}
+
+#[function_component(Cards)]
+fn cards(p: &CardsView) -> Html {
+    let t = p.timeline.borrow();
     let sim = t.sim();
     let case = t.scenario().case;
-    let dispatch = lab.dispatcher();
+    let dispatch = p.dispatch.clone();
     let cards: Html = sim
         .clients()
         .iter()
@@ -128,12 +209,12 @@ pub fn client_cards(p: &CardsProps) -> Html {
                         <button class={classes!("op", format!("op-{}", kind.as_str()))}
                                 data-testid={format!("op-{node}-{}", kind.as_str())}
                                 disabled={busy} {onclick}>
-                            { op_button_label(kind, lab.amount) }
+                            { op_button_label(kind, p.amount) }
                         </button>
                     }
                 })
                 .collect();
-            let chosen = lab.consistency.get(i).copied().unwrap_or_default();
+            let chosen = p.consistency.get(i).copied().unwrap_or_default();
             let onchange = {
                 let d = dispatch.clone();
                 Callback::from(move |e: Event| {
@@ -193,7 +274,7 @@ pub fn client_cards(p: &CardsProps) -> Html {
             <label class="amount" title="the amount of the next deposit or withdrawal (0: deposit 20, withdraw 80)">
                 { "amount " }
                 <input type="number" data-testid="amount" min="0" max="1000000"
-                       value={lab.amount.to_string()} {onchange} />
+                       value={p.amount.to_string()} {onchange} />
             </label>
         }
     } else {

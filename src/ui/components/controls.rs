@@ -1,9 +1,14 @@
 //! Controls: the transport (play, step, speed, scrubber with fault marks) and the setup bar
 //! (scenario, mode, conflict resolution, N/R/W, seed, traffic, side by side, versions, reset).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
+use crate::share::Params;
 use crate::sim::scenario::Scenario;
+use crate::sim::timeline::Timeline;
 use crate::sim::types::{Conflict, Mode, Tick};
 use crate::ui::state::{Lab, Msg, SPEEDS, SPEED_LABELS};
 use crate::ui::{input_value, select_value};
@@ -122,12 +127,39 @@ fn mode_label(m: Mode) -> &'static str {
     }
 }
 
+/// What the setup bar shows: it changes only with the run (a rebuild) and the page's params,
+/// so an animation frame does not redraw it.
+#[derive(Properties, Clone)]
+struct SetupView {
+    timeline: Rc<RefCell<Timeline>>,
+    params: Params,
+    versions: bool,
+    dispatch: UseReducerDispatcher<Lab>,
+}
+
+impl PartialEq for SetupView {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &o.timeline)
+            && self.params == o.params
+            && self.versions == o.versions
+            && self.dispatch == o.dispatch
+    }
+}
+
 /// Scenario, mode, conflict, N/R/W, seed, traffic, side by side, versions, reset.
 #[function_component(Setup)]
 pub fn setup(p: &ControlsProps) -> Html {
     let lab = &p.lab;
-    let d = lab.dispatcher();
-    let t = lab.runs[0].timeline.borrow();
+    html! {
+        <SetupBar timeline={lab.runs[0].timeline.clone()} params={lab.params.clone()}
+                  versions={lab.versions} dispatch={lab.dispatcher()} />
+    }
+}
+
+#[function_component(SetupBar)]
+fn setup_bar(lab: &SetupView) -> Html {
+    let d = lab.dispatch.clone();
+    let t = lab.timeline.borrow();
     let sc = t.scenario();
     let cfg = t.sim().config();
     let (mode, conflict, nodes) = (sc.mode, sc.conflict, sc.nodes);

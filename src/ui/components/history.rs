@@ -1,10 +1,20 @@
 //! The space-time history: one lane per client, each op a bar from invoke to complete, by
 //! outcome (colour + icon + stroke pattern), a "now" line, and the checker's verdict above.
+//!
+//! The window follows the clock, so a frame must not redraw every bar: finished bars are drawn
+//! at fixed positions (x = tick × scale), in slices of the window that render only when their
+//! bars change, inside a group the frame only shifts (a composited layer: no re-raster); only
+//! the waiting bars (at most one per client) grow with the clock. Bars that finished before the
+//! window are not drawn.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::stage::f1;
-use crate::sim::types::{OpId, Outcome, Tick};
+use crate::sim::timeline::Timeline;
+use crate::sim::types::{OpId, OpRecord, Outcome, Tick};
 use crate::ui::fmt;
 use crate::ui::state::Lab;
 use crate::ui::verdict::Verdict;
@@ -28,6 +38,95 @@ pub struct HistoryProps {
     pub highlight: Vec<OpId>,
 }
 
+/// Finished bars are grouped by the slice of the window their completion tick falls in; each
+/// slice is a [`Slice`] component that renders only when its bars change (in a busy run, only the
+/// newest slice does).
+const SLICES_PER_WINDOW: Tick = 16;
+
+/// One slice's bars; equal props draw the same bars (see `PartialEq`).
+#[derive(Properties, Clone)]
+struct SliceProps {
+    /// The run (compared by identity: a rebuilt run is a new one).
+    timeline: Rc<RefCell<Timeline>>,
+    /// The lab's `edits`: with the same run and edits, the finished ops of a slice only grow
+    /// with time, so their count says which they are.
+    edits: u64,
+    lo: Tick,
+    hi: Tick,
+    count: usize,
+    scale: f64,
+    cx: Vec<OpId>,
+    hl: Vec<OpId>,
+}
+
+impl PartialEq for SliceProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.timeline, &o.timeline)
+            && (self.edits, self.lo, self.hi, self.count) == (o.edits, o.lo, o.hi, o.count)
+            && self.scale == o.scale
+            && self.cx == o.cx
+            && self.hl == o.hl
+    }
+}
+
+/// The y of a client's lane's bars.
+fn bar_y(client: u8) -> f64 {
+    26.0 + LANE_H * f64::from(client) + 7.0
+}
+
+/// One op's bar from `x1` to `x2` (plot units).
+fn bar_html(op: &OpRecord, x1: f64, x2: f64, cx: bool, hl: bool) -> Html {
+    let slug = fmt::outcome_slug(op);
+    let y = bar_y(op.client);
+    let x2 = x2.max(x1 + 3.0);
+    let reason = match op.outcome {
+        Some(Outcome::Refused(r)) => Some(r.slug()),
+        _ => None,
+    };
+    let done = op.outcome.is_some();
+    let icon = if x2 - x1 > 14.0 && done {
+        html! { <text class="bar-icon" x={f1((x1 + x2) / 2.0)} y={f1(y - 2.0)}>{ fmt::outcome_icon(slug) }</text> }
+    } else {
+        html! {}
+    };
+    html! {
+        <g class={classes!("bar", format!("bar-{slug}"), cx.then_some("cx"), hl.then_some("hl"))}
+           data-testid={done.then_some("outcome")} data-op-id={op.id.to_string()}
+           data-node={crate::sim::types::node_name(op.node)} data-kind={op.req.kind.as_str()}
+           data-outcome={slug} data-reason={reason}>
+            <title>{ format!("#{} {}", op.id, fmt::outcome_text(op)) }</title>
+            <rect x={f1(x1)} y={f1(y)} width={f1(x2 - x1)} height="16" rx="3" />
+            { icon }
+        </g>
+    }
+}
+
+/// The finished ops whose completion tick is in `lo..hi`, at fixed positions (x = tick × scale).
+#[function_component(Slice)]
+fn slice(p: &SliceProps) -> Html {
+    let t = p.timeline.borrow();
+    t.sim()
+        .history()
+        .iter()
+        .filter(|op| op.outcome.is_some())
+        .filter(|op| op.complete.is_some_and(|c| p.lo <= c && c < p.hi))
+        .map(|op| {
+            let x2 = op.complete.unwrap_or(op.invoke) as f64 * p.scale;
+            let (cx, hl) = (p.cx.contains(&op.id), p.hl.contains(&op.id));
+            bar_html(op, op.invoke as f64 * p.scale, x2, cx, hl)
+        })
+        .collect()
+}
+
+/// The slices `first..=last` (of `width` ticks each) drawn for a window from `start` to the
+/// clock: only those a finished bar inside the window can complete in.
+pub fn slices(start: f64, clock: f64, window: f64) -> (Tick, Tick, Tick) {
+    let width = (window as Tick / SLICES_PER_WINDOW).max(1);
+    let first = start.max(0.0) as Tick / width;
+    let last = (clock.max(0.0) as Tick / width).max(first);
+    (width, first, last)
+}
+
 #[function_component(History)]
 pub fn history(p: &HistoryProps) -> Html {
     let Some(run) = p.lab.runs.get(p.run) else {
@@ -40,7 +139,8 @@ pub fn history(p: &HistoryProps) -> Html {
     let window = WINDOW_TICKS.min(end).max(1) as f64;
     let start = (clock - window * 0.8).clamp(0.0, (end as f64 - window).max(0.0));
     let plot_w = WIDTH - LABEL_W - 10.0;
-    let x_of = |tick: f64| LABEL_W + (tick - start) / window * plot_w;
+    let scale = plot_w / window;
+    let x_of = |tick: f64| LABEL_W + (tick - start) * scale;
     let lanes = sim.clients().len().max(1);
     let height = 26.0 + LANE_H * lanes as f64;
     let labels: Html = sim
@@ -59,36 +159,30 @@ pub fn history(p: &HistoryProps) -> Html {
         })
         .collect();
     let cx = &p.verdict.counterexample;
-    let bars: Html = sim
-        .history()
-        .iter()
-        .map(|op| {
-            let slug = fmt::outcome_slug(op);
-            let y = 26.0 + LANE_H * f64::from(op.client) + 7.0;
-            let x1 = x_of(op.invoke as f64);
-            let x2 = x_of(op.complete.map_or(clock, |c| c as f64)).max(x1 + 3.0);
-            let reason = match op.outcome {
-                Some(Outcome::Refused(r)) => Some(r.slug()),
-                _ => None,
-            };
-            let done = op.outcome.is_some();
-            let icon = if x2 - x1 > 14.0 && done {
-                html! { <text class="bar-icon" x={f1((x1 + x2) / 2.0)} y={f1(y - 2.0)}>{ fmt::outcome_icon(slug) }</text> }
-            } else {
-                html! {}
-            };
-            html! {
-                <g class={classes!("bar", format!("bar-{slug}"), cx.contains(&op.id).then_some("cx"), p.highlight.contains(&op.id).then_some("hl"))}
-                   data-testid={done.then_some("outcome")} data-op-id={op.id.to_string()}
-                   data-node={crate::sim::types::node_name(op.node)} data-kind={op.req.kind.as_str()}
-                   data-outcome={slug} data-reason={reason}>
-                    <title>{ format!("#{} {}", op.id, fmt::outcome_text(op)) }</title>
-                    <rect x={f1(x1)} y={f1(y)} width={f1(x2 - x1)} height="16" rx="3" />
-                    { icon }
-                </g>
+    let (width, first, last) = slices(start, clock, window);
+    let mut counts = vec![0usize; (last - first + 1) as usize];
+    let mut waiting = Vec::new();
+    for op in sim.history() {
+        match op.complete.filter(|_| op.outcome.is_some()) {
+            Some(c) if c / width >= first && c / width <= last => {
+                counts[(c / width - first) as usize] += 1;
             }
-        })
-        .collect();
+            Some(_) => {}
+            None => waiting.push(bar_html(
+                op,
+                op.invoke as f64 * scale,
+                clock * scale,
+                cx.contains(&op.id),
+                p.highlight.contains(&op.id),
+            )),
+        }
+    }
+    let bars = counts.into_iter().zip(first..).map(|(count, k)| {
+        html! {
+            <Slice key={k} timeline={run.timeline.clone()} edits={p.lab.edits} lo={k * width}
+                   hi={(k + 1) * width} {count} {scale} cx={cx.clone()} hl={p.highlight.clone()} />
+        }
+    });
     let now_x = x_of(clock);
     let verdict = match p.verdict.linearizable {
         Some(true) => {
@@ -99,12 +193,13 @@ pub fn history(p: &HistoryProps) -> Html {
         }
         None => html! { <p class="verdict unknown">{ "linearizability: not decided yet" }</p> },
     };
-    let scale: Html = (0..=4)
+    let axis: Html = (0..=4)
         .map(|i| {
             let tick = start + window * f64::from(i) / 4.0;
             html! { <text class={classes!("axis", (i == 4).then_some("last"))} x={f1(x_of(tick))} y="14">{ format!("{} ms", tick.round() as i64) }</text> }
         })
         .collect();
+    let shift = format!("translate({} 0)", f1(LABEL_W - start * scale));
     html! {
         <section class="history" aria-label="history">
             <header class="history-head">
@@ -112,11 +207,14 @@ pub fn history(p: &HistoryProps) -> Html {
                 { verdict }
             </header>
             <svg class="history-svg" data-testid={format!("history-{}", p.run)} viewBox={format!("0 0 {WIDTH} {}", f1(height))}>
-                { scale }
+                { axis }
                 { labels }
                 <svg x={f1(LABEL_W)} y="0" width={f1(WIDTH - LABEL_W)} height={f1(height)}
                      viewBox={format!("{LABEL_W} 0 {} {}", WIDTH - LABEL_W, f1(height))} class="plot">
-                    { bars }
+                    <g class="shift" transform={shift}>
+                        <g class="done">{ for bars }</g>
+                        <g class="waiting">{ for waiting }</g>
+                    </g>
                 </svg>
                 <line class="now-line" x1={f1(now_x)} x2={f1(now_x)} y1="18" y2={f1(height)} />
             </svg>

@@ -8,6 +8,18 @@ use crate::sim::types::{node_name, NodeId};
 use crate::sim::world::Sim;
 use crate::ui::state::{Lab, Msg};
 
+/// What one link shows; redrawn only when its state changes.
+#[derive(Properties, PartialEq)]
+pub struct LinkProps {
+    pub a: NodeId,
+    pub b: NodeId,
+    pub pa: Pt,
+    pub pb: Pt,
+    pub ab: LinkMode,
+    pub ba: LinkMode,
+    pub dispatch: UseReducerDispatcher<Lab>,
+}
+
 /// The link `a`–`b` (`a < b`), drawn between the node circles' edges.
 pub fn link(
     sim: &Sim,
@@ -17,8 +29,15 @@ pub fn link(
     pb: Pt,
     dispatch: &UseReducerDispatcher<Lab>,
 ) -> Html {
-    let ab = sim.link(a, b).mode;
-    let ba = sim.link(b, a).mode;
+    html! {
+        <LinkMark key={u16::from(a) * 16 + u16::from(b)} {a} {b} {pa} {pb}
+                  ab={sim.link(a, b).mode} ba={sim.link(b, a).mode} dispatch={dispatch.clone()} />
+    }
+}
+
+#[function_component(LinkMark)]
+fn link_mark(p: &LinkProps) -> Html {
+    let (a, b, pa, pb, ab, ba, dispatch) = (p.a, p.b, p.pa, p.pb, p.ab, p.ba, &p.dispatch);
     let (state, blocked) = match (ab, ba) {
         (LinkMode::Up, LinkMode::Up) => ("up", None),
         (LinkMode::Cut, LinkMode::Cut) => ("cut", None),

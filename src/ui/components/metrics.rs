@@ -31,6 +31,16 @@ fn tri(b: Option<bool>) -> String {
     }
 }
 
+/// What the convergence card adds, true at the current tick: how long after the last fault
+/// ended the replicas agreed, or that no fault has ended yet.
+pub fn converged_note(v: &Verdict) -> String {
+    match (v.converged, v.converge_ticks, v.fault_ended) {
+        (true, Some(t), true) => format!("{t} ms after the last fault ended"),
+        (true, _, false) => "no fault has ended yet".into(),
+        _ => String::new(),
+    }
+}
+
 #[function_component(Metrics)]
 pub fn metrics(p: &MetricsProps) -> Html {
     let v = &p.verdict;
@@ -98,9 +108,7 @@ pub fn metrics(p: &MetricsProps) -> Html {
             "≠ not yet".into()
         },
         if v.converged { "good" } else { "warn" },
-        &v.converge_ticks.map_or(String::new(), |t| {
-            format!("{t} ms after the last fault ended")
-        }),
+        &converged_note(v),
     );
     let lat = card(
         "latency",

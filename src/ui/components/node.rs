@@ -20,7 +20,6 @@ fn role_label(r: Role) -> &'static str {
     }
 }
 
-/// One node group (`data-testid="node-n1"`).
 /// Places a node at `at`, drawn smaller in a large cluster.
 fn node_transform(at: Pt, count: u8) -> String {
     let s = super::stage::node_scale(count);
@@ -32,34 +31,69 @@ fn node_transform(at: Pt, count: u8) -> String {
     format!("translate({} {}){scale}", f1(at.x), f1(at.y))
 }
 
+/// What one node shows; a frame that changes none of it does not redraw the node.
+#[derive(Properties, PartialEq)]
+pub struct NodeProps {
+    pub n: NodeId,
+    pub at: Pt,
+    pub count: u8,
+    pub status: Status,
+    pub role: Role,
+    pub big: String,
+    pub small: String,
+    /// The version line (with pending hints), when versions are shown.
+    pub version: Option<String>,
+    pub open: bool,
+    /// The stage it is drawn on (its menu opens there).
+    pub run: usize,
+    pub dispatch: UseReducerDispatcher<crate::ui::state::Lab>,
+}
+
+/// Node `n` as the sim has it now (its props; the component renders only on a change), drawn
+/// on stage `run`, with its menu `open` or not.
 pub fn node(
     sim: &Sim,
     case: Case,
     n: NodeId,
     at: Pt,
     versions: bool,
-    open: bool,
+    (run, open): (usize, bool),
     dispatch: &UseReducerDispatcher<crate::ui::state::Lab>,
 ) -> Html {
-    let name = node_name(n);
     let view = sim.view(n);
-    let status = sim.status(n);
     let (big, small) = fmt::node_data(case, &view.keys);
+    let version = versions.then(|| {
+        if view.hints > 0 {
+            format!("{} · {} hint(s)", view.version, view.hints)
+        } else {
+            view.version.clone()
+        }
+    });
+    html! {
+        <NodeMark key={n} {n} {at} count={sim.node_count()} status={sim.status(n)} role={view.role}
+                  {big} {small} {version} {open} {run} dispatch={dispatch.clone()} />
+    }
+}
+
+#[function_component(NodeMark)]
+fn node_mark(p: &NodeProps) -> Html {
+    let (n, run, status, big, small) = (p.n, p.run, p.status, &p.big, &p.small);
+    let name = node_name(n);
     let data_value = if small.is_empty() {
         big.clone()
     } else {
         format!("{big} · {small}")
     };
     let onclick = {
-        let d = dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::OpenMenu(Some(n))))
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::OpenMenuOn(run, n)))
     };
     let onkeydown = {
-        let d = dispatch.clone();
+        let d = p.dispatch.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" || e.key() == " " {
                 e.prevent_default();
-                d.dispatch(Msg::OpenMenu(Some(n)));
+                d.dispatch(Msg::OpenMenuOn(run, n));
             }
         })
     };
@@ -73,32 +107,26 @@ pub fn node(
         },
         Status::Paused => html! { <text class="pause-mark" y="-58">{ "‖ paused" }</text> },
     };
-    let version_line = if versions {
-        let hints = if view.hints > 0 {
-            format!(" · {} hint(s)", view.hints)
-        } else {
-            String::new()
-        };
-        html! { <text class="node-version" y={f1(NODE_R + 16.0)}>{ format!("{}{hints}", view.version) }</text> }
-    } else {
-        html! {}
+    let version_line = match &p.version {
+        Some(v) => html! { <text class="node-version" y={f1(NODE_R + 16.0)}>{ v }</text> },
+        None => html! {},
     };
     // The accessible name starts with the visible text, in order (WCAG 2.5.3 label in name);
     // the texts below end with a space (not drawn) so that their words do not run together.
     let label = format!(
         "{name} {big} {small} {}, {}",
-        role_label(view.role),
+        role_label(p.role),
         status.as_str()
     );
     let class = classes!(
         "node",
         format!("status-{}", status.as_str()),
-        format!("role-{}", view.role.as_str()),
-        open.then_some("open")
+        format!("role-{}", p.role.as_str()),
+        p.open.then_some("open")
     );
     html! {
         <g class={class} data-testid={format!("node-{name}")} data-status={status.as_str()}
-           data-role={view.role.as_str()} transform={node_transform(at, sim.node_count())}
+           data-role={p.role.as_str()} transform={node_transform(p.at, p.count)}
            tabindex="0" role="button" aria-label={label}
            {onclick} {onkeydown}>
             <circle class="node-body" r={f1(NODE_R)} />
@@ -107,7 +135,7 @@ pub fn node(
                 <text class="node-value" y="6">{ big }{ " " }</text>
                 <text class="node-sub" y="23">{ small }{ " " }</text>
             </g>
-            <text class="node-role" y="40">{ role_label(view.role) }</text>
+            <text class="node-role" y="40">{ role_label(p.role) }</text>
             { version_line }
             { overlay }
         </g>

@@ -31,28 +31,38 @@ pub fn node_scale(count: u8) -> f64 {
     }
 }
 
+/// The centre of the ring of `count` nodes. Six and more nodes sit a little higher on a tighter
+/// ring, so that the clients above the top node and below the bottom ones (and their badges)
+/// stay inside the stage.
+fn center(count: u8) -> Pt {
+    let y = if count <= 5 { CENTER.1 } else { CENTER.1 - 9.0 };
+    Pt { x: CENTER.0, y }
+}
+
 /// Positions of `count` nodes on a circle, n1 at the top, clockwise.
 pub fn layout(count: u8) -> Vec<Pt> {
     let radius = match count {
         0..=3 => RADIUS,
         4..=5 => RADIUS + 20.0,
-        _ => RADIUS + 25.0,
+        _ => RADIUS,
     };
+    let c = center(count);
     (0..count)
         .map(|i| {
             let a = -std::f64::consts::FRAC_PI_2
                 + std::f64::consts::TAU * f64::from(i) / f64::from(count);
             Pt {
-                x: CENTER.0 + radius * a.cos(),
-                y: CENTER.1 + radius * a.sin(),
+                x: c.x + radius * a.cos(),
+                y: c.y + radius * a.sin(),
             }
         })
         .collect()
 }
 
-/// The unit vector from the stage's centre towards `p`.
-pub fn outward(p: Pt) -> Pt {
-    let (dx, dy) = (p.x - CENTER.0, p.y - CENTER.1);
+/// The unit vector from the centre of a ring of `count` nodes towards `p`.
+pub fn outward(p: Pt, count: u8) -> Pt {
+    let c = center(count);
+    let (dx, dy) = (p.x - c.x, p.y - c.y);
     let len = (dx * dx + dy * dy).sqrt().max(1e-9);
     Pt {
         x: dx / len,
@@ -60,13 +70,53 @@ pub fn outward(p: Pt) -> Pt {
     }
 }
 
+/// How far from a node's centre its first client stands (the node as drawn, plus a gap).
+pub fn client_distance(count: u8) -> f64 {
+    let s = node_scale(count);
+    if s < 1.0 {
+        NODE_R * s + 24.0
+    } else {
+        NODE_R + 30.0
+    }
+}
+
 /// A number with one decimal, for SVG attributes (integer formatting only: float formatting
 /// would add kilobytes to the wasm).
 pub fn f1(x: f64) -> String {
+    let mut s = String::with_capacity(8);
+    push_f1(&mut s, x);
+    s
+}
+
+/// Appends `x` with one decimal to `out` (no allocation of its own: the message paths call
+/// this thousands of times a frame).
+pub fn push_f1(out: &mut String, x: f64) {
     let t = (x * 10.0).round() as i64;
-    let sign = if t < 0 { "-" } else { "" };
+    if t < 0 {
+        out.push('-');
+    }
     let t = t.unsigned_abs();
-    format!("{sign}{}.{}", t / 10, t % 10)
+    push_u64(out, t / 10);
+    out.push('.');
+    out.push(char::from(b'0' + (t % 10) as u8));
+}
+
+/// Appends the decimal digits of `n` to `out`.
+pub fn push_u64(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for b in &buf[i..] {
+        out.push(char::from(*b));
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -118,7 +168,7 @@ pub fn stage(p: &StageProps) -> Html {
                 n,
                 pos[usize::from(n)],
                 lab.versions,
-                lab.menu == Some(n) && p.run == 0,
+                (p.run, lab.menu == Some(n) && lab.menu_run == p.run),
                 &dispatch,
             )
         })
@@ -131,13 +181,13 @@ pub fn stage(p: &StageProps) -> Html {
     html! {
         <figure class="stage-wrap">
             <figcaption class="stage-title">{ mode_title(scenario.mode) }</figcaption>
-            <svg class="stage" data-testid={format!("stage-{}", p.run)}
+            <svg class="stage" data-testid={format!("stage-{}", p.run)} data-events={t.events().to_string()}
                  viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="group" aria-label={label}>
                 <g class="links">{ links }</g>
                 { messages::messages(sim, &pos, lab.clock, p.reduced_motion) }
                 { clients::on_stage(sim, &pos, lab.clock) }
                 <g class="nodes">{ nodes }</g>
-                { node::menu(sim, lab.menu.filter(|_| p.run == 0), &pos, &dispatch) }
+                { node::menu(sim, lab.menu.filter(|_| lab.menu_run == p.run), &pos, &dispatch) }
             </svg>
         </figure>
     }
