@@ -92,8 +92,8 @@ fn outline(kind: MsgKind) -> &'static str {
     }
 }
 
-/// A cross of half-size 6 (a message that died), in relative commands from its centre.
-const CROSS: &str = "m-6-6l12 12m0-12l-12 12";
+/// A cross of half-size 5 (a message that died), in relative commands from its centre.
+const CROSS: &str = "m-5-5l10 10m0-10l-10 10";
 
 /// Where a message between `a` and `b` is at fraction `f`, offset to its direction's side.
 fn along(a: Pt, b: Pt, f: f64, side: f64) -> Pt {
