@@ -2,14 +2,30 @@
 
 use crate::sim::types::{node_name, Case, OpKind, OpRecord, Outcome, Value};
 
-/// A value as people read it: `100`, `3 posts ♥ 12`, siblings as `a | b`.
+/// A value as people read it: `100`, `posts #1 #2 ♥ 12`, siblings as `a | b`.
 pub fn value(v: &Value) -> String {
     match v {
         Value::Int(x) => x.to_string(),
-        Value::Set(s) => format!("{} posts", s.len()),
-        Value::Feed { posts, likes } => format!("{} posts ♥ {likes}", posts.len()),
+        Value::Set(s) => posts(s),
+        Value::Feed { posts: p, likes } => format!("{} ♥ {likes}", posts(p)),
         Value::Siblings(vs) => vs.iter().map(value).collect::<Vec<_>>().join(" | "),
     }
+}
+
+/// "no posts", "post #1", "posts #1 #2" (ids up to three, then a count): concurrent posts
+/// kept side by side must read as different posts, not as "1 posts | 1 posts".
+fn posts(ids: &[u32]) -> String {
+    let mut out = String::from(match ids.len() {
+        0 => "no posts",
+        1 => "post",
+        2..=3 => "posts",
+        _ => return format!("{} posts", ids.len()),
+    });
+    for id in ids {
+        out.push_str(" #");
+        out.push_str(&id.to_string());
+    }
+    out
 }
 
 /// A node's data: (big line, small line). Empty keys (a CA proxy) show a dash.
