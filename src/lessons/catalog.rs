@@ -381,10 +381,8 @@ fn intro() -> Lesson {
                     .op(0, 1, 1200)
                     .is_some_and(|r| r.outcome.is_some() && !r.is_stale());
                 if fresh {
-                    say.p(
-                        "He does: the system behaves like one single copy. That is \
-                         Consistency, the C in CAP.",
-                    );
+                    say.p("He does: the system behaves like one single copy. That is \
+                         Consistency, the C in CAP.");
                 }
             }),
             Step::new(3000, "C, A and P", |ctx, say| {

@@ -2,8 +2,8 @@
 //! available (`bank-cp`, `bank-ap`, `feed-ap`, `feed-vclock`).
 
 use super::catalog::{
-    ask, cut_n3, holds, in_majority, say_checks, say_converged, say_op, say_op_each,
-    say_replicas, say_situation, script, slug_of, stage,
+    ask, cut_n3, holds, in_majority, say_checks, say_converged, say_op, say_op_each, say_replicas,
+    say_situation, script, slug_of, stage,
 };
 use super::words::{self, plural};
 use super::{Lesson, Say, Step, StepCtx, Watch};

@@ -99,8 +99,11 @@ pub(super) fn quorum() -> Lesson {
                     say_op(ctx, say, st, 0, 700);
                     say_op(ctx, say, st, 1, 900);
                 }
-                let all_ok = (0..ctx.stages())
-                    .all(|st| [(0, 700), (1, 900)].iter().all(|(c, at)| slug_of(ctx, st, *c, *at) == Some("ok")));
+                let all_ok = (0..ctx.stages()).all(|st| {
+                    [(0, 700), (1, 900)]
+                        .iter()
+                        .all(|(c, at)| slug_of(ctx, st, *c, *at) == Some("ok"))
+                });
                 if all_ok {
                     say.p(
                         "Two of three replicas are enough for both dials, so losing one changed \
