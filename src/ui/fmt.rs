@@ -8,8 +8,30 @@ pub fn value(v: &Value) -> String {
         Value::Int(x) => x.to_string(),
         Value::Set(s) => posts(s),
         Value::Feed { posts: p, likes } => format!("{} ♥ {likes}", posts(p)),
-        Value::Siblings(vs) => vs.iter().map(value).collect::<Vec<_>>().join(" | "),
+        Value::Siblings(vs) => match sibling_posts(vs) {
+            Some(s) => s,
+            None => vs.iter().map(value).collect::<Vec<_>>().join(" | "),
+        },
     }
+}
+
+/// Concurrent post sets, short enough for a node: "posts #1 | #2" (`None` unless every sibling
+/// is a set of at most three posts).
+fn sibling_posts(vs: &[Value]) -> Option<String> {
+    let mut out = String::from("posts");
+    for (i, v) in vs.iter().enumerate() {
+        let Value::Set(ids) = v else { return None };
+        if ids.len() > 3 {
+            return None;
+        }
+        out.push_str(if i == 0 { " " } else { " | " });
+        if ids.is_empty() {
+            out.push_str("none");
+        }
+        let list: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+        out.push_str(&list.join(" "));
+    }
+    Some(out)
 }
 
 /// "no posts", "post #1", "posts #1 #2" (ids up to three, then a count): concurrent posts
