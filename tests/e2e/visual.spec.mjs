@@ -296,4 +296,11 @@ test("crowd: nine clients fit on the stage; messages are drawn by kind, with a c
   for (const g of groups) expect(g.n === g.m, `${g.c}: ${g.n} shapes, ${g.m} subpaths`);
   expect(new Set(groups.map((g) => g.c)).size === groups.length, "one path per kind and state");
   await shot(page, "visual-crowd");
+  // The history's slices come and go as the window jumps (a keyed list of components); every
+  // jump must leave bars drawn and no error behind.
+  for (const t of [9000, 2000, 6000, 2600, 13000]) {
+    await seek(page, t);
+    const bars = await page.locator("[data-testid=history-0] .bar").count();
+    expect(bars > 20, `bars drawn at t=${t}: ${bars}`);
+  }
 });

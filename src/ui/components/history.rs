@@ -101,11 +101,14 @@ fn bar_html(op: &OpRecord, x1: f64, x2: f64, cx: bool, hl: bool) -> Html {
     }
 }
 
-/// The finished ops whose completion tick is in `lo..hi`, at fixed positions (x = tick × scale).
+/// The finished ops whose completion tick is in `lo..hi`, at fixed positions (x = tick × scale),
+/// in one `<g>`: a keyed component must render one root node (Yew loses its place in the list
+/// when an empty or multi-node component moves).
 #[function_component(Slice)]
 fn slice(p: &SliceProps) -> Html {
     let t = p.timeline.borrow();
-    t.sim()
+    let bars: Html = t
+        .sim()
         .history()
         .iter()
         .filter(|op| op.outcome.is_some())
@@ -115,7 +118,8 @@ fn slice(p: &SliceProps) -> Html {
             let (cx, hl) = (p.cx.contains(&op.id), p.hl.contains(&op.id));
             bar_html(op, op.invoke as f64 * p.scale, x2, cx, hl)
         })
-        .collect()
+        .collect();
+    html! { <g class="slice">{ bars }</g> }
 }
 
 /// The slices `first..=last` (of `width` ticks each) drawn for a window from `start` to the
