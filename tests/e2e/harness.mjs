@@ -118,7 +118,8 @@ export async function runAll(dist) {
   const site = await serve(dist);
   const browser = await launch();
   let passed = 0, failed = 0;
-  for (const t of tests) {
+  const grep = process.env.E2E_GREP; // run only the tests whose name contains this text
+  for (const t of tests.filter((t) => !grep || t.name.includes(grep))) {
     const { context, page, errors } = await openPage(browser, site.origin, t.opts.viewport, t.opts.context);
     const started = Date.now();
     try {
