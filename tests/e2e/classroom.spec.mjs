@@ -112,6 +112,8 @@ for (const [how, init] of [
     expect(link.id === "copy-fallback" && link.readonly && link.all, `the link field is focused, read-only, all selected: ${JSON.stringify(link)}`);
     expect(link.value === (await page.evaluate(() => location.href)), `the field holds the frame's link: ${link.value}`);
     expect(!(await $(page, "share-status").textContent()).includes("copied"), "never says copied");
+    await seek(page, 300); // another frame: the field's link is stale, so it goes
+    await page.waitForFunction(() => !document.querySelector("[data-testid=copy-fallback]"));
     await $(page, "embed").click();
     await $(page, "embed-copy").click();
     await page.waitForFunction(() => document.activeElement?.dataset.testid === "embed-code");

@@ -182,7 +182,8 @@ pub fn share_bar(p: &ShareProps) -> Html {
     } else {
         html! {}
     };
-    let fallback = match &*manual {
+    // Shown while it still is this frame's link (moving on makes it stale: it goes away).
+    let fallback = match manual.as_ref().filter(|m| **m == absolute_link(lab, false)) {
         Some(link) => html! {
             <div class="copy-fallback">
                 <label for="copy-fallback">{ "The browser did not let the page copy. The link is selected below:" }</label>
