@@ -85,7 +85,7 @@ test("embed button: a ready iframe snippet for this frame, shown as text, with a
   await frame.waitForSelector("[data-testid=node-n1]");
   const size = await frame.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
   expect(size[0] <= 800 && size[1] <= 500, `inside the iframe: ${size}`);
-});
+}, { lock: "clipboard" });
 
 // The copy buttons when the page may not write the clipboard: an insecure page has no
 // `navigator.clipboard`; a browser may also refuse. The text is then selected in a read-only
@@ -153,7 +153,7 @@ test("copy link: the same link twice gives a byte-identical stage, and it is sho
   }
   expect(pictures[0] === pictures[1], "the same link twice: identical stage SVG");
   expect(pictures[0] === original, "the link reproduces the frame it was copied from");
-});
+}, { lock: "clipboard" });
 
 // ---- Projected in a classroom ------------------------------------------------------------
 
