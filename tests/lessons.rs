@@ -369,3 +369,155 @@ fn cp_vs_ap_cp_is_linearizable_and_ap_is_not() {
     assert!(ap.linearizable == Some(false) || ap.stale_reads > 0);
     assert!(ap.availability > cp.availability);
 }
+
+// ----- the narration stays true when the reader changes the faults -----
+
+/// The narration of step `i` of `l` after `edit` changed its scenarios (as a reader's changes in
+/// "Try it yourself" do), as one string.
+fn narrate_edited(
+    l: &Lesson,
+    i: usize,
+    edit: impl Fn(usize, &mut caplab::sim::scenario::Scenario),
+) -> String {
+    let mut l = l.clone();
+    for (st, stage) in l.stages.iter_mut().enumerate() {
+        edit(st, &mut stage.scenario);
+    }
+    let sims = run_to_step(&l, i).expect("builds");
+    let refs: Vec<&Sim> = sims.iter().collect();
+    narrate(&l, i, &refs).paragraphs.join(" ")
+}
+
+fn step_titled(l: &Lesson, title: &str) -> usize {
+    l.steps
+        .iter()
+        .position(|s| s.title == title)
+        .unwrap_or_else(|| panic!("{}: no step {title:?}", l.id))
+}
+
+#[test]
+fn partition_narration_follows_which_faults_happen() {
+    let l = get("partition");
+    let apart = step_titled(&l, "Can Bob tell them apart?");
+    let original = narrate_edited(&l, apart, |_, _| {});
+    assert!(original.contains("silence, then a timeout"), "{original}");
+    // Without the crash, the first run answers: the runs no longer end the same way.
+    let no_crash = narrate_edited(&l, apart, |st, s| {
+        if st == 0 {
+            s.faults.clear();
+        }
+    });
+    assert!(no_crash.contains("did not end the same way"), "{no_crash}");
+    assert!(
+        no_crash.contains("In the 'crash' run: Bob's write of 2 at n3 succeeded"),
+        "{no_crash}"
+    );
+    assert!(
+        !no_crash.contains("All three end the same way"),
+        "{no_crash}"
+    );
+    // Without any fault, all three answer ok: same ending, but no silence and no timeout.
+    let none = narrate_edited(&l, apart, |_, s| s.faults.clear());
+    assert!(
+        none.contains("In all three runs: Bob's write of 2 at n3 succeeded"),
+        "{none}"
+    );
+    assert!(
+        !none.contains("timeout") && !none.contains("silence"),
+        "{none}"
+    );
+    // A fault that never ends: the last step says Bob is still not served, and why.
+    let last = l.steps.len() - 1;
+    let stuck = narrate_edited(&l, last, |st, s| {
+        if st == 0 {
+            s.faults.retain(|f| f.at < 2000);
+        }
+    });
+    assert!(stuck.contains("Not every run serves Bob again"), "{stuck}");
+    assert!(
+        stuck.contains("In the 'crash' run: n1 is crashed"),
+        "{stuck}"
+    );
+    assert!(!stuck.contains("Bob's requests work again"), "{stuck}");
+}
+
+#[test]
+fn ca_single_narration_follows_the_cut() {
+    let l = get("ca-single");
+    let cut = step_titled(&l, "n1 is cut off");
+    let after = step_titled(&l, "Alice and Bob, after the cut");
+    let orig = narrate_edited(&l, after, |_, _| {});
+    assert!(orig.contains("Bob gets silence"), "{orig}");
+    // The reader never lets the cut happen (only the later crash stays).
+    let no_cut = |_: usize, s: &mut caplab::sim::scenario::Scenario| {
+        s.faults
+            .retain(|f| !matches!(f.action, caplab::sim::action::Action::Isolate(_)))
+    };
+    let at_cut = narrate_edited(&l, cut, no_cut);
+    assert!(at_cut.contains("n1 can reach every other node"), "{at_cut}");
+    assert!(at_cut.contains("can still reach n1"), "{at_cut}");
+    assert!(!at_cut.contains("can no longer reach"), "{at_cut}");
+    let later = narrate_edited(&l, after, no_cut);
+    assert!(later.contains("Bob's read at n3 returned 2"), "{later}");
+    assert!(
+        !later.contains("silence") && !later.contains("no longer available"),
+        "{later}"
+    );
+}
+
+#[test]
+fn quorum_and_levels_narration_follow_a_healed_cut() {
+    let heal_cut = |_: usize, s: &mut caplab::sim::scenario::Scenario| {
+        s.faults
+            .retain(|f| !matches!(f.action, caplab::sim::action::Action::Partition { .. }))
+    };
+    let q = get("quorum");
+    let step = step_titled(&q, "Refused or stale");
+    let orig = narrate_edited(&q, step, |_, _| {});
+    assert!(orig.contains("said no") && orig.contains("stale"), "{orig}");
+    let healed = narrate_edited(&q, step, heal_cut);
+    assert!(
+        healed.contains("gathered enough answers and was fresh"),
+        "{healed}"
+    );
+    assert!(
+        !healed.contains("said no") && !healed.contains("stale"),
+        "{healed}"
+    );
+
+    let l = get("consistency-levels");
+    let strong = step_titled(&l, "Cut off: the strong read");
+    assert!(narrate_edited(&l, strong, |_, _| {}).contains("waited in vain"));
+    let healed = narrate_edited(&l, strong, heal_cut);
+    assert!(
+        healed.contains("Bob's strong read at n3 returned"),
+        "{healed}"
+    );
+    assert!(
+        !healed.contains("in vain") && !healed.contains("no answer"),
+        "{healed}"
+    );
+}
+
+#[test]
+fn bank_ap_does_not_claim_an_overdraft_that_did_not_happen() {
+    let l = get("bank-ap");
+    let last = l.steps.len() - 1;
+    let orig = narrate_edited(&l, last, |_, _| {});
+    assert!(orig.contains("broke the one rule"), "{orig}");
+    // Bob's withdrawal comes after the heal, when n3 knows about Alice's: it is refused.
+    let late_bob = narrate_edited(&l, last, |_, s| {
+        for r in s
+            .requests
+            .iter_mut()
+            .filter(|r| r.client == 1 && r.at == 2500)
+        {
+            r.at = 4500;
+        }
+    });
+    assert!(late_bob.contains("the rule held"), "{late_bob}");
+    assert!(
+        !late_bob.contains("broke the one rule") && !late_bob.contains("negative"),
+        "{late_bob}"
+    );
+}

@@ -6,8 +6,8 @@ use super::{Lesson, Say, Stage, Step, StepCtx, Watch};
 use crate::sim::action::Action;
 use crate::sim::scenario::{ClientSpec, Scenario, ScriptedAction, ScriptedRequest};
 use crate::sim::types::{
-    node_name, Case, ClientId, Consistency, Mode, NodeId, OpKind, Request, Role, Status, Tick,
-    Value,
+    node_name, Case, ClientId, Consistency, Mode, NodeId, OpId, OpKind, Request, Role, Status,
+    Tick, Value,
 };
 
 /// The twelve lessons, in reading order.
@@ -101,29 +101,78 @@ pub(super) fn stage(label: &'static str, scenario: Scenario) -> Stage {
 
 // ----- shared narration pieces -----
 
-/// A paragraph about the op `client` sent at `at` in `stage` (or that it was not sent yet),
-/// highlighting it. Adds its staleness when it was a stale read.
-pub(super) fn say_op(ctx: &StepCtx, say: &mut Say, stage: usize, client: ClientId, at: Tick) {
+/// One sentence about the op `client` sent at `at` in `stage` (with its staleness when it was a
+/// stale read), and the op to highlight; or a sentence saying it was not sent.
+fn op_text(ctx: &StepCtx, stage: usize, client: ClientId, at: Tick) -> (String, Option<OpId>) {
     let sim = ctx.sim(stage);
     match ctx.op(stage, client, at) {
         Some(rec) => {
-            say.op(rec.id);
-            say.node(rec.node);
-            say.p(words::op_outcome(sim, rec));
-            if let Some(s) = words::staleness(rec) {
-                say.p(s);
+            let mut s = words::op_outcome(sim, rec);
+            if let Some(st) = words::staleness(rec) {
+                s.push(' ');
+                s.push_str(&st);
             }
+            (s, Some(rec.id))
         }
-        None if sim.now() < at => say.p(format!(
-            "{} has not sent this request yet.",
-            words::client_name(sim, client)
-        )),
-        None => say.p(format!(
-            "{} could not send the request at {}: still waiting for an earlier answer.",
-            words::client_name(sim, client),
-            ms(at)
-        )),
+        None => {
+            let mut s = words::client_name(sim, client);
+            if sim.now() < at {
+                s.push_str(" has not sent this request yet.");
+            } else {
+                s.push_str(" could not send the request at ");
+                s.push_str(&ms(at));
+                s.push_str(": still waiting for an earlier answer.");
+            }
+            (s, None)
+        }
     }
+}
+
+/// A paragraph about the op `client` sent at `at` in `stage` (or that it was not sent yet),
+/// highlighting it and its node.
+pub(super) fn say_op(ctx: &StepCtx, say: &mut Say, stage: usize, client: ClientId, at: Tick) {
+    let (text, id) = op_text(ctx, stage, client, at);
+    if let Some(id) = id {
+        say.op(id);
+    }
+    if let Some(c) = ctx.sim(stage).clients().get(usize::from(client)) {
+        say.node(c.node);
+    }
+    say.p(text);
+}
+
+/// The same op in every run: one paragraph ("In all three runs: …") when every run tells the
+/// same sentence, else one paragraph per run.
+pub(super) fn say_op_each(ctx: &StepCtx, say: &mut Say, client: ClientId, at: Tick) {
+    let texts: Vec<String> = (0..ctx.stages())
+        .map(|st| op_text(ctx, st, client, at).0)
+        .collect();
+    let same = texts.windows(2).all(|w| w[0] == w[1]);
+    if !same || texts.len() < 2 {
+        for st in 0..ctx.stages() {
+            if ctx.stages() > 1 {
+                say.run(ctx.label(st));
+            }
+            say_op(ctx, say, st, client, at);
+        }
+        return;
+    }
+    for st in 0..ctx.stages() {
+        let (_, id) = op_text(ctx, st, client, at);
+        if let Some(id) = id {
+            say.op(id);
+        }
+    }
+    if let Some(c) = ctx.sim(0).clients().get(usize::from(client)) {
+        say.node(c.node);
+    }
+    let mut s = String::from(if texts.len() == 2 {
+        "In both runs: "
+    } else {
+        "In all three runs: "
+    });
+    s.push_str(&texts[0]);
+    say.p(s);
 }
 
 /// The op's outcome slug in `stage` right now, if it finished.
@@ -145,48 +194,63 @@ pub(super) fn holds(ctx: &StepCtx, stage: usize, node: NodeId) -> String {
     if view.role == Role::Proxy {
         return "no data (it only forwards)".into();
     }
-    let body = match (sim.config().case, view.keys.as_slice()) {
-        (Case::Feed, [posts, likes]) => {
-            let likes = match likes {
-                Value::Int(l) => plural((*l).max(0) as u64, "like"),
-                other => format!("likes {}", words::value(other)),
-            };
-            format!("{} and {likes}", words::value(posts))
+    let mut body = match (sim.config().case, view.keys.as_slice()) {
+        (Case::Feed, [posts, Value::Int(l)]) => {
+            let mut s = words::value(posts);
+            s.push_str(" and ");
+            s.push_str(&plural((*l).max(0) as u64, "like"));
+            s
         }
         (_, [first, ..]) => words::value(first),
         (_, []) => "nothing".into(),
     };
     match sim.status(node) {
-        Status::Up => body,
-        Status::Crashed => format!("{body} on disk (crashed)"),
-        Status::Paused => format!("{body} (paused)"),
+        Status::Up => {}
+        Status::Crashed => body.push_str(" on disk (crashed)"),
+        Status::Paused => body.push_str(" (paused)"),
     }
+    body
 }
 
-/// "Right now n1 holds 100, n2 holds 100 and n3 holds 20." plus whether they agree.
+/// "Right now, for x: n1, n2 and n3 all hold 5." or "…: n1 holds 100, n2 holds 100 and n3
+/// holds 20.", then whether they agree.
 pub(super) fn say_replicas(ctx: &StepCtx, say: &mut Say, stage: usize) {
     let sim = ctx.sim(stage);
-    let what = match sim.config().case {
-        Case::Bank => "the checking balance",
-        Case::Feed => "the feed",
-        Case::Register => "x",
-    };
-    let parts: Vec<String> = (0..sim.node_count())
+    let data: Vec<NodeId> = (0..sim.node_count())
         .filter(|n| sim.view(*n).role != Role::Proxy)
-        .map(|n| format!("{} holds {}", node_name(n), holds(ctx, stage, n)))
         .collect();
-    let agree = if !sim.converged_now() {
-        "The replicas do not agree right now."
-    } else if same_history(sim) {
-        "Every running replica agrees."
+    let held: Vec<String> = data.iter().map(|n| holds(ctx, stage, *n)).collect();
+    let mut s = String::from(match sim.config().case {
+        Case::Bank => "Right now, for the checking balance: ",
+        Case::Feed => "Right now, for the feed: ",
+        Case::Register => "Right now, for x: ",
+    });
+    if held.len() > 1 && held.windows(2).all(|w| w[0] == w[1]) {
+        s.push_str(&words::node_list(&data));
+        s.push_str(" all hold ");
+        s.push_str(&held[0]);
     } else {
-        "The copies show the same thing, but not for the same reasons: they reflect different \
+        let parts: Vec<String> = data
+            .iter()
+            .zip(&held)
+            .map(|(n, h)| {
+                let mut p = node_name(*n);
+                p.push_str(" holds ");
+                p.push_str(h);
+                p
+            })
+            .collect();
+        s.push_str(&words::join_and(&parts));
+    }
+    s.push_str(if !sim.converged_now() {
+        ". The replicas do not agree right now."
+    } else if same_history(sim) {
+        ". Every running replica agrees."
+    } else {
+        ". The copies show the same thing, but not for the same reasons: they reflect different \
          updates."
-    };
-    say.p(format!(
-        "Right now, for {what}: {}. {agree}",
-        parts.join(", ")
-    ));
+    });
+    say.p(s);
 }
 
 /// True when every running data replica reflects the same update ops on every key.
@@ -207,26 +271,43 @@ pub(super) fn step_tick(ctx: &StepCtx) -> Tick {
 /// Names the fault in place at this moment for `node`, e.g. "n3 is cut off from n1 and n2".
 pub(super) fn say_situation(ctx: &StepCtx, say: &mut Say, stage: usize, node: NodeId) {
     say.node(node);
-    say.p(format!(
-        "At {}: {}.",
-        ms(step_tick(ctx)),
-        words::situation(ctx.sim(stage), node)
-    ));
+    let mut s = String::from("At ");
+    s.push_str(&ms(step_tick(ctx)));
+    s.push_str(": ");
+    s.push_str(&words::situation(ctx.sim(stage), node));
+    s.push('.');
+    say.p(s);
 }
 
-/// The checker's verdicts, one paragraph: linearizable?, stale reads, lost updates, convergence.
+/// Who leads stage `stage` right now (CP): "The leader is n2." (highlighted) or that there is none.
+pub(super) fn leader(ctx: &StepCtx, stage: usize) -> Option<NodeId> {
+    let sim = ctx.sim(stage);
+    (0..sim.node_count()).find(|n| sim.view(*n).role == Role::Leader)
+}
+
+/// `node` can reach a majority of the replicas (itself included).
+pub(super) fn in_majority(ctx: &StepCtx, stage: usize, node: NodeId) -> bool {
+    let sim = ctx.sim(stage);
+    2 * u32::from(words::reach(sim, node)) > u32::from(sim.node_count())
+}
+
+/// The checker's verdicts: linearizable?, then one line of counts; highlights the ops named.
 pub(super) fn say_checks(ctx: &StepCtx, say: &mut Say, stage: usize) {
     let c = ctx.checks(stage);
-    say.p(words::verdict(c));
-    say.p(format!(
-        "{} finished: {} ok, {} refused, {} timed out. Stale reads: {}. Lost updates: {}.",
-        plural(u64::from(c.ok + c.refused + c.timeouts), "operation"),
-        c.ok,
-        c.refused,
-        c.timeouts,
-        c.stale_reads,
-        c.lost_updates,
-    ));
+    say.p(words::verdict(ctx.sim(stage), c));
+    let mut s = plural(u64::from(c.ok + c.refused + c.timeouts), "operation");
+    s.push_str(" finished: ");
+    for (n, what) in [
+        (c.ok, " ok, "),
+        (c.refused, " refused, "),
+        (c.timeouts, " timed out. Stale reads: "),
+        (c.stale_reads, ". Lost updates: "),
+        (c.lost_updates, "."),
+    ] {
+        s.push_str(&n.to_string());
+        s.push_str(what);
+    }
+    say.p(s);
     for id in c
         .stale_ops
         .iter()
@@ -275,8 +356,8 @@ fn intro() -> Lesson {
             Step::new(0, "Three replicas", |ctx, say| {
                 say.p(
                     "A database often keeps several copies of the same data on different \
-                       machines, called replicas. Here there are three: n1, n2 and n3. If one \
-                       machine dies, the data survives on the others.",
+                     machines, called replicas. Here there are three: n1, n2 and n3. If one \
+                     machine dies, the data survives on the others.",
                 );
                 say.p("The data is one number called x. Alice talks to n1 and Bob talks to n3.");
                 say_replicas(ctx, say, 0);
@@ -284,11 +365,12 @@ fn intro() -> Lesson {
             Step::new(1001, "Alice writes", |ctx, say| {
                 say.p(
                     "Alice asks n1 to set x to 5. One replica cannot just change its own copy: \
-                       the others must learn about it too, by messages over the network.",
+                     the others must learn about it too, by messages over the network.",
                 );
+                say_leader_role(ctx, say);
                 say_op(ctx, say, 0, 0, 1000);
             }),
-            Step::new(1100, "The write has spread", |ctx, say| {
+            Step::new(1100, "Has the write spread?", |ctx, say| {
                 say_op(ctx, say, 0, 0, 1000);
                 say_replicas(ctx, say, 0);
             }),
@@ -300,26 +382,53 @@ fn intro() -> Lesson {
                     .is_some_and(|r| r.outcome.is_some() && !r.is_stale());
                 if fresh {
                     say.p("He does: the system behaves like one single copy. That is \
-                           Consistency, the C in CAP.");
+                         Consistency, the C in CAP.");
                 }
             }),
             Step::new(3000, "C, A and P", |ctx, say| {
                 say.p(
-                    "C, Consistency: every read sees the latest acknowledged write, as if \
-                       there were one copy.",
+                    "C, Consistency: every read sees the latest confirmed write, as if there \
+                     were one copy.",
                 );
                 say.p(
                     "A, Availability: every request to a running node gets a real answer, \
-                       not an error and not silence.",
+                     not an error and not silence.",
                 );
                 say.p(
                     "P, Partition tolerance: the system keeps working when the network between \
-                       replicas breaks. Networks do break, so P is not optional. The real choice \
-                       is what to give up while it is broken: C or A.",
+                     replicas breaks. Networks do break, so P is not optional. The real choice \
+                     is what to give up while it is broken: C or A.",
+                );
+                say.p(
+                    "A checker replays every answer of the run and asks: could one single copy \
+                     have given them all? If yes, the run is called linearizable.",
                 );
                 say_checks(ctx, say, 0);
             }),
         ],
+    }
+}
+
+/// Who orders the changes in a CP run, from the run: the leader (highlighted) or no leader yet.
+fn say_leader_role(ctx: &StepCtx, say: &mut Say) {
+    match leader(ctx, 0) {
+        Some(l) => {
+            say.node(l);
+            let mut s = String::from(
+                "In this system one replica, the leader, puts all changes in order; right now \
+                 that is ",
+            );
+            s.push_str(&node_name(l));
+            s.push_str(
+                ". The write goes to it, and the leader says ok only once a majority of the \
+                 replicas has the change.",
+            );
+            say.p(s);
+        }
+        None => say.p(
+            "Right now no replica is the leader (the one that puts all changes in order), so \
+             the write must wait until one is chosen.",
+        ),
     }
 }
 
@@ -341,6 +450,19 @@ fn partition_stage(label: &'static str, start: Action, end: Action) -> Stage {
     stage(label, s)
 }
 
+/// "In the 'crash' run: n1 is crashed; n3 can reach every other node." for each run.
+fn say_partition_faults(ctx: &StepCtx, say: &mut Say) {
+    for st in 0..ctx.stages() {
+        let sim = ctx.sim(st);
+        let mut s = words::situation(sim, 0);
+        s.push_str("; ");
+        s.push_str(&words::situation(sim, 2));
+        s.push('.');
+        say.run(ctx.label(st));
+        say.p(s);
+    }
+}
+
 fn partition() -> Lesson {
     let cut = Action::Partition {
         sides: vec![vec![0, 1], vec![2]],
@@ -358,34 +480,24 @@ fn partition() -> Lesson {
             Step::new(0, "Three runs side by side", |_, say| {
                 say.p(
                     "The three runs are identical except for one fault. Here n1 holds the only \
-                       copy of the data; n2 and n3 just pass requests to it. Bob talks to n3.",
+                     copy of the data; n2 and n3 just pass requests to it. Bob talks to n3.",
                 );
                 say.p(
                     "In the first run n1 will crash. In the second it will freeze for a while \
-                       (a long pause, as when a program stops to clean its memory). In the third \
-                       the network between n3 and n1 will break: a partition.",
+                     (a long pause, as when a program stops to clean up its memory). In the \
+                     third, n3 will be cut off from the other two: a network partition.",
                 );
             }),
             Step::new(600, "Everything works", |ctx, say| {
-                for st in 0..ctx.stages() {
-                    say.run(ctx.label(st));
-                    say_op(ctx, say, st, 0, 500);
-                }
+                say_op_each(ctx, say, 0, 500);
             }),
             Step::new(P_FAULT + 1, "Something goes wrong", |ctx, say| {
-                for st in 0..ctx.stages() {
-                    say.p(format!(
-                        "In the '{}' run: {}; {}.",
-                        ctx.label(st),
-                        words::situation(ctx.sim(st), 0),
-                        words::situation(ctx.sim(st), 2)
-                    ));
-                }
+                say_partition_faults(ctx, say);
                 say.node(0);
                 say.node(2);
                 say.p(
                     "Bob cannot see any of this. He only sees n3, and n3 only sees messages \
-                       that arrive or do not arrive.",
+                     that arrive or do not arrive.",
                 );
             })
             .predict(
@@ -403,46 +515,48 @@ fn partition() -> Lesson {
             ),
             Step::new(P_ASK + 1, "Bob writes", |ctx, say| {
                 say.p(
-                    "Bob sends the same request in all three runs. n3 forwards it to n1 and \
-                       waits.",
+                    "Bob sends the same request in all three runs. n3 passes it on to n1, the \
+                     only copy, and waits.",
                 );
-                for st in 0..ctx.stages() {
-                    say.run(ctx.label(st));
-                    say_op(ctx, say, st, 0, P_ASK);
-                }
+                say_op_each(ctx, say, 0, P_ASK);
             }),
-            Step::new(P_ASK + 1100, "Three faults, one answer", |ctx, say| {
+            Step::new(P_ASK + 1100, "Can Bob tell them apart?", |ctx, say| {
                 let slugs: Vec<Option<&str>> = (0..ctx.stages())
                     .map(|st| slug_of(ctx, st, 0, P_ASK))
                     .collect();
-                for st in 0..ctx.stages() {
-                    say.run(ctx.label(st));
-                    say_op(ctx, say, st, 0, P_ASK);
-                }
-                if slugs.iter().all(|s| *s == slugs[0]) && slugs[0] == Some("timeout") {
-                    say.p(
+                say_op_each(ctx, say, 0, P_ASK);
+                let same = slugs.windows(2).all(|w| w[0] == w[1]);
+                say.p(match (same, slugs[0]) {
+                    (true, Some("timeout")) => {
                         "All three end the same way: silence, then a timeout. Bob cannot tell a \
-                           dead server from a frozen one or from a broken network. Worse, he \
-                           cannot know whether his write happened.",
-                    );
-                } else {
-                    say.p(
-                        "This time the three runs did not end the same way, so Bob could \
-                           tell them apart.",
-                    );
-                }
+                         dead server from a frozen one or from a broken network. Worse, he \
+                         cannot know whether his write happened."
+                    }
+                    (true, Some(_)) => {
+                        "All three end the same way, so Bob still cannot tell which fault there \
+                         was, or whether there was one."
+                    }
+                    (true, None) => "In every run Bob is still waiting for an answer.",
+                    (false, _) => {
+                        "This time the runs did not end the same way, so Bob could tell some of \
+                         them apart."
+                    }
+                });
                 say.p(
                     "This is why a system must decide in advance what to do when an answer \
-                       does not come: wait (and stay consistent) or answer anyway (and stay \
-                       available).",
+                     does not come: wait (and stay consistent) or answer anyway (and stay \
+                     available).",
                 );
             }),
             Step::new(P_AFTER + 200, "After the fault", |ctx, say| {
-                for st in 0..ctx.stages() {
-                    say.run(ctx.label(st));
-                    say_op(ctx, say, st, 0, P_AFTER);
+                say_op_each(ctx, say, 0, P_AFTER);
+                let all_ok = (0..ctx.stages()).all(|st| slug_of(ctx, st, 0, P_AFTER) == Some("ok"));
+                if all_ok {
+                    say.p("With n1 back and the network whole again, Bob's requests work again.");
+                } else {
+                    say.p("Not every run serves Bob again. Where things stand now:");
+                    say_partition_faults(ctx, say);
                 }
-                say.p("Once n1 is back, or the network heals, Bob's requests work again.");
             }),
         ],
     }
@@ -477,38 +591,53 @@ fn ca_single() -> Lesson {
             Step::new(0, "One data node", |_, say| {
                 say.p(
                     "The simplest way to be consistent: keep one copy. Here only n1 holds x. \
-                       n2 and n3 forward every request to n1 and pass the answer back.",
+                     n2 and n3 forward every request to n1 and pass the answer back.",
                 );
                 say.p(
                     "People call this CA: consistent and available. The catch is hidden in \
-                       the name: it only holds while there is no partition.",
+                     the name: it only holds while there is no partition.",
                 );
             }),
-            Step::new(1000, "While all is well", |ctx, say| {
+            Step::new(1000, "Before the cut", |ctx, say| {
                 say_op(ctx, say, 0, 0, 500);
                 say_op(ctx, say, 0, 1, 700);
-                say.p("One copy cannot disagree with itself, so every read is fresh.");
+                let fresh = ctx.op(0, 1, 700).is_some_and(|r| {
+                    r.outcome == Some(crate::sim::types::Outcome::Ok) && !r.is_stale()
+                });
+                if fresh {
+                    say.p("Bob's read was fresh: one copy cannot disagree with itself.");
+                }
             }),
             Step::new(CA_CUT + 1, "n1 is cut off", |ctx, say| {
                 say_situation(ctx, say, 0, 0);
-                say.p("Bob's node n3 can no longer reach the only copy. Nobody else has it.");
+                say.p(if words::can_talk(ctx.sim(0), 2, 0) {
+                    "Bob's node n3 can still reach n1, the only copy, so Bob can still be served."
+                } else {
+                    "Bob's node n3 can no longer reach n1, and no other node has the data."
+                });
             }),
-            Step::new(2900, "Bob waits in vain", |ctx, say| {
+            Step::new(2900, "Alice and Bob, after the cut", |ctx, say| {
                 say_op(ctx, say, 0, 0, 1700);
                 say_op(ctx, say, 0, 1, 1800);
-                say.p(
-                    "Alice sits next to the data, so she may still be served. Bob's node has \
-                       nobody to ask: it cannot answer, so Bob gets silence. The system is no \
-                       longer available to him.",
-                );
+                if slug_of(ctx, 0, 0, 1700) == Some("ok") {
+                    say.p("Alice talks to n1 itself, the node with the data, so she is served.");
+                }
+                if slug_of(ctx, 0, 1, 1800) == Some("timeout") {
+                    say.p(
+                        "Bob's node has nobody to ask, so it cannot answer: Bob gets silence. \
+                         For him the system is no longer available.",
+                    );
+                }
             }),
             Step::new(4300, "n1 crashes", |ctx, say| {
                 say_situation(ctx, say, 0, 0);
                 say_op(ctx, say, 0, 0, 3200);
+                if ctx.sim(0).status(0) == Status::Crashed {
+                    say.p("With one copy, one dead machine means no service for anyone.");
+                }
                 say.p(
-                    "With one copy, one dead machine means no service for anyone. So real \
-                       systems keep several copies, and then partitions between them are a \
-                       fact of life: the choice is between C and A, not CA.",
+                    "So real systems keep several copies, and then partitions between them are \
+                     a fact of life: the choice is between C and A, not CA.",
                 );
                 say_checks(ctx, say, 0);
             }),

@@ -2,8 +2,8 @@
 //! available (`bank-cp`, `bank-ap`, `feed-ap`, `feed-vclock`).
 
 use super::catalog::{
-    ask, cut_n3, holds, say_checks, say_converged, say_op, say_replicas, say_situation, script,
-    slug_of, stage,
+    ask, cut_n3, holds, in_majority, say_checks, say_converged, say_op, say_op_each, say_replicas,
+    say_situation, script, slug_of, stage,
 };
 use super::words::{self, plural};
 use super::{Lesson, Say, Step, StepCtx, Watch};
@@ -55,25 +55,27 @@ fn say_options(say: &mut Say) {
 
 fn say_min_balance(ctx: &StepCtx, say: &mut Say, stage: usize) {
     let c = ctx.checks(stage);
-    if let Some(min) = c.min_balance {
-        if min < 0 {
-            say.p(format!(
-                "The balance went negative: the lowest balance any replica ever held was {min}. \
-                 The bank paid out money it did not have."
-            ));
-        } else {
-            say.p(format!(
-                "No replica ever held a negative balance (the lowest, savings included, was {min})."
-            ));
-        }
+    match c.min_balance {
+        Some(min) if min < 0 => say.p(format!(
+            "The balance went negative: the lowest any replica ever held was {min}. The bank \
+             paid out money it did not have."
+        )),
+        Some(_) => say.p("No replica's balance ever went below zero."),
+        None => {}
     }
     if c.double_spends > 0 {
         say.p(format!(
-            "The checker counts {}: withdrawals that were each allowed on a balance that could \
-             only pay for one of them.",
+            "The checker counts {}: two withdrawals each allowed on a balance that could pay for \
+             only one of them.",
             plural(u64::from(c.double_spends), "double spend")
         ));
     }
+}
+
+/// True when the bank broke its rule in `stage`: a negative balance or a double spend.
+fn overdrawn(ctx: &StepCtx, stage: usize) -> bool {
+    let c = ctx.checks(stage);
+    c.min_balance.is_some_and(|m| m < 0) || c.double_spends > 0
 }
 
 pub(super) fn bank_cp() -> Lesson {
@@ -90,16 +92,19 @@ pub(super) fn bank_cp() -> Lesson {
                        only once a majority (2 of 3) has it.",
                 );
             }),
-            Step::new(1100, "Everyone agrees", |ctx, say| {
+            Step::new(1100, "Before the cut", |ctx, say| {
                 say_op(ctx, say, 0, 0, 1000);
                 say_replicas(ctx, say, 0);
             }),
             Step::new(CUT + 1, "The network breaks", |ctx, say| {
                 say_situation(ctx, say, 0, 2);
-                say.p(if ctx.sim(0).faults_active() {
-                    "n1 and n2 are still two of three: a majority. n3 alone is a minority."
-                } else {
-                    "In this run nothing is broken: all three replicas can talk."
+                say.p(match (in_majority(ctx, 0, 0), in_majority(ctx, 0, 2)) {
+                    (true, false) => {
+                        "n1 and n2 can still talk: two of three, a majority. n3 alone is a \
+                         minority."
+                    }
+                    (true, true) => "n3 can still reach a majority of the replicas.",
+                    _ => "Neither side can reach a majority of the replicas.",
                 });
             }),
             Step::new(BOB_ASKS + 1, "Bob wants 80", |ctx, say| {
@@ -124,7 +129,7 @@ pub(super) fn bank_cp() -> Lesson {
                     say.p(super::why(Mode::Cp, rec));
                 }
             }),
-            Step::new(3000, "The majority side keeps working", |ctx, say| {
+            Step::new(3000, "Meanwhile, on the other side", |ctx, say| {
                 say_op(ctx, say, 0, 0, 2600);
                 say_replicas(ctx, say, 0);
                 if slug_of(ctx, 0, 1, BOB_ASKS) == Some("refused") {
@@ -174,11 +179,13 @@ pub(super) fn bank_ap() -> Lesson {
                 say_situation(ctx, say, 0, 2);
                 say_replicas(ctx, say, 0);
             }),
-            Step::new(BOB_ASKS + 1, "Alice and Bob both want 80", |_, say| {
-                say.p(
-                    "At the same moment, Alice asks n1 for 80 and Bob asks n3 for 80. Each \
-                       replica sees a balance of 100.",
-                );
+            Step::new(BOB_ASKS + 1, "Alice and Bob both want 80", |ctx, say| {
+                say.p(format!(
+                    "At the same moment, Alice asks n1 for 80 and Bob asks n3 for 80. n1's copy \
+                     of the balance says {}; n3's says {}.",
+                    holds(ctx, 0, 0),
+                    holds(ctx, 0, 2)
+                ));
                 say_options(say);
             })
             .predict(
@@ -189,7 +196,7 @@ pub(super) fn bank_ap() -> Lesson {
                 },
                 ask_bob_withdraws,
             ),
-            Step::new(BOB_ASKS + 100, "Both succeed", |ctx, say| {
+            Step::new(BOB_ASKS + 100, "Two answers", |ctx, say| {
                 say_op(ctx, say, 0, 0, BOB_ASKS);
                 say_op(ctx, say, 0, 1, BOB_ASKS);
                 say_replicas(ctx, say, 0);
@@ -204,20 +211,32 @@ pub(super) fn bank_ap() -> Lesson {
                 }
             }),
             Step::new(HEAL + 1000, "The network heals", |ctx, say| {
-                say.p(
-                    "The replicas exchange what they did. Both withdrawals really happened, \
-                       so the merged balance counts both.",
-                );
+                let both_ok = [0, 1]
+                    .iter()
+                    .all(|c| slug_of(ctx, 0, *c, BOB_ASKS) == Some("ok"));
+                say.p(if both_ok {
+                    "The replicas exchange what they did. Both withdrawals were confirmed to \
+                     their customers, so the merged balance must count both."
+                } else {
+                    "The replicas exchange what they did and merge it."
+                });
                 say_replicas(ctx, say, 0);
                 say_min_balance(ctx, say, 0);
             }),
             Step::new(6500, "Why banks pick CP", |ctx, say| {
                 say_checks(ctx, say, 0);
                 say_min_balance(ctx, say, 0);
+                if overdrawn(ctx, 0) {
+                    say.p(
+                        "Availability kept both customers happy for a moment and broke the one \
+                         rule that mattered.",
+                    );
+                } else {
+                    say.p("In this version of the run the rule held: no money was paid out twice.");
+                }
                 say.p(
-                    "Availability kept both customers happy for a moment and broke the one \
-                       rule that mattered. That is why banks choose consistency: better to \
-                       say 'try again later' than to pay out money twice.",
+                    "That is why banks choose consistency: better to say 'try again later' than \
+                     to pay out money twice.",
                 );
             }),
         ],
@@ -247,26 +266,27 @@ fn feed(name: &str, conflict: Conflict) -> Scenario {
     s
 }
 
-/// The lost updates of `stage`, named one by one (at most three).
+/// The lost updates of `stage`, named (at most three), highlighted.
 pub(super) fn say_lost(ctx: &StepCtx, say: &mut Say, stage: usize) {
     let c = ctx.checks(stage);
     let sim = ctx.sim(stage);
-    let named: Vec<String> = c
-        .lost_ops
-        .iter()
-        .take(3)
-        .filter_map(|id| sim.history().get(*id as usize))
-        .map(|r| words::op(sim, r))
-        .collect();
-    let mut s = format!(
-        "In the '{}' run: {} lost",
-        ctx.label(stage),
-        plural(u64::from(c.lost_updates), "acknowledged update")
-    );
-    if !named.is_empty() {
-        s.push_str(&format!(", among them {}", named.join("; ")));
+    let s = match c.lost_updates {
+        0 => "No confirmed update was lost.".to_string(),
+        n => {
+            let mut s = plural(u64::from(n), "update");
+            s.push_str(if n == 1 { " was" } else { " were" });
+            s.push_str(" confirmed to a user and then lost: ");
+            s.push_str(&words::ops_named(sim, &c.lost_ops, 3));
+            if n > 3 {
+                s.push_str(", and more");
+            }
+            s.push('.');
+            s
+        }
+    };
+    if ctx.stages() > 1 {
+        say.run(ctx.label(stage));
     }
-    s.push('.');
     say.p(s);
     for id in &c.lost_ops {
         say.op(*id);
@@ -300,10 +320,11 @@ pub(super) fn feed_ap() -> Lesson {
                 say_replicas(ctx, say, 0);
             }),
             Step::new(BOB_ASKS + 1, "Bob likes the post", |ctx, say| {
-                say.p(
-                    "On the majority side Alice and Carol keep liking. On n3, alone, Bob \
-                       likes the post again. A moment ago:",
-                );
+                say.p(format!(
+                    "On n1 and n2 Alice and Carol keep liking. Bob likes the post again at n3, \
+                     and right now {}. His previous like:",
+                    words::situation(ctx.sim(0), 2)
+                ));
                 say_op(ctx, say, 0, 1, BOB_ASKS - 300);
                 say_options(say);
             })
@@ -320,15 +341,17 @@ pub(super) fn feed_ap() -> Lesson {
                     )
                 },
             ),
-            Step::new(2750, "Bob's view is stale", |ctx, say| {
+            Step::new(2750, "What Bob sees", |ctx, say| {
                 say_op(ctx, say, 0, 1, BOB_ASKS);
                 say_op(ctx, say, 0, 1, 2700);
-                say.p(
-                    "n3 answers from its own copy. It is quick and it works, but it cannot \
-                       show likes it has not heard about.",
-                );
+                if ctx.op(0, 1, 2700).is_some_and(|r| r.is_stale()) {
+                    say.p(
+                        "n3 answers from its own copy. It is quick and it works, but it cannot \
+                         show likes it has not heard about.",
+                    );
+                }
             }),
-            Step::new(HEAL + 1000, "Anti-entropy heals the feed", |ctx, say| {
+            Step::new(HEAL + 1000, "After the heal", |ctx, say| {
                 say.p(
                     "After the heal, replicas compare their copies now and then (anti-entropy) \
                        and merge them.",
@@ -342,13 +365,24 @@ pub(super) fn feed_ap() -> Lesson {
             Step::new(7000, "Counting lost likes", |ctx, say| {
                 for st in 0..ctx.stages() {
                     say_lost(ctx, say, st);
-                    say_op(ctx, say, st, 1, 5500);
                 }
+                say_op_each(ctx, say, 1, 5500);
                 say.p(
                     "LWW picks one side's counter and throws the other away, likes and all. A \
-                       CRDT counter keeps a tally per replica and adds them up, so nothing is \
-                       lost. Either way, the feed never stopped answering.",
+                     CRDT counter keeps a tally per replica and adds them up, so nothing is \
+                     lost.",
                 );
+                let unanswered: u32 = (0..ctx.stages())
+                    .map(|st| ctx.checks(st).refused + ctx.checks(st).timeouts)
+                    .sum();
+                say.p(match unanswered {
+                    0 => "Either way, the feed never stopped answering: every request got an ok."
+                        .to_string(),
+                    n => format!(
+                        "In this version of the run, {} did not get an ok.",
+                        plural(u64::from(n), "request")
+                    ),
+                });
             }),
         ],
     }
@@ -426,6 +460,8 @@ pub(super) fn feed_vclock() -> Lesson {
                 for st in 0..ctx.stages() {
                     say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, 3800);
+                }
+                for st in 0..ctx.stages() {
                     say_lost(ctx, say, st);
                 }
                 say.p(

@@ -2,15 +2,15 @@
 //! handoff, and CP against AP on the same faults.
 
 use super::catalog::{
-    ask, ask_with, cut_n3, fault, say_checks, say_converged, say_op, say_replicas, say_situation,
-    script, stage,
+    ask, ask_with, cut_n3, fault, leader, say_checks, say_converged, say_op, say_replicas,
+    say_situation, script, slug_of, stage,
 };
 use super::catalog_data::{bank, BOB_ASKS, CUT, HEAL};
 use super::words::{self, ms};
 use super::{Lesson, Say, Step, StepCtx, Watch};
 use crate::sim::action::Action;
 use crate::sim::scenario::{LinkOverride, Scenario};
-use crate::sim::types::{node_name, Case, Consistency, Mode, OpKind, Tick};
+use crate::sim::types::{node_name, Case, Consistency, Mode, OpKind, Outcome, Tick, Value};
 
 // ----- 8. quorum -----
 
@@ -55,6 +55,29 @@ fn say_dials(ctx: &StepCtx, say: &mut Say) {
     }
 }
 
+/// What Bob's cut-off read means in `stage`: refused (consistent, not available), stale
+/// (available, not consistent), fresh, or no answer.
+fn say_read_meaning(ctx: &StepCtx, say: &mut Say, st: usize) {
+    let Some(rec) = ctx.op(st, 1, Q_READ) else {
+        return;
+    };
+    let meaning = match rec.outcome {
+        Some(Outcome::Refused(_)) => {
+            ", n3 could not gather enough answers, so it said no: consistent, not available."
+        }
+        Some(Outcome::Ok) if rec.is_stale() => {
+            ", n3 answered from its own copy: available, not consistent."
+        }
+        Some(Outcome::Ok) => ", the read gathered enough answers and was fresh.",
+        Some(Outcome::Timeout) => ", no answer came in time: not available.",
+        None => return,
+    };
+    let mut s = String::from("With R = ");
+    s.push_str(&ctx.sim(st).config().r.to_string());
+    s.push_str(meaning);
+    say.p(s);
+}
+
 pub(super) fn quorum() -> Lesson {
     Lesson {
         id: "quorum",
@@ -69,17 +92,24 @@ pub(super) fn quorum() -> Lesson {
                 );
                 say_dials(ctx, say);
             }),
-            Step::new(1000, "One node down, no problem", |ctx, say| {
+            Step::new(1000, "One node down", |ctx, say| {
                 say_situation(ctx, say, 0, 1);
                 for st in 0..ctx.stages() {
                     say.run(ctx.label(st));
                     say_op(ctx, say, st, 0, 700);
                     say_op(ctx, say, st, 1, 900);
                 }
-                say.p(
-                    "Two of three replicas are enough for both dials, so losing one changes \
-                       nothing for the clients.",
-                );
+                let all_ok = (0..ctx.stages()).all(|st| {
+                    [(0, 700), (1, 900)]
+                        .iter()
+                        .all(|(c, at)| slug_of(ctx, st, *c, *at) == Some("ok"))
+                });
+                if all_ok {
+                    say.p(
+                        "Two of three replicas are enough for both dials, so losing one changed \
+                         nothing for the clients.",
+                    );
+                }
             }),
             Step::new(2050, "A write on the majority side", |ctx, say| {
                 say_situation(ctx, say, 0, 2);
@@ -89,7 +119,10 @@ pub(super) fn quorum() -> Lesson {
                 }
             }),
             Step::new(Q_READ + 1, "Bob reads at n3", |ctx, say| {
-                say.p("Bob, cut off on n3, asks for x. n3 can only hear itself.");
+                say.p(format!(
+                    "Bob asks n3 for x. Right now {}.",
+                    words::situation(ctx.sim(0), 2)
+                ));
                 say_dials(ctx, say);
             })
             .predict(
@@ -111,11 +144,9 @@ pub(super) fn quorum() -> Lesson {
                     say.run(ctx.label(st));
                     say_op(ctx, say, st, 1, Q_READ);
                 }
-                say.p(
-                    "With R = 2 the lone replica cannot gather a quorum, so it says no: \
-                       consistent, not available. With R = 1 it answers from its own copy: \
-                       available, not consistent.",
-                );
+                for st in 0..ctx.stages() {
+                    say_read_meaning(ctx, say, st);
+                }
             }),
             Step::new(5000, "The score", |ctx, say| {
                 for st in 0..ctx.stages() {
@@ -166,14 +197,24 @@ pub(super) fn consistency_levels() -> Lesson {
             Step::new(1100, "A fast write, a fast read", |ctx, say| {
                 say_op(ctx, say, 0, 0, 1000);
                 say_op(ctx, say, 0, 1, 1003);
-                say.p("The eventual read cost almost nothing, but it raced the write's messages.");
+                let old = ctx.op(0, 1, 1003).is_some_and(|r| {
+                    r.outcome == Some(Outcome::Ok) && r.value != Some(Value::Int(1))
+                });
+                if old {
+                    say.p(
+                        "The eventual read was quick, but it did not see Alice's write: n3 \
+                         answered before the write's messages reached it. It does not count \
+                         as stale, because the write was not confirmed yet when Bob asked.",
+                    );
+                }
             }),
             Step::new(1400, "Paying for certainty", |ctx, say| {
                 say_op(ctx, say, 0, 0, 1200);
                 say_op(ctx, say, 0, 1, 1300);
                 say.p(
-                    "Both waited for a reply from another replica: at least one network round \
-                       trip.",
+                    "A quorum write and a strong read must hear from other replicas before they \
+                     answer: at least one network round trip, where the eventual requests \
+                     answered at once.",
                 );
             }),
             Step::new(2250, "Cut off: the eventual read", |ctx, say| {
@@ -184,32 +225,72 @@ pub(super) fn consistency_levels() -> Lesson {
             Step::new(3400, "Cut off: the strong read", |ctx, say| {
                 say_op(ctx, say, 0, 1, 2300);
                 say_op(ctx, say, 0, 0, 2400);
-                say.p(
-                    "A strong read needs a majority; alone, n3 cannot get one, so Bob waits in \
-                       vain. On the majority side the quorum write still works.",
-                );
+                if slug_of(ctx, 0, 1, 2300) == Some("timeout") {
+                    say.p(
+                        "A strong read needs a majority; n3 could not reach one, so Bob waited \
+                         in vain.",
+                    );
+                }
+                if slug_of(ctx, 0, 0, 2400) == Some("ok") {
+                    say.p("On n1's side a majority is still reachable, so the quorum write works.");
+                }
             }),
             Step::new(4500, "The bill", |ctx, say| {
-                let sim = ctx.sim(0);
-                let mut by_level: Vec<String> = Vec::new();
-                for rec in sim.history() {
-                    by_level.push(format!(
-                        "{}: {}",
-                        words::op(sim, rec),
-                        words::outcome(sim, rec)
-                    ));
+                say.p("What each kind of request cost in this run:");
+                for level in [
+                    Consistency::Default,
+                    Consistency::Eventual,
+                    Consistency::Strong,
+                    Consistency::Quorum,
+                ] {
+                    say_bill(ctx, say, level);
                 }
-                say.p(format!(
-                    "Every request of this run. {}.",
-                    by_level.join("; ")
-                ));
                 say.p(
                     "Speed and freshness are bought with the same coin: waiting for other \
-                       replicas.",
+                     replicas.",
                 );
             }),
         ],
     }
+}
+
+/// One line of the bill: the requests of one consistency level, how long each took or how it
+/// ended, and how many reads were stale. Nothing when there is no such request.
+fn say_bill(ctx: &StepCtx, say: &mut Say, level: Consistency) {
+    let sim = ctx.sim(0);
+    let recs: Vec<_> = sim
+        .history()
+        .iter()
+        .filter(|r| r.req.consistency == level)
+        .collect();
+    if recs.is_empty() {
+        return;
+    }
+    let mut s = String::from(match level {
+        Consistency::Default => "Plain requests (AP: answered by one replica): ",
+        Consistency::Eventual => "Eventual reads: ",
+        Consistency::Strong => "Strong reads: ",
+        Consistency::Quorum => "Quorum writes: ",
+    });
+    let each: Vec<String> = recs
+        .iter()
+        .map(|r| match r.outcome {
+            Some(Outcome::Ok) => ms(words::took(sim, r)),
+            Some(Outcome::Timeout) => "no answer".to_string(),
+            Some(Outcome::Refused(_)) => "refused".to_string(),
+            None => "still waiting".to_string(),
+        })
+        .collect();
+    s.push_str(&words::join_and(&each));
+    let stale = recs.iter().filter(|r| r.is_stale()).count();
+    if stale > 0 {
+        s.push_str("; stale: ");
+        s.push_str(&stale.to_string());
+        s.push_str(" of ");
+        s.push_str(&recs.len().to_string());
+    }
+    s.push('.');
+    say.p(s);
 }
 
 // ----- 10. two-regions -----
@@ -253,10 +334,7 @@ fn regions() -> Scenario {
 }
 
 fn say_leader(ctx: &StepCtx, say: &mut Say) {
-    let sim = ctx.sim(0);
-    let leader =
-        (0..sim.node_count()).find(|n| sim.view(*n).role == crate::sim::types::Role::Leader);
-    match leader {
+    match leader(ctx, 0) {
         Some(l) => {
             say.node(l);
             say.p(format!(
@@ -281,7 +359,7 @@ pub(super) fn two_regions() -> Lesson {
                     "n1 and n2 are in US-East, a couple of milliseconds apart. n3 is in Europe, \
                        about 80 ms away each way. Alice is in the US, Bob in Europe.",
                 );
-                say.p("Nothing will break in this lesson. Watch the clock instead.");
+                say.p("No fault is planned in this lesson. Watch the clock instead.");
             }),
             Step::new(US_WRITE + 100, "Alice writes from the US", |ctx, say| {
                 say_leader(ctx, say);
@@ -304,12 +382,18 @@ pub(super) fn two_regions() -> Lesson {
                 );
             }),
             Step::new(4000, "Latency is the everyday trade-off", |ctx, say| {
-                let c = ctx.checks(0);
-                if let (Some(p50), Some(p99)) = (c.latency_p50, c.latency_p99) {
+                let sim = ctx.sim(0);
+                let slowest = sim
+                    .history()
+                    .iter()
+                    .filter(|r| r.outcome == Some(Outcome::Ok))
+                    .max_by_key(|r| words::took(sim, r));
+                if let (Some(p50), Some(r)) = (ctx.checks(0).latency_p50, slowest) {
                     say.p(format!(
-                        "Across the run, the median successful request took {}, the slowest 1% {}.",
+                        "Across the run, the median successful request took {}; the slowest was {}, {}.",
                         ms(p50),
-                        ms(p99)
+                        words::op(sim, r),
+                        ms(words::took(sim, r))
                     ));
                 }
                 say.p(
@@ -343,23 +427,26 @@ fn handoff() -> Scenario {
     s
 }
 
-/// "n1 holds 1 hint, n2 holds none."
+/// "n1 holds 1 hint." or "No replica holds a hint."; highlights the holders.
 fn say_hints(ctx: &StepCtx, say: &mut Say) {
     let sim = ctx.sim(0);
     let parts: Vec<String> = (0..sim.node_count())
+        .filter(|n| sim.view(*n).hints > 0)
         .map(|n| {
-            let h = sim.view(n).hints;
-            if h > 0 {
-                say.node(n);
-            }
-            format!(
-                "{} holds {}",
-                node_name(n),
-                words::plural(u64::from(h), "hint")
-            )
+            say.node(n);
+            let mut s = node_name(n);
+            s.push_str(" holds ");
+            s.push_str(&words::plural(u64::from(sim.view(n).hints), "hint"));
+            s
         })
         .collect();
-    say.p(format!("{}.", parts.join(", ")));
+    if parts.is_empty() {
+        say.p("No replica holds a hint.");
+    } else {
+        let mut s = words::join_and(&parts);
+        s.push('.');
+        say.p(s);
+    }
 }
 
 /// Whether n3's copy reflects Alice's like.
@@ -399,13 +486,13 @@ pub(super) fn hinted_handoff() -> Lesson {
                 say_hints(ctx, say);
                 say_n3_has_like(ctx, say);
             }),
-            Step::new(HH_HEAL + 1000, "Handed over", |ctx, say| {
+            Step::new(HH_HEAL + 1000, "After the heal", |ctx, say| {
                 say_situation(ctx, say, 0, 2);
                 say_hints(ctx, say);
                 say_n3_has_like(ctx, say);
                 say_converged(ctx, say, 0);
             }),
-            Step::new(5000, "Bob sees it", |ctx, say| {
+            Step::new(5000, "Bob reads", |ctx, say| {
                 say_op(ctx, say, 0, 1, 4500);
                 say_replicas(ctx, say, 0);
                 say.p(
@@ -451,6 +538,7 @@ pub(super) fn cp_vs_ap() -> Lesson {
             Step::new(3700, "Reads on both sides", |ctx, say| {
                 for st in 0..ctx.stages() {
                     say.run(ctx.label(st));
+                    say_op(ctx, say, st, 0, 3000);
                     say_op(ctx, say, st, 1, 3600);
                 }
             }),
@@ -462,21 +550,48 @@ pub(super) fn cp_vs_ap() -> Lesson {
             }),
             Step::new(6500, "The numbers", |ctx, say| {
                 for st in 0..ctx.stages() {
-                    let c = ctx.checks(st);
-                    say.p(format!(
-                        "In the '{}' run: availability {}%, lowest balance {}, median latency {}.",
-                        ctx.label(st),
-                        (c.availability * 100.0).round() as i64,
-                        c.min_balance.map_or("none".into(), |m| m.to_string()),
-                        c.latency_p50.map_or("none".into(), ms),
-                    ));
-                    say_checks(ctx, say, st);
+                    say_numbers(ctx, say, st);
                 }
-                say.p(
-                    "CP gave up some answers to keep one truth. AP answered everyone and let \
-                       the truth split. Neither is wrong in general; the data decides.",
-                );
+                let (cp, ap) = (ctx.checks(0), ctx.checks(1));
+                if cp.availability < ap.availability && cp.linearizable == Some(true) {
+                    say.p(
+                        "CP gave up some answers to keep one truth. AP answered more and let \
+                         the truth split.",
+                    );
+                }
+                say.p("Neither is wrong in general: the data decides which one to pay.");
             }),
         ],
+    }
+}
+
+/// One run's figures in one paragraph: answers, the lowest balance, stale reads, latency, the
+/// verdict; highlights the ops the checker names.
+fn say_numbers(ctx: &StepCtx, say: &mut Say, st: usize) {
+    let c = ctx.checks(st);
+    let done = c.ok + c.refused + c.timeouts;
+    let mut s = format!(
+        "{} of {done} requests answered ok, {} refused, {} timed out; ",
+        c.ok, c.refused, c.timeouts
+    );
+    match c.min_balance {
+        Some(m) if m < 0 => s.push_str(&format!("the balance fell to {m}; ")),
+        Some(_) => s.push_str("the balance never went below zero; "),
+        None => {}
+    }
+    s.push_str(&words::plural(u64::from(c.stale_reads), "stale read"));
+    if let Some(p) = c.latency_p50 {
+        s.push_str("; median answer time ");
+        s.push_str(&ms(p));
+    }
+    s.push_str(match c.linearizable {
+        Some(true) => "; linearizable.",
+        Some(false) => "; NOT linearizable.",
+        None => "; linearizability unknown.",
+    });
+    say.run(ctx.label(st));
+    say.p(s);
+    for id in c.lin_counterexample.iter().chain(&c.stale_ops) {
+        say.op(*id);
     }
 }

@@ -134,13 +134,15 @@ impl Say {
 /// "In the 'label' run: " then `text`, its first word lowercased when it is a common word.
 fn in_run(label: &str, text: &str) -> String {
     const COMMON: [&str; 6] = ["Right ", "The ", "All ", "Every ", "No ", "It "];
-    let mut out = format!("In the '{label}' run: ");
-    match COMMON.iter().find(|w| text.starts_with(**w)) {
-        Some(_) => {
-            out.push_str(&text[..1].to_lowercase());
-            out.push_str(&text[1..]);
-        }
-        None => out.push_str(text),
+    let mut out = String::from("In the '");
+    out.push_str(label);
+    out.push_str("' run: ");
+    let start = out.len();
+    out.push_str(text);
+    if COMMON.iter().any(|w| text.starts_with(*w)) {
+        // ASCII only: the common words above start with an ASCII capital (and this keeps the
+        // Unicode case tables out of the page).
+        out[start..start + 1].make_ascii_lowercase();
     }
     out
 }
@@ -334,4 +336,19 @@ pub fn run_to_step(lesson: &Lesson, step: usize) -> Result<Vec<Sim>, ScenarioErr
             Ok(sim)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_run;
+
+    #[test]
+    fn in_run_lowercases_only_common_first_words() {
+        assert_eq!(
+            in_run("CP", "The checker says"),
+            "In the 'CP' run: the checker says"
+        );
+        assert_eq!(in_run("AP", "Bob's read"), "In the 'AP' run: Bob's read");
+        assert_eq!(in_run("x", ""), "In the 'x' run: ");
+    }
 }

@@ -4,7 +4,9 @@
 //! fact: each helper turns one record, value or verdict into words.
 
 use crate::sim::check::Checks;
-use crate::sim::types::{node_name, Consistency, NodeId, OpKind, OpRecord, Outcome, Tick, Value};
+use crate::sim::types::{
+    node_name, Consistency, NodeId, OpId, OpKind, OpRecord, Outcome, Tick, Value,
+};
 use crate::sim::world::Sim;
 
 /// "1 like", "3 likes". Irregular plurals are the caller's business.
@@ -23,12 +25,11 @@ pub fn ms(ticks: Tick) -> String {
 
 /// "n1", "n1 and n2", "n1, n2 and n3"; "no node" when empty.
 pub fn node_list(nodes: &[NodeId]) -> String {
-    let names: Vec<String> = nodes.iter().map(|n| node_name(*n)).collect();
-    match names.split_last() {
-        None => "no node".to_string(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {}", rest.join(", "), last),
+    if nodes.is_empty() {
+        return "no node".to_string();
     }
+    let names: Vec<String> = nodes.iter().map(|n| node_name(*n)).collect();
+    join_and(&names)
 }
 
 /// The name of a client, or "client N" if the run has no such client.
@@ -110,6 +111,7 @@ pub fn took(sim: &Sim, rec: &OpRecord) -> Tick {
 pub fn outcome(sim: &Sim, rec: &OpRecord) -> String {
     let t = ms(took(sim, rec));
     match rec.outcome {
+        None if took(sim, rec) == 0 => "has just been sent and waits for an answer".to_string(),
         None => format!("is still waiting for an answer ({t} so far)"),
         Some(Outcome::Ok) => match &rec.value {
             Some(v) => format!("returned {} after {t}", value(v)),
@@ -129,45 +131,81 @@ pub fn op_outcome(sim: &Sim, rec: &OpRecord) -> String {
     format!("{} {}.", op(sim, rec), outcome(sim, rec))
 }
 
-/// Staleness of a read: "It returned 100 but 20 was already acknowledged: it missed 1 update."
-/// `None` for a read that saw every acknowledged update (or is not a finished read).
+/// Staleness of a read (said right after its value): "That read was stale: one up-to-date copy
+/// would have shown 20; it missed 1 update that was already confirmed." `None` for a read that
+/// saw every confirmed update (or is not a finished read).
 pub fn staleness(rec: &OpRecord) -> Option<String> {
     if !rec.is_stale() {
         return None;
     }
-    let missed = plural(rec.missed.len() as u64, "acknowledged update");
+    let n = rec.missed.len() as u64;
+    let mut s = String::from("That read was stale");
     match (&rec.value, &rec.fresh) {
-        (Some(got), Some(fresh)) if got == fresh => Some(format!(
-            "That read was stale, even though it returned {}: the number matches the latest \
-             value only by chance; it missed {missed}.",
-            value(got)
-        )),
-        (Some(got), Some(fresh)) => Some(format!(
-            "That read was stale: it returned {} while {} was already the latest value; it missed {missed}.",
-            value(got),
-            value(fresh)
-        )),
-        _ => Some(format!("That read was stale: it missed {missed}.")),
+        (Some(got), Some(fresh)) if got == fresh => s.push_str(", even though its value is right"),
+        (_, Some(fresh)) => {
+            s.push_str(": one up-to-date copy would have shown ");
+            s.push_str(&value(fresh));
+        }
+        _ => {}
+    }
+    s.push_str("; it missed ");
+    s.push_str(&plural(n, "update"));
+    s.push_str(if n == 1 {
+        " that was already confirmed."
+    } else {
+        " that were already confirmed."
+    });
+    Some(s)
+}
+
+/// Up to `max` ops by id, named: "Alice's like at n1 (sent at 2000 ms)"; ids not in the
+/// history are skipped. The time tells two identical requests apart.
+pub fn ops_named(sim: &Sim, ids: &[OpId], max: usize) -> String {
+    let names: Vec<String> = ids
+        .iter()
+        .filter_map(|id| sim.history().get(*id as usize))
+        .take(max)
+        .map(|r| {
+            let mut s = op(sim, r);
+            s.push_str(" (sent at ");
+            s.push_str(&ms(r.invoke));
+            s.push(')');
+            s
+        })
+        .collect();
+    join_and(&names)
+}
+
+/// "a", "a and b", "a, b and c"; "" when empty.
+pub fn join_and(parts: &[String]) -> String {
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => {
+            let mut s = rest.join(", ");
+            s.push_str(" and ");
+            s.push_str(last);
+            s
+        }
     }
 }
 
-/// The linearizability verdict in one or two plain sentences.
-pub fn verdict(c: &Checks) -> String {
+/// The linearizability verdict in one or two plain sentences, naming the counter-example.
+pub fn verdict(sim: &Sim, c: &Checks) -> String {
     match c.linearizable {
         Some(true) => "The checker says: linearizable. Every answer fits one single copy of the \
                        data, changed one operation at a time, in real-time order."
             .to_string(),
         Some(false) => {
-            let ids: Vec<String> = c
-                .lin_counterexample
-                .iter()
-                .map(|i| format!("#{i}"))
-                .collect();
-            let mut s = "The checker says: NOT linearizable. No single copy of the data could \
-                         have given these answers"
-                .to_string();
-            if !ids.is_empty() {
-                s.push_str(&format!(" (look at operations {})", ids.join(", ")));
+            let mut s = String::from(
+                "The checker says: NOT linearizable. No single copy of the data could have given \
+                 these answers",
+            );
+            let named = ops_named(sim, &c.lin_counterexample, 3);
+            if !named.is_empty() {
+                s.push_str(": look at ");
+                s.push_str(&named);
+                s.push_str(", outlined in the history");
             }
             s.push('.');
             s
@@ -176,6 +214,25 @@ pub fn verdict(c: &Checks) -> String {
                  linearizable."
             .to_string(),
     }
+}
+
+/// True when `a` and `b` are both running and messages pass both ways between them (a node
+/// always reaches itself while it runs).
+pub fn can_talk(sim: &Sim, a: NodeId, b: NodeId) -> bool {
+    use crate::sim::net::LinkMode;
+    use crate::sim::types::Status;
+    let up = |n| sim.status(n) == Status::Up;
+    if a == b {
+        return up(a);
+    }
+    up(a) && up(b) && sim.link(a, b).mode != LinkMode::Cut && sim.link(b, a).mode != LinkMode::Cut
+}
+
+/// How many nodes `node` can talk to, itself included (0 when it is not running).
+pub fn reach(sim: &Sim, node: NodeId) -> u8 {
+    (0..sim.node_count())
+        .filter(|&o| can_talk(sim, node, o))
+        .count() as u8
 }
 
 /// Who `node` can talk to right now: "n3 is crashed", "n3 is paused", "n3 is cut off from n1 and

@@ -113,7 +113,7 @@ pub fn sandbox() -> Html {
         .enumerate()
         .map(|(i, r)| {
             let title = if side {
-                format!(" · {}", r.timeline.borrow().scenario().mode.as_str().to_uppercase())
+                format!(" · {}", r.timeline.borrow().scenario().mode.as_str().to_ascii_uppercase())
             } else {
                 String::new()
             };

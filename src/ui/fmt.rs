@@ -2,14 +2,52 @@
 
 use crate::sim::types::{node_name, Case, OpKind, OpRecord, Outcome, Value};
 
-/// A value as people read it: `100`, `3 posts ♥ 12`, siblings as `a | b`.
+/// A value as people read it: `100`, `posts #1 #2 ♥ 12`, siblings as `a | b`.
 pub fn value(v: &Value) -> String {
     match v {
         Value::Int(x) => x.to_string(),
-        Value::Set(s) => format!("{} posts", s.len()),
-        Value::Feed { posts, likes } => format!("{} posts ♥ {likes}", posts.len()),
-        Value::Siblings(vs) => vs.iter().map(value).collect::<Vec<_>>().join(" | "),
+        Value::Set(s) => posts(s),
+        Value::Feed { posts: p, likes } => format!("{} ♥ {likes}", posts(p)),
+        Value::Siblings(vs) => match sibling_posts(vs) {
+            Some(s) => s,
+            None => vs.iter().map(value).collect::<Vec<_>>().join(" | "),
+        },
     }
+}
+
+/// Concurrent post sets, short enough for a node: "posts #1 | #2" (`None` unless every sibling
+/// is a set of at most three posts).
+fn sibling_posts(vs: &[Value]) -> Option<String> {
+    let mut out = String::from("posts");
+    for (i, v) in vs.iter().enumerate() {
+        let Value::Set(ids) = v else { return None };
+        if ids.len() > 3 {
+            return None;
+        }
+        out.push_str(if i == 0 { " " } else { " | " });
+        if ids.is_empty() {
+            out.push_str("none");
+        }
+        let list: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+        out.push_str(&list.join(" "));
+    }
+    Some(out)
+}
+
+/// "no posts", "post #1", "posts #1 #2" (ids up to three, then a count): concurrent posts
+/// kept side by side must read as different posts, not as "1 posts | 1 posts".
+fn posts(ids: &[u32]) -> String {
+    let mut out = String::from(match ids.len() {
+        0 => "no posts",
+        1 => "post",
+        2..=3 => "posts",
+        _ => return format!("{} posts", ids.len()),
+    });
+    for id in ids {
+        out.push_str(" #");
+        out.push_str(&id.to_string());
+    }
+    out
 }
 
 /// A node's data: (big line, small line). Empty keys (a CA proxy) show a dash.

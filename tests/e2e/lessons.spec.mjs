@@ -110,9 +110,32 @@ test("watch it happen: the stage plays from the previous step and stops at this 
   const frame = await svg();
   await $(page, "watch").click();
   await page.waitForFunction(() => document.querySelector("[data-testid=watch]")?.disabled === true);
-  await page.waitForFunction(() => document.querySelector("[data-testid=watch]")?.disabled === false, null, { timeout: 10000 });
+  // While it plays, the text follows the run (a few times a second) and says which moment it tells.
+  const seen = new Set();
+  let followed = false;
+  while (await $(page, "watch").isDisabled()) {
+    const t = await narration(page);
+    seen.add(t);
+    followed ||= /It follows the run: it describes t = \d+ ms/.test(t);
+    await page.waitForTimeout(100);
+  }
+  expect(followed && seen.size > 1, `the narration follows the run while it plays: ${[...seen].join(" | ")}`);
+  expect([...seen].some((t) => /is still waiting|has just been sent/.test(t)), "mid-play, Bob's withdrawal is told as waiting");
+  expect((await $(page, "narration").getAttribute("aria-live")) === "polite", "announced again once paused");
   expect((await narration(page)) === before, "the same narration after watching");
   expect((await svg()) === frame, "the stage ends on exactly the step's frame");
+});
+
+test("the history shows the operations the narration points at", async ({ page, url }) => {
+  // bank-ap's last step names the two withdrawals at 2500 ms while the clock is at 6500 ms.
+  await open(page, url("?lesson=bank-ap&step=6"));
+  expect(/look at Bob's withdrawal of 80 at n3/.test(await narration(page)), "the text names the counter-example");
+  const bars = await page.locator("[data-testid=history-0] .bar.hl rect").evaluateAll((rs) =>
+    rs.map((r) => [Number(r.getAttribute("x")), Number(r.getAttribute("width"))]));
+  expect(bars.length === 2, `two highlighted operations, got ${bars.length}`);
+  for (const [x, w] of bars) {
+    expect(x >= 130 && x + w <= 1000, `a highlighted bar lies inside the plot: x=${x} w=${w}`);
+  }
 });
 
 test("try it yourself: free play from the step, then back to the same step", async ({ page, url }) => {

@@ -28,6 +28,20 @@ pub struct HistoryProps {
     pub highlight: Vec<OpId>,
 }
 
+/// The ticks shown, `(start, length)`: a window that follows the clock, widened to the left
+/// when needed so that it starts before `first` (the earliest op the narration highlights).
+fn span(clock: f64, end: Tick, first: Option<Tick>) -> (f64, f64) {
+    let window = WINDOW_TICKS.min(end).max(1) as f64;
+    let start = (clock - window * 0.8).clamp(0.0, (end as f64 - window).max(0.0));
+    match first.map(|f| f as f64) {
+        Some(f) if f < start + window * 0.02 => {
+            let from = (f - window * 0.04).max(0.0);
+            (from, start + window - from)
+        }
+        _ => (start, window),
+    }
+}
+
 #[function_component(History)]
 pub fn history(p: &HistoryProps) -> Html {
     let Some(run) = p.lab.runs.get(p.run) else {
@@ -37,8 +51,13 @@ pub fn history(p: &HistoryProps) -> Html {
     let sim = t.sim();
     let clock = p.lab.clock;
     let end = sim.end_tick();
-    let window = WINDOW_TICKS.min(end).max(1) as f64;
-    let start = (clock - window * 0.8).clamp(0.0, (end as f64 - window).max(0.0));
+    let first = p
+        .highlight
+        .iter()
+        .filter_map(|id| sim.history().get(*id as usize))
+        .map(|op| op.invoke)
+        .min();
+    let (start, window) = span(clock, end, first);
     let plot_w = WIDTH - LABEL_W - 10.0;
     let x_of = |tick: f64| LABEL_W + (tick - start) / window * plot_w;
     let lanes = sim.clients().len().max(1);

@@ -156,7 +156,48 @@ fn narrate_now(lesson: &Lesson, step: usize, lab: &Lab) -> Narration {
     narrate(lesson, step, &sims)
 }
 
-type NarrationCache = Option<((usize, u64), Rc<Narration>)>;
+/// While a run plays, its narration is recomputed at most this often (wall-clock ms): it
+/// follows the run about four times a second, not on every frame.
+const NARRATE_EVERY_MS: f64 = 250.0;
+
+/// The narration last shown: for which (step, runs' version), at which wall-clock ms, describing
+/// which tick of the runs.
+struct Narrated {
+    key: (usize, u64),
+    at_ms: f64,
+    tick: Tick,
+    text: Rc<Narration>,
+}
+
+/// The narration of `step` for the runs as shown: recomputed when the step or the runs changed,
+/// but while playing at most every [`NARRATE_EVERY_MS`], so the text follows the run without
+/// costing a frame.
+fn narration_for(
+    cache: &RefCell<Option<Narrated>>,
+    lesson: &Lesson,
+    step: usize,
+    lab: &Lab,
+) -> (Rc<Narration>, Tick) {
+    let mut c = cache.borrow_mut();
+    let key = (step, lab.version);
+    let now_ms = js_sys::Date::now();
+    let fresh_enough = |n: &Narrated| {
+        n.key == key || (lab.playing && n.key.0 == step && now_ms - n.at_ms < NARRATE_EVERY_MS)
+    };
+    if !c.as_ref().is_some_and(fresh_enough) {
+        let tick = lab.clock.floor().max(0.0) as Tick;
+        *c = Some(Narrated {
+            key,
+            at_ms: now_ms,
+            tick,
+            text: Rc::new(narrate_now(lesson, step, lab)),
+        });
+    }
+    match c.as_ref() {
+        Some(n) => (n.text.clone(), n.tick),
+        None => (Rc::new(Narration::default()), 0),
+    }
+}
 
 #[function_component(LessonView)]
 fn lesson_view(p: &ViewProps) -> Html {
@@ -212,20 +253,9 @@ fn lesson_view(p: &ViewProps) -> Html {
         });
     }
 
-    // Narrate once per (step, change of the runs); while playing, keep the last text.
-    let cache = use_mut_ref(|| None::<((usize, u64), Rc<Narration>)>);
-    let narration = {
-        let mut c: std::cell::RefMut<'_, NarrationCache> = cache.borrow_mut();
-        let key = (p.step, lab.version);
-        let stale = c.as_ref().is_none_or(|(k, _)| *k != key);
-        if stale && !(lab.playing && c.is_some()) {
-            *c = Some((key, Rc::new(narrate_now(&lesson, p.step, &lab))));
-        }
-        match c.as_ref() {
-            Some((_, n)) => n.clone(),
-            None => Rc::new(Narration::default()),
-        }
-    };
+    // The text always describes the runs as shown (while playing, a few times a second).
+    let cache = use_mut_ref(|| None::<Narrated>);
+    let (narration, narrated_tick) = narration_for(&cache, &lesson, p.step, &lab);
 
     let go = {
         let (lab, on_step, guess, revealed, lesson, watch_to) = (
@@ -269,16 +299,19 @@ fn lesson_view(p: &ViewProps) -> Html {
 
     let changed = edited(&lab);
     let at_tick = tick_of(&lesson, p.step);
-    let now = lab.clock.floor() as Tick;
-    let note = if watch_to.is_none() && (changed || now != at_tick) {
+    let note = if changed || narrated_tick != at_tick {
         let mut s = String::new();
         if changed {
             s.push_str(
                 "You changed this run, so the text below is computed from your version of it. ",
             );
         }
-        if now != at_tick {
-            s.push_str(&format!("It describes the run at t = {now} ms."));
+        if narrated_tick != at_tick {
+            s.push_str("It follows the run: it describes t = ");
+            s.push_str(&narrated_tick.to_string());
+            s.push_str(" ms, not this step's moment (");
+            s.push_str(&at_tick.to_string());
+            s.push_str(" ms).");
         }
         Some(s)
     } else {
@@ -386,7 +419,7 @@ fn lesson_view(p: &ViewProps) -> Html {
                 </div>
                 <aside class="lesson-panel">
                     <StepNav lesson={p.lesson.clone()} step={p.step} go={go.clone()} hidden={*trying} />
-                    <NarrationPanel narration={narration.clone()} note={note.clone()}
+                    <NarrationPanel narration={narration.clone()} note={note.clone()} live={!lab.playing}
                                     guess={(*guess).clone()} revealed={*revealed} on_guess={on_guess} />
                     <div class="lesson-actions">
                         if *trying {

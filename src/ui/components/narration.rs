@@ -66,6 +66,9 @@ pub struct NarrationProps {
     pub narration: Rc<Narration>,
     /// A short remark when the text is computed from a changed run or another moment.
     pub note: Option<String>,
+    /// Announce changes to screen readers (off while the run plays and the text follows it).
+    #[prop_or(true)]
+    pub live: bool,
     pub guess: Option<String>,
     pub revealed: bool,
     /// The reader's pick (`Some(option)`) or "reveal without a guess" (`None`).
@@ -171,7 +174,7 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
     };
     html! {
         <>
-            <section class="narration" data-testid="narration" aria-live="polite">
+            <section class="narration" data-testid="narration" aria-live={if p.live { "polite" } else { "off" }}>
                 <h2>{ n.title.clone() }</h2>
                 if let Some(note) = &p.note { <p class="note" data-testid="edited">{ note }</p> }
                 { paragraphs }
