@@ -52,7 +52,8 @@ export function specFile(name) {
  * Registers a test. `fn({ page, url, errors })` drives the page; throw to fail.
  * `opts.viewport`, `opts.context` (browser context options), `opts.allowErrors`, and
  * `opts.lock`: tests holding the same lock never run at the same time (e.g. "clipboard": the
- * browser's clipboard is shared by its pages).
+ * browser's clipboard is shared by its pages); `opts.alone`: the test runs with no other test
+ * beside it (it samples an animation in real time, which a busy CPU would thin out).
  */
 export function test(name, fn, opts = {}) {
   tests.push({ name, fn, opts, spec });
@@ -168,16 +169,22 @@ export async function runAll(dist) {
   const times = [];
   let passed = 0, failed = 0;
   const wall = Date.now();
+  let running = 0, alone = false;
+  const free = (t) => !alone && (!t.opts.lock || !held.has(t.opts.lock)) && (!t.opts.alone || running === 0);
   const worker = async () => {
     while (queue.length) {
-      const i = queue.findIndex((t) => !t.opts.lock || !held.has(t.opts.lock));
+      const i = queue.findIndex(free);
       if (i < 0) {
-        await new Promise((ok) => setTimeout(ok, 20)); // every waiting test holds a busy lock
+        await new Promise((ok) => setTimeout(ok, 20)); // waiting for a lock or an empty browser
         continue;
       }
       const [t] = queue.splice(i, 1);
       if (t.opts.lock) held.add(t.opts.lock);
+      alone = Boolean(t.opts.alone);
+      running++;
       const [ok, ms] = await runOne(t, browser, site);
+      running--;
+      alone = false;
       if (t.opts.lock) held.delete(t.opts.lock);
       ok ? passed++ : failed++;
       times.push([ms, t]);

@@ -124,7 +124,7 @@ test("watch it happen: the stage plays from the previous step and stops at this 
   expect((await $(page, "narration").getAttribute("aria-live")) === "polite", "announced again once paused");
   expect((await narration(page)) === before, "the same narration after watching");
   expect((await svg()) === frame, "the stage ends on exactly the step's frame");
-});
+}, { alone: true }); // samples the narration in real time while the run plays
 
 test("the history shows the operations the narration points at", async ({ page, url }) => {
   // bank-ap's last step names the two withdrawals at 2500 ms while the clock is at 6500 ms.
