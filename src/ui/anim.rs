@@ -21,38 +21,43 @@ pub fn reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// Runs the frame loop while `playing`; stops it (and frees the closure) otherwise.
+/// Runs the frame loop while `playing`. Stopping never cancels a pending frame: the loop's
+/// closure sees the stop flag on its next call and frees itself, so no frame can ever call a
+/// freed closure (whatever ids `requestAnimationFrame` hands out, e.g. under a fake clock).
 #[hook]
 pub fn use_frames(playing: bool, dispatch: UseReducerDispatcher<Lab>) {
     use_effect_with(playing, move |playing| {
-        let slot: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
-        let handle = Rc::new(Cell::new(0i32));
+        let stopped = Rc::new(Cell::new(false));
         if *playing {
-            let last = Rc::new(Cell::new(None::<f64>));
-            let (slot2, handle2) = (slot.clone(), handle.clone());
-            *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
-                let dt = last.get().map_or(16.0, |l| ts - l);
-                last.set(Some(ts));
-                dispatch.dispatch(Msg::Frame(dt));
-                if let (Some(w), Some(f)) = (web_sys::window(), slot2.borrow().as_ref()) {
-                    handle2.set(
-                        w.request_animation_frame(f.as_ref().unchecked_ref())
-                            .unwrap_or(0),
-                    );
-                }
-            }));
-            if let (Some(w), Some(f)) = (web_sys::window(), slot.borrow().as_ref()) {
-                handle.set(
-                    w.request_animation_frame(f.as_ref().unchecked_ref())
-                        .unwrap_or(0),
-                );
-            }
+            start_loop(dispatch, stopped.clone());
         }
-        move || {
-            if let Some(w) = web_sys::window() {
-                let _ = w.cancel_animation_frame(handle.get());
-            }
-            slot.borrow_mut().take();
-        }
+        move || stopped.set(true)
     });
+}
+
+/// One `Msg::Frame` per animation frame until `stopped` is set.
+fn start_loop(dispatch: UseReducerDispatcher<Lab>, stopped: Rc<Cell<bool>>) {
+    let slot: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
+    let own = slot.clone();
+    let last = Cell::new(None::<f64>);
+    *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
+        if !stopped.get() {
+            let dt = last.get().map_or(16.0, |l| ts - l);
+            last.set(Some(ts));
+            dispatch.dispatch(Msg::Frame(dt));
+        }
+        if stopped.get() {
+            // Frees this closure once the call returns (wasm-bindgen defers it).
+            own.borrow_mut().take();
+        } else {
+            request_frame(&own);
+        }
+    }));
+    request_frame(&slot);
+}
+
+fn request_frame(slot: &Rc<RefCell<Option<FrameFn>>>) {
+    if let (Some(w), Some(f)) = (web_sys::window(), slot.borrow().as_ref()) {
+        let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+    }
 }

@@ -80,30 +80,48 @@ pub fn download(name: &str, mime: &str, text: &str) -> bool {
     true
 }
 
-/// Copies `text` to the clipboard and selects the text of the `<textarea data-testid=fallback>`
-/// (if any), so the reader can press Ctrl-C when the clipboard is not available. True if the
-/// clipboard was asked.
-pub fn copy(text: &str, fallback: &str) -> bool {
-    let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
-    let asked = clipboard.is_some_and(|c| {
-        let promise = c.write_text(text);
-        // Swallow a rejection (no permission): the selection below is the fallback anyway.
-        let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
-        let _ = promise.catch(&ignore);
-        ignore.forget();
+/// Copies `text` to the clipboard, then calls `done(true)`; calls `done(false)` instead when the
+/// browser has no clipboard (an insecure page) or refuses (no permission). Never throws.
+pub fn copy(text: &str, done: impl FnOnce(bool) + 'static) {
+    let navigator = web_sys::window().map(|w| w.navigator());
+    let present = navigator
+        .as_ref()
+        .and_then(|n| js_sys::Reflect::get(n, &JsValue::from_str("clipboard")).ok())
+        .is_some_and(|c| c.is_object());
+    let Some(navigator) = navigator.filter(|_| present) else {
+        done(false);
+        return;
+    };
+    let promise = navigator.clipboard().write_text(text);
+    // Exactly one of the two closures runs; both share the one `done`. They are leaked (two
+    // small closures per click), as the promise may settle long after this returns.
+    let once = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
+    let settle = |result: bool| {
+        let once = once.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+            if let Some(f) = once.borrow_mut().take() {
+                f(result);
+            }
+        })
+    };
+    let (ok, err) = (settle(true), settle(false));
+    let _ = promise.then2(&ok, &err);
+    ok.forget();
+    err.forget();
+}
+
+/// Focuses the `<textarea data-testid=id>` and selects all its text (so Ctrl+C copies it).
+/// True if there was such a field.
+pub fn select_text(id: &str) -> bool {
+    let selector = ["[data-testid=\"", id, "\"]"].concat();
+    let field = document()
+        .and_then(|d| d.query_selector(&selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+    field.is_some_and(|t| {
+        let _ = t.focus();
+        t.select();
         true
-    });
-    if !fallback.is_empty() {
-        let selector = ["[data-testid=\"", fallback, "\"]"].concat();
-        if let Some(t) = document()
-            .and_then(|d| d.query_selector(&selector).ok().flatten())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-        {
-            let _ = t.focus();
-            t.select();
-        }
-    }
-    asked
+    })
 }
 
 /// The CSS text of every rule of the page's own style sheets (for standalone SVG files).

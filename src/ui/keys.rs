@@ -117,6 +117,55 @@ pub fn use_shortcuts(on_key: Callback<Key>) {
 }
 
 #[derive(Properties, PartialEq)]
+pub struct PageKeysProps {
+    /// Presenter mode is on (the button's `aria-pressed`).
+    pub present: bool,
+    /// Turns presenter mode on or off (the button and the `P` key).
+    pub on_present: Callback<()>,
+    /// Show the Presenter and `?` buttons; without them only the keys work (embed mode).
+    #[prop_or(true)]
+    pub buttons: bool,
+}
+
+/// The page's keyboard layer: listens to the shortcuts, owns the `?` overlay, and shows the
+/// Presenter and `?` buttons (for readers without a keyboard). One per page.
+#[function_component(PageKeys)]
+pub fn page_keys(p: &PageKeysProps) -> Html {
+    let help = use_state(|| false);
+    {
+        let (help, on_present) = (help.clone(), p.on_present.clone());
+        use_shortcuts(Callback::from(move |k: Key| match k {
+            Key::TogglePresent => on_present.emit(()),
+            Key::ToggleHelp => help.set(!*help),
+            Key::CloseHelp => help.set(false),
+        }));
+    }
+    let overlay = if *help {
+        let help = help.clone();
+        html! { <ShortcutHelp on_close={Callback::from(move |_| help.set(false))} /> }
+    } else {
+        html! {}
+    };
+    if !p.buttons {
+        return overlay;
+    }
+    let present = p.on_present.reform(|_: MouseEvent| ());
+    let toggle_help = {
+        let help = help.clone();
+        Callback::from(move |_: MouseEvent| help.set(!*help))
+    };
+    html! {
+        <>
+            <button data-testid="present" aria-pressed={p.present.to_string()} onclick={present}
+                    title="presenter mode (P)">{ "Presenter" }</button>
+            <button data-testid="help" aria-label="keyboard shortcuts" title="keyboard shortcuts (?)"
+                    aria-haspopup="dialog" onclick={toggle_help}>{ "?" }</button>
+            { overlay }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct HelpProps {
     pub on_close: Callback<()>,
 }

@@ -85,7 +85,43 @@ test("embed button: a ready iframe snippet for this frame, shown as text, with a
   await frame.waitForSelector("[data-testid=node-n1]");
   const size = await frame.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
   expect(size[0] <= 800 && size[1] <= 500, `inside the iframe: ${size}`);
-});
+}, { lock: "clipboard" });
+
+// The copy buttons when the page may not write the clipboard: an insecure page has no
+// `navigator.clipboard`; a browser may also refuse. The text is then selected in a read-only
+// field and the status says to press Ctrl+C.
+for (const [how, init] of [
+  ["no navigator.clipboard", () => { delete Navigator.prototype.clipboard; }],
+  ["the clipboard refuses", () => {
+    Clipboard.prototype.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"));
+  }],
+]) {
+  test(`copy fallback (${how}): the text is selected in a read-only field, with a Ctrl+C hint`, async ({ page, url }) => {
+    await page.addInitScript(init);
+    await page.goto(url(quiet("scenario=bank&mode=cp")));
+    await ready(page);
+    const selected = () => page.evaluate(() => {
+      const e = document.activeElement;
+      return { id: e?.dataset.testid, readonly: e?.readOnly, all: e?.selectionStart === 0 && e?.selectionEnd === e?.value.length,
+        value: e?.value };
+    });
+    await $(page, "copy-link").click();
+    await page.waitForFunction(() => document.querySelector("[data-testid=share-status]")?.textContent.includes("Ctrl+C"));
+    expect(await $(page, "copy-fallback").isVisible(), "the link is shown in a field");
+    const link = await selected();
+    expect(link.id === "copy-fallback" && link.readonly && link.all, `the link field is focused, read-only, all selected: ${JSON.stringify(link)}`);
+    expect(link.value === (await page.evaluate(() => location.href)), `the field holds the frame's link: ${link.value}`);
+    expect(!(await $(page, "share-status").textContent()).includes("copied"), "never says copied");
+    await seek(page, 300); // another frame: the field's link is stale, so it goes
+    await page.waitForFunction(() => !document.querySelector("[data-testid=copy-fallback]"));
+    await $(page, "embed").click();
+    await $(page, "embed-copy").click();
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === "embed-code");
+    const code = await selected();
+    expect(code.readonly && code.all && code.value.startsWith("<iframe"), `the snippet is selected: ${JSON.stringify(code)}`);
+    expect((await $(page, "share-status").textContent()).includes("Ctrl+C"), "the hint is shown for the snippet");
+  });
+}
 
 // ---- Shared by link ----------------------------------------------------------------------
 
@@ -117,7 +153,7 @@ test("copy link: the same link twice gives a byte-identical stage, and it is sho
   }
   expect(pictures[0] === pictures[1], "the same link twice: identical stage SVG");
   expect(pictures[0] === original, "the link reproduces the frame it was copied from");
-});
+}, { lock: "clipboard" });
 
 // ---- Projected in a classroom ------------------------------------------------------------
 
@@ -284,6 +320,90 @@ test("export: stage and history SVG parse as XML; the history JSON and the Porcu
   expect(lines.every((l) => l.kind === "call" || l.kind === "return"), "porcupine events are calls and returns");
 });
 
+// ---- Layout at every size (each case a fault once seen on a screenshot) -------------------
+
+const box = (page, sel) => page.locator(sel).first().boundingBox();
+
+test("presenter at 1280×720: the transport and Presenter share one row; a two-line caption is on screen", async ({ page, url }) => {
+  await page.goto(url("?scenario=bank&mode=cp&seed=1&t=2600&present=1"));
+  await ready(page);
+  const transport = await box(page, ".transport");
+  const present = await box(page, "[data-testid=present]");
+  const play = await box(page, "[data-testid=play]");
+  const tick = await box(page, "[data-testid=tick]");
+  expect(present.y < transport.y + transport.height && present.x > transport.x + transport.width,
+    `Presenter beside the transport: ${JSON.stringify([transport, present])}`);
+  expect(Math.abs(tick.y - play.y) < play.height, `the transport is one row: play y ${play.y}, tick y ${tick.y}`);
+  const caption = await box(page, "[data-testid=caption]");
+  expect(caption.height > 60, `the caption has two lines here: ${caption.height}`);
+  expect(caption.y + caption.height <= 720, `the caption is on screen: bottom ${caption.y + caption.height}`);
+}, { viewport: { width: 1280, height: 720 } });
+
+test("presenter, CP and AP side by side at 1280×720: two equal stages, each with its title", async ({ page, url }) => {
+  await page.goto(url("?scenario=bank&mode=cp&seed=1&t=2600&side=1&present=1"));
+  await ready(page);
+  const stages = await page.$$eval(".stage-wrap", (l) => l.map((e) => {
+    const title = e.querySelector(".stage-title");
+    return { w: Math.round(e.getBoundingClientRect().width), title: title && title.offsetParent ? title.textContent : "" };
+  }));
+  expect(stages.length === 2 && Math.abs(stages[0].w - stages[1].w) <= 2, `stage widths: ${JSON.stringify(stages)}`);
+  expect(stages[0].title.startsWith("CP") && stages[1].title.startsWith("AP"), `stage titles: ${JSON.stringify(stages)}`);
+}, { viewport: { width: 1280, height: 720 } });
+
+for (const [w, h] of [[800, 500], [390, 844]]) {
+  test(`presenter at ${w}×${h}: no sideways scroll`, async ({ page, url }) => {
+    await page.goto(url("?scenario=bank&mode=cp&seed=1&t=2600&present=1"));
+    await ready(page);
+    const { w: sw } = await scrollSize(page);
+    expect(sw <= w, `scroll width ${sw} at ${w} px`);
+  }, { viewport: { width: w, height: h } });
+}
+
+for (const [w, h] of [[1280, 720], [800, 500]]) {
+  test(`lesson presenter at ${w}×${h}: title, stage and narration side by side on screen`, async ({ page, url }) => {
+    await page.goto(url("?lesson=bank-cp&step=3&present=1"));
+    await page.waitForSelector("[data-testid=narration]");
+    expect(await $(page, "lesson-title").isVisible(), "the lesson's title is shown");
+    const stage = await box(page, "[data-testid=lesson-stage-0]");
+    const text = await box(page, "[data-testid=narration]");
+    expect(text.x >= stage.x + stage.width - 1 && text.y < h / 2, `narration beside the stage: ${JSON.stringify([stage, text])}`);
+    expect(stage.y + stage.height <= h, `the stage is on screen: ${JSON.stringify(stage)}`);
+    const { w: sw } = await scrollSize(page);
+    expect(sw <= w, `scroll width ${sw}`);
+  }, { viewport: { width: w, height: h } });
+}
+
+test("lesson at 800×500: the narration comes before the history", async ({ page, url }) => {
+  await page.goto(url("?lesson=partition&step=2"));
+  await page.waitForSelector("[data-testid=narration]");
+  const text = await box(page, "[data-testid=narration]");
+  const history = await box(page, ".history");
+  const stage = await box(page, "[data-testid=lesson-stage-0]");
+  expect(stage.y < text.y && text.y < history.y, `stage ${stage.y} < narration ${text.y} < history ${history.y}`);
+}, { viewport: { width: 800, height: 500 } });
+
+test("lesson embedded: two stages stacked at 800×500; one column at 360 px", async ({ page, url }) => {
+  await page.goto(url("?lesson=cp-vs-ap&step=2&embed=1"));
+  await page.waitForSelector("[data-testid=narration]");
+  const { w, h } = await scrollSize(page);
+  expect(w <= 800 && h <= 500, `scroll size ${w}×${h}`);
+  // The drawing's scale in each stage (viewBox 600 × 450).
+  const scales = () => page.$$eval("[data-testid^=lesson-stage-] svg.stage", (l) => l.map((e) => {
+    const r = e.getBoundingClientRect();
+    return Math.min(r.width / 600, r.height / 450);
+  }));
+  const wide = await scales();
+  expect(wide.length === 2 && wide.every((k) => k >= 0.4), `stage scales at 800×500: ${wide}`);
+  await page.setViewportSize({ width: 360, height: 640 });
+  const { w: narrow } = await scrollSize(page);
+  expect(narrow <= 360, `scroll width at 360 px: ${narrow}`);
+  const small = await scales();
+  expect(small.length === 2 && small.every((k) => k >= 0.5), `stage scales at 360 px: ${small}`);
+  const stage = await box(page, "[data-testid=lesson-stage-1]");
+  const text = await box(page, "[data-testid=narration]");
+  expect(text.width >= 300 && text.y >= stage.y + stage.height, `narration ${text.width} px wide, under the stages: ${JSON.stringify([stage, text])}`);
+}, { viewport: { width: 800, height: 500 } });
+
 // ---- Screenshots of every view, light and dark -------------------------------------------
 
 for (const [w, h] of [[1280, 720], [800, 500], [390, 844]]) {
@@ -358,6 +478,24 @@ if (!LESSONS_UI) {
     const path = href.slice(href.indexOf("?"));
     expect(path.length <= 300, `lesson link is ${path.length} characters: ${path}`);
     await shot(page, "classroom-lesson-keyboard");
+  });
+
+  test("lesson: P toggles presenter mode on, off and on again; ? opens and closes the list", async ({ page, url }) => {
+    await page.goto(url("?lesson=bank-cp&step=3"));
+    await page.waitForSelector("[data-testid=narration]");
+    const present = () => page.evaluate(() => [
+      document.documentElement.classList.contains("present"),
+      new URLSearchParams(location.search).get("present") === "1",
+    ].join());
+    for (const want of [true, false, true, false]) {
+      await page.keyboard.press("p");
+      await page.waitForFunction((w) => document.documentElement.classList.contains("present") === w, want);
+      expect((await present()) === `${want},${want}`, `after P: class and address bar agree on ${want}: ${await present()}`);
+    }
+    await page.keyboard.press("?");
+    await page.waitForSelector("[data-testid=shortcuts] [role=dialog]");
+    await page.keyboard.press("?");
+    await page.waitForFunction(() => !document.querySelector("[data-testid=shortcuts]"));
   });
 
   for (const [name, q] of [["landing", ""], ["lesson", LESSON], ["lesson presenter", `${LESSON}&present=1`]]) {

@@ -2,7 +2,7 @@
 // playwright-core, and fails a test on any console error, page error, failed request or request
 // to another origin. Spec files call `test(name, fn)`; run.mjs runs them all.
 import { createServer } from "node:http";
-import { readFile, mkdir } from "node:fs/promises";
+import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -39,11 +39,24 @@ export async function clickLink(page, id, want) {
 }
 
 export const OUT = "tests/e2e/out";
+const TIMES = `${OUT}/times.json`;
 const tests = [];
+let spec = "";
 
-/** Registers a test. `fn({ page, url, errors })` drives the page; throw to fail. */
+/** Names the spec file whose tests are registered next (run.mjs calls it before each import). */
+export function specFile(name) {
+  spec = name.replace(/\.spec\.mjs$/, "");
+}
+
+/**
+ * Registers a test. `fn({ page, url, errors })` drives the page; throw to fail.
+ * `opts.viewport`, `opts.context` (browser context options), `opts.allowErrors`, and
+ * `opts.lock`: tests holding the same lock never run at the same time (e.g. "clipboard": the
+ * browser's clipboard is shared by its pages); `opts.alone`: the test runs with no other test
+ * beside it (it samples an animation in real time, which a busy CPU would thin out).
+ */
 export function test(name, fn, opts = {}) {
-  tests.push({ name, fn, opts });
+  tests.push({ name, fn, opts, spec });
 }
 
 /** Throws with `message` unless `cond`. */
@@ -92,7 +105,12 @@ export async function openPage(browser, origin, viewport = { width: 1280, height
   const errors = [];
   page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // ERR_ABORTED is the browser cancelling a request itself (a navigation away while the favicon
+  // still loads); a missing file shows as an HTTP status below, a refused one as another error.
+  page.on("requestfailed", (r) => {
+    const why = r.failure()?.errorText;
+    if (why !== "net::ERR_ABORTED") errors.push(`request failed: ${r.url()} ${why}`);
+  });
   page.on("request", (r) => {
     const u = r.url();
     if (!u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:")) {
@@ -113,28 +131,76 @@ export async function shot(page, name) {
   await page.screenshot({ path: `${OUT}/${name}.png` });
 }
 
-/** Runs every registered test; prints one line each and a summary; returns the failure count. */
+/** Runs one test in a fresh context; prints one line; returns [passed, milliseconds]. */
+async function runOne(t, browser, site) {
+  const started = Date.now();
+  const { context, page, errors } = await openPage(browser, site.origin, t.opts.viewport, t.opts.context);
+  let ok = true;
+  try {
+    await t.fn({ page, errors, url: (q = "") => site.base + q, site, browser });
+    if (!t.opts.allowErrors && errors.length) throw new Error(`page reported:\n    ${errors.join("\n    ")}`);
+  } catch (e) {
+    ok = false;
+    console.log(`  FAIL ${t.name}\n    ${String(e.stack ?? e).split("\n").slice(0, 4).join("\n    ")}`);
+    await shot(page, `FAIL-${t.name.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => {});
+  }
+  await context.close();
+  const ms = Date.now() - started;
+  if (ok) console.log(`  ok   ${t.name} (${ms} ms)`);
+  return [ok, ms];
+}
+
+/**
+ * Runs every registered test (those whose name contains E2E_GREP, if set) in E2E_JOBS
+ * parallel contexts of one browser (default 2); prints one line per test, the time per spec,
+ * the slowest tests and a summary; returns the failure count.
+ */
 export async function runAll(dist) {
   const site = await serve(dist);
   const browser = await launch();
+  const grep = process.env.E2E_GREP;
+  const jobs = Math.max(1, Math.min(8, Number(process.env.E2E_JOBS ?? 2) || 1));
+  // Longest first (by the last run's times, kept in out/): the long tests do not end up alone
+  // at the end while the other job idles. Without that file, the order of registration.
+  const last = JSON.parse(await readFile(TIMES, "utf8").catch(() => "{}"));
+  const queue = tests.filter((t) => !grep || t.name.includes(grep))
+    .map((t, i) => [last[t.name] ?? 0, i, t]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, , t]) => t);
+  const held = new Set();
+  const times = [];
   let passed = 0, failed = 0;
-  for (const t of tests) {
-    const { context, page, errors } = await openPage(browser, site.origin, t.opts.viewport, t.opts.context);
-    const started = Date.now();
-    try {
-      await t.fn({ page, errors, url: (q = "") => site.base + q, site, browser });
-      if (!t.opts.allowErrors && errors.length) throw new Error(`page reported:\n    ${errors.join("\n    ")}`);
-      passed++;
-      console.log(`  ok   ${t.name} (${Date.now() - started} ms)`);
-    } catch (e) {
-      failed++;
-      console.log(`  FAIL ${t.name}\n    ${String(e.stack ?? e).split("\n").slice(0, 4).join("\n    ")}`);
-      await shot(page, `FAIL-${t.name.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => {});
+  const wall = Date.now();
+  let running = 0, alone = false;
+  const free = (t) => !alone && (!t.opts.lock || !held.has(t.opts.lock)) && (!t.opts.alone || running === 0);
+  const worker = async () => {
+    while (queue.length) {
+      const i = queue.findIndex(free);
+      if (i < 0) {
+        await new Promise((ok) => setTimeout(ok, 20)); // waiting for a lock or an empty browser
+        continue;
+      }
+      const [t] = queue.splice(i, 1);
+      if (t.opts.lock) held.add(t.opts.lock);
+      alone = Boolean(t.opts.alone);
+      running++;
+      const [ok, ms] = await runOne(t, browser, site);
+      running--;
+      alone = false;
+      if (t.opts.lock) held.delete(t.opts.lock);
+      ok ? passed++ : failed++;
+      times.push([ms, t]);
     }
-    await context.close();
-  }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
   await browser.close();
   site.server.close();
+  await mkdir(OUT, { recursive: true });
+  await writeFile(TIMES, JSON.stringify({ ...last, ...Object.fromEntries(times.map(([ms, t]) => [t.name, ms])) }));
+  const perSpec = new Map();
+  for (const [ms, t] of times) perSpec.set(t.spec, (perSpec.get(t.spec) ?? 0) + ms);
+  const specs = [...perSpec].map(([s, ms]) => `${s || "?"} ${(ms / 1000).toFixed(1)} s`).join(", ");
+  const slow = times.sort((a, b) => b[0] - a[0]).slice(0, 3).map(([ms, t]) => `${t.name.slice(0, 40)} ${(ms / 1000).toFixed(1)} s`);
+  console.log(`e2e time: ${((Date.now() - wall) / 1000).toFixed(1)} s wall with ${jobs} job(s); per spec (sum of tests): ${specs}`);
+  console.log(`e2e slowest: ${slow.join("; ")}`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   return failed;
 }

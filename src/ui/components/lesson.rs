@@ -26,7 +26,7 @@ use crate::sim::world::Sim;
 use crate::ui::anim::{reduced_motion, use_frames};
 use crate::ui::app::stage_tools;
 use crate::ui::dom;
-use crate::ui::keys::{use_shortcuts, Key};
+use crate::ui::keys::PageKeys;
 use crate::ui::state::{Lab, Msg, Run};
 use crate::ui::verdict::verdict;
 
@@ -234,17 +234,15 @@ fn lesson_view(p: &ViewProps) -> Html {
             dom::set_root_class("present", m.present);
         });
     }
-    {
+    let on_present = {
         let modes = modes.clone();
-        use_shortcuts(Callback::from(move |k: Key| {
-            if k == Key::TogglePresent {
-                modes.set(Modes {
-                    present: !modes.present,
-                    ..*modes
-                });
-            }
-        }));
-    }
+        Callback::from(move |_| {
+            modes.set(Modes {
+                present: !modes.present,
+                ..*modes
+            })
+        })
+    };
     {
         let (id, title) = (lesson.id, lesson.title);
         use_effect_with((p.step, *modes), move |(s, m)| {
@@ -402,6 +400,9 @@ fn lesson_view(p: &ViewProps) -> Html {
                 <a class="home" href="./" data-testid="home">{ "CAP Lab" }</a>
                 <span class="crumb">{ format!("Lesson {} of {}", index + 1, all.len()) }</span>
                 <h1 data-testid="lesson-title">{ lesson.title }</h1>
+                <span class="page-keys">
+                    <PageKeys present={modes.present} {on_present} buttons={!modes.embed} />
+                </span>
             </header>
             if let Some(n) = p.notice.clone().or(lab.notice.clone()) {
                 <div class="notice" role="alert" data-testid="notice"><span>{ n }</span></div>

@@ -6,22 +6,13 @@ use yew::prelude::*;
 
 use crate::sim::check::{history_json, porcupine_log};
 use crate::ui::dom;
-use crate::ui::keys::{use_shortcuts, Key, ShortcutHelp};
+use crate::ui::keys::PageKeys;
 use crate::ui::state::{Lab, Msg};
 use crate::ui::url::link_of;
 
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
     pub lab: UseReducerHandle<Lab>,
-}
-
-/// Which panel is open (at most one).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-enum Panel {
-    #[default]
-    None,
-    Embed,
-    Help,
 }
 
 /// The share link of the frame, absolute, with `embed=1` on or off.
@@ -99,55 +90,54 @@ fn export(lab: &Lab, what: &str) -> bool {
     }
 }
 
+/// What the reader reads when the page could not copy for them: the text is selected.
+const PRESS_COPY: &str = "Press Ctrl+C (⌘C on a Mac) to copy the selected text.";
+
 #[function_component(ShareBar)]
 pub fn share_bar(p: &ShareProps) -> Html {
     let lab = &p.lab;
-    let panel = use_state(Panel::default);
+    let embed_open = use_state(|| false);
     let status = use_state(String::new);
+    // The link to copy by hand, shown selected in a read-only field when the clipboard failed.
+    let manual = use_state(|| None::<String>);
     let (embed, present) = (lab.params.embed, lab.params.present);
     use_effect_with((embed, present), |(embed, present)| {
         dom::set_root_class("embed", *embed);
         dom::set_root_class("present", *present);
     });
-    {
+    use_effect_with((*manual).clone(), |m| {
+        if m.is_some() {
+            dom::select_text("copy-fallback");
+        }
+    });
+    let on_present = {
         let d = lab.dispatcher();
-        let panel = panel.clone();
-        use_shortcuts(Callback::from(move |k: Key| match k {
-            Key::TogglePresent => d.dispatch(Msg::TogglePresent),
-            Key::ToggleHelp => panel.set(if *panel == Panel::Help {
-                Panel::None
-            } else {
-                Panel::Help
-            }),
-            Key::CloseHelp => panel.set(Panel::None),
-        }));
-    }
+        Callback::from(move |_| d.dispatch(Msg::TogglePresent))
+    };
     if embed {
         return html! {
             <nav class="share embedded" aria-label="share">
                 <a class="open-full" data-testid="open-full" href={absolute_link(lab, false)}
                    target="_blank" rel="noopener">{ "Open full view ↗" }</a>
+                <PageKeys present={present} on_present={on_present} buttons={false} />
             </nav>
         };
     }
-    let set_panel = |to: Panel| {
-        let panel = panel.clone();
-        Callback::from(move |_: MouseEvent| panel.set(if *panel == to { Panel::None } else { to }))
-    };
     let copy_link = {
-        let (lab, status) = (lab.clone(), status.clone());
+        let (lab, status, manual) = (lab.clone(), status.clone(), manual.clone());
         Callback::from(move |_: MouseEvent| {
-            let copied = dom::copy(&absolute_link(&lab, false), "");
-            status.set(if copied {
-                "Link copied.".into()
-            } else {
-                "Copy the address bar: it holds this frame.".into()
+            let link = absolute_link(&lab, false);
+            let (status, manual) = (status.clone(), manual.clone());
+            manual.set(None);
+            dom::copy(&link.clone(), move |copied| {
+                if copied {
+                    status.set("Link copied.".into());
+                } else {
+                    status.set(PRESS_COPY.into());
+                    manual.set(Some(link));
+                }
             });
         })
-    };
-    let present_cb = {
-        let d = lab.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::TogglePresent))
     };
     let exporter = |what: &'static str, done: &'static str| {
         let (lab, status) = (lab.clone(), status.clone());
@@ -159,13 +149,24 @@ pub fn share_bar(p: &ShareProps) -> Html {
             });
         })
     };
-    let embed_panel = if *panel == Panel::Embed {
+    let toggle_embed = {
+        let embed_open = embed_open.clone();
+        Callback::from(move |_: MouseEvent| embed_open.set(!*embed_open))
+    };
+    let embed_panel = if *embed_open {
         let snippet = iframe_snippet(&absolute_link(lab, true));
         let copy_snippet = {
             let (snippet, status) = (snippet.clone(), status.clone());
             Callback::from(move |_: MouseEvent| {
-                dom::copy(&snippet, "embed-code");
-                status.set("Embed code copied.".into());
+                let status = status.clone();
+                dom::copy(&snippet, move |copied| {
+                    if copied {
+                        status.set("Embed code copied.".into());
+                    } else {
+                        dom::select_text("embed-code");
+                        status.set(PRESS_COPY.into());
+                    }
+                });
             })
         };
         html! {
@@ -174,29 +175,30 @@ pub fn share_bar(p: &ShareProps) -> Html {
                 <textarea id="embed-code" data-testid="embed-code" readonly=true rows="3" value={snippet} />
                 <div class="row">
                     <button data-testid="embed-copy" onclick={copy_snippet}>{ "Copy code" }</button>
-                    <button onclick={set_panel(Panel::Embed)}>{ "Close" }</button>
+                    <button onclick={toggle_embed.clone()}>{ "Close" }</button>
                 </div>
             </div>
         }
     } else {
         html! {}
     };
-    let help = if *panel == Panel::Help {
-        let panel = panel.clone();
-        html! { <ShortcutHelp on_close={Callback::from(move |_| panel.set(Panel::None))} /> }
-    } else {
-        html! {}
+    // Shown while it still is this frame's link (moving on makes it stale: it goes away).
+    let fallback = match manual.as_ref().filter(|m| **m == absolute_link(lab, false)) {
+        Some(link) => html! {
+            <div class="copy-fallback">
+                <label for="copy-fallback">{ "The browser did not let the page copy. The link is selected below:" }</label>
+                <textarea id="copy-fallback" data-testid="copy-fallback" readonly=true rows="2" value={link.clone()} />
+            </div>
+        },
+        None => html! {},
     };
     html! {
         <nav class="share" aria-label="share and export">
             <div class="share-row">
                 <button data-testid="copy-link" onclick={copy_link}>{ "Copy link" }</button>
-                <button data-testid="embed" aria-expanded={(*panel == Panel::Embed).to_string()}
-                        onclick={set_panel(Panel::Embed)}>{ "</> Embed" }</button>
-                <button data-testid="present" aria-pressed={present.to_string()} onclick={present_cb}
-                        title="presenter mode (P)">{ "Presenter" }</button>
-                <button data-testid="help" aria-label="keyboard shortcuts" title="keyboard shortcuts (?)"
-                        onclick={set_panel(Panel::Help)}>{ "?" }</button>
+                <button data-testid="embed" aria-expanded={embed_open.to_string()}
+                        onclick={toggle_embed}>{ "</> Embed" }</button>
+                <PageKeys present={present} on_present={on_present} />
                 <details class="export" data-testid="export">
                     <summary>{ "Download" }</summary>
                     <span class="export-items">
@@ -208,8 +210,8 @@ pub fn share_bar(p: &ShareProps) -> Html {
                 </details>
                 <span class="share-status" role="status" data-testid="share-status">{ (*status).clone() }</span>
             </div>
+            { fallback }
             { embed_panel }
-            { help }
         </nav>
     }
 }
