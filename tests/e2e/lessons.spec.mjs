@@ -137,6 +137,9 @@ test("the history shows the operations the narration points at", async ({ page, 
   const bars = await page.locator("[data-testid=history-0] .bar.hl rect").evaluateAll((rs) =>
     rs.map((r) => [Number(r.getAttribute("x")), Number(r.getAttribute("width"))]));
   expect(bars.length === 2, `two highlighted operations, got ${bars.length}`);
+  const verdict = await page.locator(".verdict.bad").first().textContent();
+  expect(/Bob's withdraw 80 at n3/.test(verdict) && /Alice's withdraw 80 at n1/.test(verdict),
+    `the history's verdict names the counter-example as the lanes show it: ${verdict}`);
   for (const [x, w] of bars) {
     expect(x >= 130 && x + w <= 1000, `a highlighted bar lies inside the plot: x=${x} w=${w}`);
   }

@@ -266,15 +266,19 @@ fn cards(p: &CardsView) -> Html {
     let amount = if case == crate::sim::types::Case::Bank {
         let d = dispatch.clone();
         let onchange = Callback::from(move |e: Event| {
-            if let Ok(a) = crate::ui::select_value(&e).parse::<i64>() {
+            // An empty field means the usual amounts (deposit 20, withdraw 80).
+            let text = crate::ui::select_value(&e);
+            if let Ok(a) = text.trim().parse::<i64>() {
                 d.dispatch(Msg::SetAmount(a));
+            } else if text.trim().is_empty() {
+                d.dispatch(Msg::SetAmount(0));
             }
         });
         html! {
-            <label class="amount" title="the amount of the next deposit or withdrawal (0: deposit 20, withdraw 80)">
+            <label class="amount" title="the amount of the next deposit or withdrawal (empty: deposit 20, withdraw 80)">
                 { "amount " }
-                <input type="number" data-testid="amount" min="0" max="1000000"
-                       value={p.amount.to_string()} {onchange} />
+                <input type="number" data-testid="amount" min="0" max="1000000" placeholder="20 / 80"
+                       value={if p.amount > 0 { p.amount.to_string() } else { String::new() }} {onchange} />
             </label>
         }
     } else {

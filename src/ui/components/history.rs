@@ -14,7 +14,8 @@ use yew::prelude::*;
 
 use super::stage::f1;
 use crate::sim::timeline::Timeline;
-use crate::sim::types::{OpId, OpRecord, Outcome, Tick};
+use crate::sim::types::{node_name, OpId, OpRecord, Outcome, Tick};
+use crate::sim::world::Sim;
 use crate::ui::fmt;
 use crate::ui::state::Lab;
 use crate::ui::verdict::Verdict;
@@ -212,7 +213,7 @@ pub fn history(p: &HistoryProps) -> Html {
             html! { <p class="verdict good">{ "✓ linearizable: every operation fits one order that respects real time" }</p> }
         }
         Some(false) => {
-            html! { <p class="verdict bad">{ format!("✗ not linearizable: the highlighted operations ({}) cannot be ordered", cx.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")) }</p> }
+            html! { <p class="verdict bad">{ not_linearizable(sim, cx) }</p> }
         }
         None => html! { <p class="verdict unknown">{ "linearizability: not decided yet" }</p> },
     };
@@ -249,4 +250,30 @@ pub fn history(p: &HistoryProps) -> Html {
             </ul>
         </section>
     }
+}
+
+/// The verdict line for a history with no valid order, naming its counter-example the way the
+/// history lanes show it: "Alice's withdraw 80 at n1, Bob's withdraw 80 at n3".
+fn not_linearizable(sim: &Sim, cx: &[OpId]) -> String {
+    let mut text = String::from(
+        "✗ not linearizable: no order respecting real time fits the outlined operations",
+    );
+    let mut sep = ": ";
+    for op in cx
+        .iter()
+        .filter_map(|id| sim.history().iter().find(|o| o.id == *id))
+    {
+        let who = sim
+            .clients()
+            .get(usize::from(op.client))
+            .map_or("?", |c| c.name.as_str());
+        text.push_str(sep);
+        text.push_str(who);
+        text.push_str("'s ");
+        text.push_str(&fmt::op_label(op));
+        text.push_str(" at ");
+        text.push_str(&node_name(op.node));
+        sep = ", ";
+    }
+    text
 }
