@@ -31,6 +31,8 @@ pub struct Params {
     pub t: Option<Tick>,
     /// Events processed at that tick (makes a mid-tick frame exact).
     pub e: Option<u64>,
+    /// The same for the second stage side by side (`e2`): stepping moves one stage at a time.
+    pub e2: Option<u64>,
     /// False: the built-in clients' traffic is off (`workload=0`).
     pub workload: bool,
     /// False: the scenario's scripted faults are off (`faults=0`), for hand-driven runs.
@@ -55,6 +57,7 @@ impl Default for Params {
             seed: None,
             t: None,
             e: None,
+            e2: None,
             workload: true,
             faults: true,
             side: false,
@@ -134,6 +137,7 @@ impl Params {
                 "seed" => p.seed = Some(num(k, v)?),
                 "t" => p.t = Some(num(k, v)?),
                 "e" => p.e = Some(num(k, v)?),
+                "e2" => p.e2 = Some(num(k, v)?),
                 "workload" => p.workload = flag(k, v)?,
                 "faults" => p.faults = flag(k, v)?,
                 "side" => p.side = flag(k, v)?,
@@ -161,7 +165,12 @@ impl Params {
                 q += &format!("&{k}={v}");
             }
         }
-        for (k, v) in [("seed", self.seed), ("t", self.t), ("e", self.e)] {
+        for (k, v) in [
+            ("seed", self.seed),
+            ("t", self.t),
+            ("e", self.e),
+            ("e2", self.e2),
+        ] {
             if let Some(v) = v {
                 q += &format!("&{k}={v}");
             }
@@ -602,6 +611,7 @@ mod tests {
             seed: Some(42),
             t: Some(1234),
             e: Some(99),
+            e2: Some(98),
             workload: false,
             faults: false,
             side: true,

@@ -168,8 +168,8 @@ fn build_runs(
         let last = inputs.last().map_or(0, |(at, _)| *at);
         let mut t = Timeline::replay(scenario, inputs, last).map_err(|e| e.to_string())?;
         let marks = fault_ticks(&mut t);
-        match (p.e, p.t) {
-            (Some(e), _) if i == 0 => t.seek_event(e),
+        match ([p.e, p.e2].get(i).copied().flatten(), p.t) {
+            (Some(e), _) => t.seek_event(e),
             (_, Some(tick)) => t.seek_tick(tick),
             _ => {}
         }
@@ -238,6 +238,7 @@ impl Lab {
         self.edits += 1;
         self.params.t = None;
         self.params.e = None;
+        self.params.e2 = None;
         match build_runs(&self.params, Vec::new(), Vec::new()) {
             Ok(runs) => self.runs = runs,
             Err(e) => self.notice = Some(e),

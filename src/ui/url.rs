@@ -24,6 +24,7 @@ pub fn link_of(lab: &Lab) -> String {
     let params = Params {
         t: Some(lab.clock.floor() as Tick),
         e: Some(first.events()),
+        e2: lab.runs.get(1).map(|r| r.timeline.borrow().events()),
         ..lab.params.clone()
     };
     let second = lab

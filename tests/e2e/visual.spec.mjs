@@ -238,6 +238,17 @@ test("side by side: step and step back are exact on both stages; a node menu on 
     await click("step");
     seen.push(await svgs());
   }
+  // A copied link reopens this mid-tick frame exactly on both stages (each carries its own
+  // event count: `e` and `e2`).
+  const events = await page.$$eval("svg.stage", (all) => all.map((e) => e.dataset.events));
+  await page.waitForFunction((e) => location.search.includes(`&e=${e[0]}&e2=${e[1]}`), events);
+  const page2 = await page.context().newPage();
+  await page2.goto(page.url());
+  await ready(page2);
+  const reopened = await page2.$$eval("svg.stage", (all) => all.map((e) => e.outerHTML));
+  const here = await svgs();
+  expect(reopened[0] === here[0] && reopened[1] === here[1], "a reopened side-by-side link shows both stages' exact frame");
+  await page2.close();
   for (let i = 10; i >= -1; i--) {
     await click("step-back");
     const now = await svgs();
