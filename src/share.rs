@@ -21,12 +21,8 @@ pub const MAX_LINK_INPUTS: usize = 2000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Params {
     pub scenario: String,
-    pub mode: Option<Mode>,
-    pub conflict: Option<Conflict>,
-    pub n: Option<u8>,
-    pub r: Option<u8>,
-    pub w: Option<u8>,
-    pub seed: Option<u64>,
+    /// The dials a link may force over the scenario's own (mode, conflict, N/R/W, seed).
+    pub over: Overrides,
     /// The display tick; a link with `t` opens paused there.
     pub t: Option<Tick>,
     /// Events processed at that tick (makes a mid-tick frame exact).
@@ -49,12 +45,7 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             scenario: "bank".into(),
-            mode: None,
-            conflict: None,
-            n: None,
-            r: None,
-            w: None,
-            seed: None,
+            over: Overrides::default(),
             t: None,
             e: None,
             e2: None,
@@ -121,20 +112,20 @@ impl Params {
                     p.scenario = v.to_string();
                 }
                 "mode" => {
-                    p.mode = Some(
+                    p.over.mode = Some(
                         Mode::parse(v).ok_or_else(|| format!("unknown mode \"{}\"", clip(v)))?,
                     )
                 }
                 "conflict" => {
-                    p.conflict = Some(
+                    p.over.conflict = Some(
                         Conflict::parse(v)
                             .ok_or_else(|| format!("unknown conflict \"{}\"", clip(v)))?,
                     )
                 }
-                "n" => p.n = Some(small(k, v)?),
-                "r" => p.r = Some(small(k, v)?),
-                "w" => p.w = Some(small(k, v)?),
-                "seed" => p.seed = Some(num(k, v)?),
+                "n" => p.over.n = Some(small(k, v)?),
+                "r" => p.over.r = Some(small(k, v)?),
+                "w" => p.over.w = Some(small(k, v)?),
+                "seed" => p.over.seed = Some(num(k, v)?),
                 "t" => p.t = Some(num(k, v)?),
                 "e" => p.e = Some(num(k, v)?),
                 "e2" => p.e2 = Some(num(k, v)?),
@@ -152,21 +143,21 @@ impl Params {
     /// The query string (with `?`), listing only what differs from the defaults.
     pub fn to_query(&self) -> String {
         let mut q = format!("?scenario={}", self.scenario);
-        if let Some(m) = self.mode {
+        if let Some(m) = self.over.mode {
             q += "&mode=";
             q += m.as_str();
         }
-        if let Some(c) = self.conflict {
+        if let Some(c) = self.over.conflict {
             q += "&conflict=";
             q += c.as_str();
         }
-        for (k, v) in [("n", self.n), ("r", self.r), ("w", self.w)] {
+        for (k, v) in [("n", self.over.n), ("r", self.over.r), ("w", self.over.w)] {
             if let Some(v) = v {
                 q += &format!("&{k}={v}");
             }
         }
         for (k, v) in [
-            ("seed", self.seed),
+            ("seed", self.over.seed),
             ("t", self.t),
             ("e", self.e),
             ("e2", self.e2),
@@ -201,12 +192,8 @@ impl Params {
     pub fn scenario(&self, mode: Option<Mode>) -> Result<Scenario, String> {
         let base = Scenario::builtin(&self.scenario).map_err(|e| e.to_string())?;
         let mut s = base.with_overrides(&Overrides {
-            mode: mode.or(self.mode),
-            conflict: self.conflict,
-            n: self.n,
-            r: self.r,
-            w: self.w,
-            seed: self.seed,
+            mode: mode.or(self.over.mode),
+            ..self.over
         });
         if !self.workload {
             s.workload = None;
@@ -603,12 +590,14 @@ mod tests {
     fn query_round_trips_and_rejects_bad_values() {
         let p = Params {
             scenario: "feed".into(),
-            mode: Some(Mode::Quorum),
-            conflict: Some(Conflict::Crdt),
-            n: Some(3),
-            r: Some(1),
-            w: Some(3),
-            seed: Some(42),
+            over: Overrides {
+                mode: Some(Mode::Quorum),
+                conflict: Some(Conflict::Crdt),
+                n: Some(3),
+                r: Some(1),
+                w: Some(3),
+                seed: Some(42),
+            },
             t: Some(1234),
             e: Some(99),
             e2: Some(98),

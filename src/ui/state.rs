@@ -442,22 +442,22 @@ impl Reducible for Lab {
             Msg::SetSpeed(x) => s.speed = x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
             Msg::Reset => s.rebuild(),
             Msg::SetSeed(x) => {
-                s.params.seed = Some(x);
+                s.params.over.seed = Some(x);
                 s.rebuild();
             }
             Msg::SetMode(m) => {
-                s.params.mode = Some(m);
+                s.params.over.mode = Some(m);
                 s.params.side = false;
                 s.rebuild();
             }
             Msg::SetConflict(c) => {
-                s.params.conflict = Some(c);
+                s.params.over.conflict = Some(c);
                 s.rebuild();
             }
             Msg::SetNrw(n, r, w) => {
-                s.params.n = Some(n);
-                s.params.r = Some(r.min(n));
-                s.params.w = Some(w.min(n));
+                s.params.over.n = Some(n);
+                s.params.over.r = Some(r.min(n));
+                s.params.over.w = Some(w.min(n));
                 s.rebuild();
             }
             Msg::SetScenario(name) => {

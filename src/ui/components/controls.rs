@@ -254,7 +254,7 @@ fn setup_bar(lab: &SetupView) -> Html {
                 </span>
             }
             <label>{ "seed" }<input type="number" class="seed" data-testid="seed" min="0"
-                value={lab.params.seed.unwrap_or(1).to_string()} onchange={on_seed} /></label>
+                value={lab.params.over.seed.unwrap_or(1).to_string()} onchange={on_seed} /></label>
             <label class="check" title="the scenario's own clients send requests (off: only your clicks)"><input type="checkbox" data-testid="workload" checked={lab.params.workload}
                 onchange={toggle(Msg::SetWorkload(!lab.params.workload))} />{ "traffic" }</label>
             <label class="check" title="run CP and AP side by side with the same faults and clicks"><input type="checkbox" data-testid="side-by-side" checked={side}
