@@ -112,6 +112,8 @@ test("watch it happen: the stage plays from the previous step and stops at this 
   const before = await narration(page);
   const svg = () => $(page, "stage-0").evaluate((e) => e.outerHTML);
   const frame = await svg();
+  // Installed, the fake clock still follows real time; paused, it moves only by runFor.
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
   await $(page, "watch").click();
   // While it plays, the text follows the run (a few times a second) and says which moment it tells.
   const seen = new Set();
