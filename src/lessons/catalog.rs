@@ -68,13 +68,7 @@ pub(super) fn ask_with(
     s.requests.push(ScriptedRequest {
         at,
         client,
-        req: Request {
-            kind,
-            key: 0,
-            key2: 0,
-            arg,
-            consistency,
-        },
+        req: Request::simple(kind, arg, consistency),
     });
 }
 

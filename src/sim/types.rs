@@ -228,6 +228,20 @@ pub struct Request {
     pub consistency: Consistency,
 }
 
+impl Request {
+    /// A request on key 0 with no second key: what a client button or a scripted lesson request
+    /// sends (the protocols map each kind to the keys it touches).
+    pub fn simple(kind: OpKind, arg: i64, consistency: Consistency) -> Request {
+        Request {
+            kind,
+            key: 0,
+            key2: 0,
+            arg,
+            consistency,
+        }
+    }
+}
+
 /// Why a request was refused. A refusal means the request had no effect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]

@@ -398,13 +398,7 @@ impl Lab {
         };
         self.apply(Action::Request {
             client,
-            req: Request {
-                kind,
-                key: 0,
-                key2: 0,
-                arg,
-                consistency,
-            },
+            req: Request::simple(kind, arg, consistency),
         });
     }
 }
