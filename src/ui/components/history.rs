@@ -75,7 +75,8 @@ fn bar_y(client: u8) -> f64 {
     26.0 + LANE_H * f64::from(client) + 7.0
 }
 
-/// One op's bar from `x1` to `x2` (plot units).
+/// One op's bar from `x1` to `x2` (plot units), keyed by op id: a bar that finishes before
+/// older ones in its slice is inserted among them, and the others keep their elements.
 fn bar_html(op: &OpRecord, x1: f64, x2: f64, cx: bool, hl: bool) -> Html {
     let slug = fmt::outcome_slug(op);
     let y = bar_y(op.client);
@@ -91,7 +92,7 @@ fn bar_html(op: &OpRecord, x1: f64, x2: f64, cx: bool, hl: bool) -> Html {
         html! {}
     };
     html! {
-        <g class={classes!("bar", format!("bar-{slug}"), cx.then_some("cx"), hl.then_some("hl"))}
+        <g key={op.id} class={classes!("bar", format!("bar-{slug}"), cx.then_some("cx"), hl.then_some("hl"))}
            data-testid={done.then_some("outcome")} data-op-id={op.id.to_string()}
            data-node={crate::sim::types::node_name(op.node)} data-kind={op.req.kind.as_str()}
            data-outcome={slug} data-reason={reason}>
