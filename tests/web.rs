@@ -82,13 +82,13 @@ async fn app_mounts_and_draws_three_nodes() {
     }
 }
 
-/// The message paths of one frame: one subpath per message, in the path of its kind and state;
-/// a doomed message past the middle is a cross; a held one waits; reduced motion does not glide.
+/// The messages of one frame: each at its point, grouped by kind and state; a doomed message
+/// past the middle is a cross; a held one waits; reduced motion does not glide.
 #[wasm_bindgen_test]
-fn messages_are_drawn_as_one_path_per_kind_and_state() {
+fn messages_are_placed_by_kind_and_state() {
     use caplab::sim::action::Flight;
     use caplab::sim::types::MsgKind;
-    use caplab::ui::components::messages::{frame, KINDS};
+    use caplab::ui::components::messages::{frame, path_at, slot, svg_paths, Look};
     use caplab::ui::components::stage::layout;
     let pos = layout(3);
     let fly = |kind, sent, deliver, doomed, held| Flight {
@@ -107,27 +107,73 @@ fn messages_are_drawn_as_one_path_per_kind_and_state() {
         fly(MsgKind::Ack, 50, 150, true, false), // doomed, not yet at the middle
         fly(MsgKind::Sync, 0, 100, false, true), // held
     ];
-    let subpaths = |d: &str| d.matches('M').count() as u32;
     let at = |clock, reduced| frame(&flights, &[], &pos, clock, reduced);
     let f = at(60.0, false);
     assert_eq!(f.drawn(), 4, "four shapes, one cross");
-    assert_eq!((subpaths(&f.dying.0), f.dying.1), (1, 1));
-    let slot = |kind: MsgKind, look: usize| {
-        let k = KINDS.iter().position(|x| *x == kind).unwrap();
-        &f.paths[k * 3 + look]
-    };
-    assert_eq!(slot(MsgKind::Replicate, 0).1, 2);
-    assert_eq!(subpaths(&slot(MsgKind::Replicate, 0).0), 2);
+    assert_eq!(f.dying.len(), 1);
+    assert_eq!(f.at[slot(MsgKind::Replicate, Look::Flying)].len(), 2);
     assert_eq!(
-        slot(MsgKind::Ack, 1).1,
+        f.at[slot(MsgKind::Ack, Look::Doomed)].len(),
         1,
         "the other doomed ack still flies, dimmed"
     );
-    assert_eq!(slot(MsgKind::Sync, 2).1, 1, "the held sync waits");
-    for (d, n) in &f.paths {
-        assert_eq!(subpaths(d), *n);
-    }
+    assert_eq!(
+        f.at[slot(MsgKind::Sync, Look::Held)].len(),
+        1,
+        "the held sync waits"
+    );
+    assert_eq!(f.groups().count(), 3);
+    // The exported SVG draws one subpath per message, in one path per kind and state.
+    let svg = svg_paths(&f);
+    assert_eq!(svg.matches("<path").count(), 3);
+    assert_eq!(svg.matches('M').count(), 4);
+    assert_eq!(path_at(&f.dying, "z").matches('M').count(), 1);
     // Gliding moves a message between two clocks; reduced motion keeps it in place.
-    assert_ne!(at(20.0, false).paths, at(30.0, false).paths);
-    assert_eq!(at(20.0, true).paths, at(30.0, true).paths);
+    assert_ne!(at(20.0, false).at, at(30.0, false).at);
+    assert_eq!(at(20.0, true).at, at(30.0, true).at);
+}
+
+/// The message layer's pixels: an opaque sprite pixel replaces what is under it, a half-clear
+/// one mixes, a clear one leaves it; a blit is cut at the edges and says which rows it touched.
+#[wasm_bindgen_test]
+fn message_sprites_blend_and_clip() {
+    use caplab::ui::components::layer::{over, Pixels};
+    let red = 0xff00_00ff_u32;
+    let blue = 0xffff_0000_u32;
+    assert_eq!(over(blue, red, 255), red);
+    assert_eq!(over(blue, red, 0), blue);
+    assert_eq!(over(blue, 0, 255), blue);
+    let half = over(blue, red, 128);
+    assert_eq!(half >> 24, 255, "opaque under half-clear stays opaque");
+    let (r, b) = (half & 0xff, half >> 16 & 0xff);
+    assert!(
+        (120..=136).contains(&r) && (120..=136).contains(&b),
+        "mixed: {half:08x}"
+    );
+    assert_eq!(
+        over(0, red, 128) & 0xff,
+        0xff,
+        "straight alpha keeps the colour"
+    );
+    let mut sprite = Pixels::new(2, 2);
+    sprite.px = vec![red, 0, red, red];
+    let sprite = Pixels::from_px(2, 2, sprite.px);
+    assert_eq!(sprite.spans, vec![(0, 1), (0, 2)]);
+    let mut img = Pixels::new(3, 3);
+    assert_eq!(
+        img.blit(&sprite, 2, 2, 255),
+        Some((2, 3)),
+        "cut to the last row"
+    );
+    assert_eq!(img.px[8], red);
+    assert_eq!(img.blit(&sprite, 3, 0, 255), None, "wholly outside");
+    assert_eq!(img.blit(&sprite, -1, 0, 255), Some((0, 2)));
+    assert_eq!(
+        img.px[..4],
+        [0, 0, 0, red],
+        "only the column inside, only where opaque"
+    );
+    img.clear_rows(0, 3);
+    assert!(img.px.iter().all(|p| *p == 0));
+    assert_eq!(img.bytes()[..4], [0, 0, 0, 0]);
 }

@@ -147,8 +147,10 @@ fn page_css() -> String {
 }
 
 /// The first SVG matching `selector` as a standalone file: a deep copy with the page's CSS in
-/// an inline `<style>` and explicit width and height. `None` if there is no such SVG.
-pub fn svg_file(selector: &str) -> Option<String> {
+/// an inline `<style>` and explicit width and height, and `inside` (markup the page drew
+/// elsewhere, e.g. the messages it paints on a canvas) at the start of its first element of
+/// class `into`. `None` if there is no such SVG.
+pub fn svg_file(selector: &str, into: &str, inside: &str) -> Option<String> {
     let doc = document()?;
     let svg = doc.query_selector(selector).ok().flatten()?;
     let copy = svg
@@ -169,6 +171,15 @@ pub fn svg_file(selector: &str) -> Option<String> {
         .serialize_to_string(&copy)
         .ok()?;
     // The style goes into the text, not the DOM: the page's CSP forbids inline styles there.
+    let text = if inside.is_empty() {
+        text
+    } else {
+        let class = ["class=\"", into, "\""].concat();
+        let at = text
+            .find(&class)
+            .and_then(|i| text[i..].find('>').map(|j| i + j + 1))?;
+        [&text[..at], inside, &text[at..]].concat()
+    };
     let open_end = text.find('>')? + 1;
     let css = page_css().replace("]]>", "]]]]><![CDATA[>");
     Some(

@@ -302,6 +302,10 @@ test("export: stage and history SVG parse as XML; the history JSON and the Porcu
   expect(stage.name.endsWith("-stage.svg"), `stage file: ${stage.name}`);
   expect(await parses(stage.text), "stage SVG parses, with its style inside");
   expect(stage.text.includes('data-testid="node-n1"'), "the stage file holds the nodes");
+  // The page paints messages on a canvas; the file draws them as paths, as many as the page says.
+  const drawn = Number(await page.getAttribute("[data-testid=stage-0] .messages", "data-drawn"));
+  const inFile = [...stage.text.matchAll(/<g class="msg [^"]*" data-n="(\d+)"/g)].reduce((n, m) => n + Number(m[1]), 0);
+  expect(drawn > 0 && inFile === drawn, `messages in the file: ${inFile}, on the page: ${drawn}`);
   const hist = await download(page, "export-history");
   expect(await parses(hist.text), "history SVG parses, with its style inside");
   const json = await download(page, "export-json");

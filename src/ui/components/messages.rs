@@ -2,11 +2,12 @@
 //! the fractional display clock; doomed ones die at the cut (✕ at the midpoint).
 //!
 //! Hundreds of messages can be in flight (nine nodes), so they are not one element each: every
-//! message of one kind and one state (flying, doomed, held) is a subpath of ONE `<path>`, whose
-//! `d` is built in one `String` per frame (an absolute move to the message's point, then the
-//! kind's shape in relative commands). A frame then changes a few dozen attributes instead of
-//! hundreds of elements. Each path says how many messages it draws in `data-n`; the group says
-//! how many in all in `data-drawn`.
+//! message of one kind and one state (flying, doomed, held) is a subpath of ONE path, whose `d`
+//! is built in one `String` per frame (an absolute move to the message's point, then the kind's
+//! shape in relative commands). The paths are painted on a canvas under the stage's SVG (see
+//! [`super::layer`]); the SVG keeps the crosses of dying messages and, for tests and exact-frame
+//! comparisons, the count of shapes (`data-drawn`) and a digest of every path (`data-frame`).
+//! An exported stage SVG gets the paths themselves ([`svg_paths`]).
 
 use yew::prelude::*;
 
@@ -42,7 +43,7 @@ pub enum Look {
     Held,
 }
 
-const LOOKS: [Look; 3] = [Look::Flying, Look::Doomed, Look::Held];
+pub const LOOKS: [Look; 3] = [Look::Flying, Look::Doomed, Look::Held];
 
 impl Look {
     fn class(self) -> Option<&'static str> {
@@ -52,15 +53,21 @@ impl Look {
             Look::Held => Some("held"),
         }
     }
+
+    /// Its opacity (the same as the `.msg.doomed` / `.msg.held` rules of an exported SVG).
+    pub fn alpha(self) -> f64 {
+        match self {
+            Look::Flying => 1.0,
+            Look::Doomed => 0.55,
+            Look::Held => 0.7,
+        }
+    }
 }
 
 /// The kind's shape around its centre, in relative path commands (drawn 1.3× the legend's
-/// 10-unit design size), and its class: `hollow` (the replies and heartbeats, outlined) or
-/// `dot` (the acks, the most numerous kind: a zero-length line with a round cap 13 wide, which
-/// is a filled circle in a quarter of the characters).
+/// 10-unit design size), and its class: `hollow` for the replies and heartbeats (outlined).
 pub fn shape(kind: MsgKind) -> (&'static str, Option<&'static str>) {
     match kind {
-        MsgKind::Ack => ("h0", Some("dot")),
         MsgKind::VoteReply | MsgKind::Heartbeat | MsgKind::ReadReply | MsgKind::ForwardReply => {
             (outline(kind), Some("hollow"))
         }
@@ -111,29 +118,49 @@ fn along(a: Pt, b: Pt, f: f64, side: f64) -> Pt {
     }
 }
 
-/// Appends "M x y" and a shape's relative commands to a path.
-fn push_at(d: &mut String, p: Pt, shape: &str) {
-    d.push('M');
-    push_f1(d, p.x);
-    d.push(' ');
-    push_f1(d, p.y);
-    d.push_str(shape);
+/// A path drawing `shape` (relative commands) at every point: "M x y" and the shape, each.
+pub fn path_at(points: &[Pt], shape: &str) -> String {
+    let mut d = String::with_capacity(points.len() * (shape.len() + 12));
+    for p in points {
+        d.push('M');
+        push_f1(&mut d, p.x);
+        d.push(' ');
+        push_f1(&mut d, p.y);
+        d.push_str(shape);
+    }
+    d
 }
 
-/// The paths of one frame: one `d` per (kind, look), the crosses of messages dying now and of
-/// those that died recently, and how many shapes each holds.
+/// Where every message of one frame is: by kind and look, and the crosses of messages dying now
+/// and of those that died recently.
 #[derive(Debug, Default, PartialEq)]
 pub struct Frame {
-    /// Indexed by `kind index * 3 + look index`.
-    pub paths: Vec<(String, u32)>,
-    pub dying: (String, u32),
-    pub dropped: (String, u32),
+    /// Indexed by [`slot`]`(kind, look)`.
+    pub at: Vec<Vec<Pt>>,
+    pub dying: Vec<Pt>,
+    pub dropped: Vec<Pt>,
+}
+
+/// The index of a kind and look in [`Frame::at`].
+pub fn slot(kind: MsgKind, look: Look) -> usize {
+    let k = KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+    let l = LOOKS.iter().position(|x| *x == look).unwrap_or(0);
+    k * LOOKS.len() + l
 }
 
 impl Frame {
     /// Message shapes drawn (not counting crosses).
     pub fn drawn(&self) -> u32 {
-        self.paths.iter().map(|(_, n)| n).sum()
+        self.at.iter().map(|v| v.len() as u32).sum()
+    }
+
+    /// The kinds and looks with messages, with their points, in drawing order.
+    pub fn groups(&self) -> impl Iterator<Item = (MsgKind, Look, &[Pt])> {
+        self.at
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(i, v)| (KINDS[i / LOOKS.len()], LOOKS[i % LOOKS.len()], v.as_slice()))
     }
 }
 
@@ -148,7 +175,7 @@ pub fn frame(
     reduced_motion: bool,
 ) -> Frame {
     let mut out = Frame {
-        paths: vec![(String::new(), 0); KINDS.len() * LOOKS.len()],
+        at: vec![Vec::new(); KINDS.len() * LOOKS.len()],
         ..Frame::default()
     };
     let node = |n: u8| pos.get(usize::from(n)).copied();
@@ -164,8 +191,7 @@ pub fn frame(
             f = if f < 0.5 { 0.25 } else { 0.75 };
         }
         if m.doomed && !m.held && f >= 0.5 {
-            push_at(&mut out.dying.0, along(a, b, 0.5, 0.0), CROSS);
-            out.dying.1 += 1;
+            out.dying.push(along(a, b, 0.5, 0.0));
             continue;
         }
         let look = match (m.held, m.doomed) {
@@ -173,11 +199,7 @@ pub fn frame(
             (false, true) => Look::Doomed,
             (false, false) => Look::Flying,
         };
-        let k = KINDS.iter().position(|k| *k == m.kind).unwrap_or(0);
-        let l = LOOKS.iter().position(|x| *x == look).unwrap_or(0);
-        let slot = &mut out.paths[k * LOOKS.len() + l];
-        push_at(&mut slot.0, along(a, b, f, 7.0), shape(m.kind).0);
-        slot.1 += 1;
+        out.at[slot(m.kind, look)].push(along(a, b, f, 7.0));
     }
     let now = clock as Tick;
     for d in drops
@@ -185,8 +207,7 @@ pub fn frame(
         .filter(|d| d.from != d.to && d.tick <= now && now - d.tick < DROP_MARK_TICKS)
     {
         if let (Some(a), Some(b)) = (node(d.from), node(d.to)) {
-            push_at(&mut out.dropped.0, along(a, b, 0.5, 0.0), CROSS);
-            out.dropped.1 += 1;
+            out.dropped.push(along(a, b, 0.5, 0.0));
         }
     }
     out
@@ -198,44 +219,79 @@ fn count_attr(n: u32) -> String {
     s
 }
 
-/// Every message on the wire, plus marks for those that died recently.
-pub fn messages(sim: &Sim, pos: &[Pt], clock: f64, reduced_motion: bool) -> Html {
-    let fr = frame(
+/// Every message on the wire at `clock`, as [`frame`] places them.
+pub fn on_the_wire(sim: &Sim, pos: &[Pt], clock: f64, reduced_motion: bool) -> Frame {
+    frame(
         &sim.in_flight(),
         sim.recent_drops(),
         pos,
         clock,
         reduced_motion,
-    );
-    let drawn = count_attr(fr.drawn());
-    let shapes: Html = fr
-        .paths
-        .into_iter()
-        .enumerate()
-        .filter(|(_, (_, n))| *n > 0)
-        .map(|(i, (d, n))| {
-            let kind = KINDS[i / LOOKS.len()];
-            let look = LOOKS[i % LOOKS.len()];
-            html! {
-                <g class={classes!("msg", msg_class(kind), look.class())} data-n={count_attr(n)}>
-                    <path class={shape(kind).1} d={d} />
-                </g>
-            }
-        })
-        .collect();
-    let crosses = |(d, n): (String, u32), class: &'static str| {
-        if n == 0 {
+    )
+}
+
+/// A 64-bit FNV-1a digest of every point of the frame, to a tenth of a unit (hex): two frames
+/// with the same digest draw the same shapes at the same points.
+pub fn digest(fr: &Frame) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |v: i64| {
+        for b in v.to_le_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for points in fr.at.iter().chain([&fr.dying, &fr.dropped]) {
+        for p in points {
+            eat((p.x * 10.0).round() as i64);
+            eat((p.y * 10.0).round() as i64);
+        }
+        eat(i64::MIN); // a group ends
+    }
+    let mut s = String::with_capacity(16);
+    for i in (0..16).rev() {
+        s.push(char::from(
+            b"0123456789abcdef"[((h >> (i * 4)) & 0xf) as usize],
+        ));
+    }
+    s
+}
+
+/// The SVG side of a frame: the crosses of messages that die now or died recently (over the
+/// canvas the shapes are painted on), the number of shapes and the frame's digest.
+pub fn marks(fr: &Frame) -> Html {
+    let crosses = |at: &[Pt], class: &'static str| {
+        if at.is_empty() {
             return html! {};
         }
-        html! { <path class={class} data-n={count_attr(n)} d={d} /> }
+        html! { <path class={class} data-n={count_attr(at.len() as u32)} d={path_at(at, CROSS)} /> }
     };
     html! {
-        <g class="messages" aria-hidden="true" data-drawn={drawn}>
-            { crosses(fr.dropped, "drop-marks old") }
-            { shapes }
-            { crosses(fr.dying, "drop-marks") }
+        <g class="messages" aria-hidden="true" data-drawn={count_attr(fr.drawn())} data-frame={digest(fr)}>
+            { crosses(&fr.dropped, "drop-marks old") }
+            { crosses(&fr.dying, "drop-marks") }
         </g>
     }
+}
+
+/// The frame's shapes as SVG elements, for an exported stage (the page paints them on a canvas,
+/// which a saved SVG would not hold). Built from numbers and fixed names only.
+pub fn svg_paths(fr: &Frame) -> String {
+    let mut out = String::new();
+    for (kind, look, at) in fr.groups() {
+        out.push_str("<g class=\"msg ");
+        out.push_str(msg_class(kind));
+        if let Some(c) = look.class() {
+            out.push(' ');
+            out.push_str(c);
+        }
+        out.push_str("\" data-n=\"");
+        push_u64(&mut out, at.len() as u64);
+        out.push_str("\"><path class=\"");
+        out.push_str(shape(kind).1.unwrap_or("solid"));
+        out.push_str("\" d=\"");
+        out.push_str(&path_at(at, shape(kind).0));
+        out.push_str("\"/></g>");
+    }
+    out
 }
 
 /// The class of a kind's colour (`msg-replicate`, …).

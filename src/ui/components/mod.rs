@@ -7,6 +7,7 @@ pub mod clients;
 pub mod controls;
 pub mod history;
 pub mod landing;
+pub mod layer;
 pub mod lesson;
 pub mod link;
 pub mod messages;

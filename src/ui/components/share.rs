@@ -4,6 +4,8 @@
 
 use yew::prelude::*;
 
+use super::messages;
+use super::stage::layout;
 use crate::sim::check::{history_json, porcupine_log};
 use crate::ui::dom;
 use crate::ui::keys::PageKeys;
@@ -60,11 +62,19 @@ fn file_name(lab: &Lab, what: &str, ext: &str) -> String {
     .concat()
 }
 
+/// The first stage's messages at the lab's clock as SVG paths (the page paints them on a canvas).
+fn stage_messages(lab: &Lab) -> String {
+    let t = lab.runs[0].timeline.borrow();
+    let sim = t.sim();
+    let pos = layout(sim.node_count());
+    messages::svg_paths(&messages::on_the_wire(sim, &pos, lab.clock, false))
+}
+
 fn export(lab: &Lab, what: &str) -> bool {
     match what {
-        "stage" => dom::svg_file("svg.stage")
+        "stage" => dom::svg_file("svg.stage", "messages", &stage_messages(lab))
             .is_some_and(|s| dom::download(&file_name(lab, "stage", "svg"), "image/svg+xml", &s)),
-        "history" => dom::svg_file("svg.history-svg")
+        "history" => dom::svg_file("svg.history-svg", "", "")
             .is_some_and(|s| dom::download(&file_name(lab, "history", "svg"), "image/svg+xml", &s)),
         "json" | "porcupine" => {
             let t = lab.runs[0].timeline.borrow();

@@ -2,6 +2,9 @@
 
 use yew::prelude::*;
 
+use std::rc::Rc;
+
+use super::layer::MessageLayer;
 use super::{clients, link, messages, node};
 use crate::sim::types::{node_name, Mode};
 use crate::ui::state::Lab;
@@ -137,6 +140,7 @@ fn mode_title(m: Mode) -> &'static str {
 
 #[function_component(Stage)]
 pub fn stage(p: &StageProps) -> Html {
+    let svg_ref = use_node_ref();
     let lab = &p.lab;
     let Some(run) = lab.runs.get(p.run) else {
         return html! {};
@@ -178,13 +182,20 @@ pub fn stage(p: &StageProps) -> Html {
         count,
         (0..count).map(node_name).collect::<Vec<_>>().join(", ")
     );
+    let wire = Rc::new(messages::on_the_wire(
+        sim,
+        &pos,
+        lab.clock,
+        p.reduced_motion,
+    ));
     html! {
         <figure class="stage-wrap">
             <figcaption class="stage-title">{ mode_title(scenario.mode) }</figcaption>
-            <svg class="stage" data-testid={format!("stage-{}", p.run)} data-events={t.events().to_string()}
+            <MessageLayer frame={wire.clone()} svg={svg_ref.clone()} />
+            <svg ref={svg_ref} class="stage" data-testid={format!("stage-{}", p.run)} data-events={t.events().to_string()}
                  viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="group" aria-label={label}>
                 <g class="links">{ links }</g>
-                { messages::messages(sim, &pos, lab.clock, p.reduced_motion) }
+                { messages::marks(&wire) }
                 { clients::on_stage(sim, &pos, lab.clock) }
                 <g class="nodes">{ nodes }</g>
                 { node::menu(sim, lab.menu.filter(|_| lab.menu_run == p.run), &pos, &dispatch) }

@@ -1,0 +1,411 @@
+//! The message layer: a `<canvas>` under the stage's SVG on which each frame's message paths
+//! are painted.
+//!
+//! With nine nodes, hundreds of messages fly at once. As SVG paths they cost, every frame, a
+//! path parse, a layout, a paint record and a raster of every shape (about 4 ms a frame on this
+//! machine, however they were grouped). Here each kind is drawn once, as a small sprite at the
+//! stage's scale; a frame copies the sprites into an image in wasm memory and puts the rows that
+//! changed on the canvas in one call: no path is rasterised while the run plays. The canvas lies under the SVG, so links, nodes,
+//! clients, crosses and the node menu stay on top and keep their clicks. It is placed over the
+//! SVG's box and scaled like the SVG's viewBox (centred, "meet"), at the screen's pixel ratio;
+//! it is placed again whenever the SVG or its frame changes size without a new frame (a resized
+//! window, presenter mode), and then repainted.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::Clamped;
+use web_sys::{
+    CanvasRenderingContext2d, Element, HtmlCanvasElement, ImageData, Path2d, ResizeObserver,
+};
+use yew::prelude::*;
+
+use super::messages::{shape, Frame, KINDS};
+use super::stage::{push_f1, HEIGHT, WIDTH};
+use crate::sim::types::MsgKind;
+
+/// The page palette's custom properties the shapes are painted with (dark mode included).
+const PALETTE: [&str; 9] = [
+    "--m-rep", "--m-ack", "--m-vote", "--m-read", "--m-sync", "--m-hint", "--m-fwd", "--panel",
+    "--muted",
+];
+const REP: usize = 0;
+const ACK: usize = 1;
+const VOTE: usize = 2;
+const READ: usize = 3;
+const SYNC: usize = 4;
+const HINT: usize = 5;
+const FWD: usize = 6;
+const PANEL: usize = 7;
+const MUTED: usize = 8;
+
+/// Width of an outline, in stage units (as `.msg .hollow` in the stylesheet).
+const OUTLINE: f64 = 2.0;
+
+/// A kind's fill and, for the outlined kinds, its outline (indices into [`PALETTE`]); the
+/// legend's CSS rules draw the same.
+fn ink(kind: MsgKind) -> (usize, Option<usize>) {
+    match kind {
+        MsgKind::Replicate => (REP, None),
+        MsgKind::Ack => (ACK, None),
+        MsgKind::Heartbeat => (PANEL, Some(MUTED)),
+        MsgKind::Vote => (VOTE, None),
+        MsgKind::VoteReply => (PANEL, Some(VOTE)),
+        MsgKind::Read => (READ, None),
+        MsgKind::ReadReply => (PANEL, Some(READ)),
+        MsgKind::ReadRepair => (READ, Some(ACK)),
+        MsgKind::Sync => (SYNC, None),
+        MsgKind::Hint => (HINT, None),
+        MsgKind::Forward => (FWD, None),
+        MsgKind::ForwardReply => (PANEL, Some(FWD)),
+    }
+}
+
+/// Where the canvas lies (CSS pixels, from its frame's padding box) and the pixel ratio.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Place {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+    ratio: f64,
+}
+
+/// Half the side of a sprite, in stage units: the largest shape (9.1) and its outline.
+const SPRITE_HALF: f64 = 10.5;
+
+/// An RGBA image with straight (not premultiplied) alpha, as `ImageData` holds it: one `u32`
+/// a pixel, red in the low byte (wasm is little-endian, so the bytes are R, G, B, A).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pixels {
+    pub width: usize,
+    pub height: usize,
+    pub px: Vec<u32>,
+    /// For each row, the columns `a..b` outside which the row is transparent (blits skip the
+    /// rest: a round sprite is a third transparent).
+    pub spans: Vec<(usize, usize)>,
+}
+
+impl Pixels {
+    /// A transparent image.
+    pub fn new(width: usize, height: usize) -> Self {
+        Self::from_px(width, height, vec![0; width * height])
+    }
+
+    /// An image of `px` (row after row), with its rows' spans.
+    pub fn from_px(width: usize, height: usize, px: Vec<u32>) -> Self {
+        assert_eq!(
+            px.len(),
+            width * height,
+            "pixels of a {width}×{height} image"
+        );
+        let spans = (0..height)
+            .map(|y| {
+                let row = &px[y * width..(y + 1) * width];
+                let a = row.iter().position(|p| p >> 24 != 0).unwrap_or(width);
+                let b = row.iter().rposition(|p| p >> 24 != 0).map_or(a, |i| i + 1);
+                (a, b)
+            })
+            .collect();
+        Self {
+            width,
+            height,
+            px,
+            spans,
+        }
+    }
+
+    /// The pixels as bytes (R, G, B, A each), for `ImageData`.
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: a u32 slice is readable as four times as many bytes (u8 has no alignment
+        // requirement); the length is counted in bytes.
+        unsafe { std::slice::from_raw_parts(self.px.as_ptr().cast::<u8>(), self.px.len() * 4) }
+    }
+
+    /// Draws `sprite` over this image (source-over) with its top-left corner at `(x, y)`, its
+    /// alpha scaled by `alpha` (0–255); what falls outside is cut. Returns the rows it touched.
+    pub fn blit(&mut self, sprite: &Pixels, x: i64, y: i64, alpha: u32) -> Option<(usize, usize)> {
+        let (w, h) = (self.width as i64, self.height as i64);
+        let (y0, y1) = (y.max(0), (y + sprite.height as i64).min(h));
+        if y0 >= y1 || x >= w || x + sprite.width as i64 <= 0 {
+            return None;
+        }
+        for yy in y0..y1 {
+            let sy = (yy - y) as usize;
+            let (a, b) = sprite.spans[sy];
+            let (xa, xb) = ((x + a as i64).max(0), (x + b as i64).min(w));
+            if xa >= xb {
+                continue;
+            }
+            let src = &sprite.px[sy * sprite.width + (xa - x) as usize..][..(xb - xa) as usize];
+            let row = yy as usize * self.width;
+            let dst = &mut self.px[row + xa as usize..row + xb as usize];
+            for (d, s) in dst.iter_mut().zip(src) {
+                *d = over(*d, *s, alpha);
+            }
+        }
+        Some((y0 as usize, y1 as usize))
+    }
+
+    /// Makes rows `y0..y1` transparent again.
+    pub fn clear_rows(&mut self, y0: usize, y1: usize) {
+        let (a, b) = (y0 * self.width, (y1 * self.width).min(self.px.len()));
+        if a < b {
+            self.px[a..b].fill(0);
+        }
+    }
+}
+
+/// Pixel `s` (its alpha times `alpha`/255) over `d`, straight alpha, integer arithmetic.
+pub fn over(d: u32, s: u32, alpha: u32) -> u32 {
+    let sa = (s >> 24) * alpha / 255;
+    if sa == 0 {
+        return d;
+    }
+    if sa == 255 {
+        return s;
+    }
+    let da = (d >> 24) * (255 - sa) / 255;
+    let oa = sa + da;
+    let mix = |shift: u32| ((s >> shift & 0xff) * sa + (d >> shift & 0xff) * da) / oa;
+    mix(0) | mix(8) << 8 | mix(16) << 16 | oa << 24
+}
+
+/// The pixels under the canvas: one sprite per kind (indexed like [`KINDS`]) drawn at `scale`
+/// device pixels per stage unit in `palette`'s colours (made again when either changes), the
+/// frame's image, and the rows the last frame drew on.
+#[derive(Default)]
+struct Raster {
+    scale: f64,
+    palette: Vec<String>,
+    sprites: Vec<Option<Pixels>>,
+    image: Pixels,
+    rows: Option<(usize, usize)>,
+}
+
+/// What was painted last and where (shared with the resize observer).
+#[derive(Default)]
+struct Painted {
+    frame: Rc<Frame>,
+    place: Place,
+    raster: Raster,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LayerProps {
+    pub frame: Rc<Frame>,
+    /// The stage's SVG, which the canvas lies under.
+    pub svg: NodeRef,
+}
+
+/// The canvas; paints each new frame, and again when the stage changes size.
+#[function_component(MessageLayer)]
+pub fn message_layer(p: &LayerProps) -> Html {
+    let canvas = use_node_ref();
+    let painted = use_mut_ref(Painted::default);
+    {
+        let (canvas, svg, painted) = (canvas.clone(), p.svg.clone(), painted.clone());
+        use_effect_with(p.frame.clone(), move |frame| {
+            painted.borrow_mut().frame = frame.clone();
+            repaint(&canvas, &svg, &painted, false);
+        });
+    }
+    {
+        let (canvas, svg) = (canvas.clone(), p.svg.clone());
+        use_effect_with((), move |_| {
+            let watch = watch_size(canvas, svg, painted);
+            move || {
+                if let Some((observer, _callback)) = watch {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+    html! { <canvas ref={canvas} class="msg-layer" aria-hidden="true"></canvas> }
+}
+
+type Callback = Closure<dyn FnMut()>;
+
+/// Repaints whenever the SVG or the canvas's frame changes size (the observer also reports
+/// once at the start).
+fn watch_size(
+    canvas: NodeRef,
+    svg: NodeRef,
+    painted: Rc<RefCell<Painted>>,
+) -> Option<(ResizeObserver, Callback)> {
+    let targets = [
+        svg.cast::<Element>()?,
+        canvas.cast::<Element>()?.parent_element()?,
+    ];
+    let callback: Callback = Closure::new(move || repaint(&canvas, &svg, &painted, true));
+    let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    for t in &targets {
+        observer.observe(t);
+    }
+    Some((observer, callback))
+}
+
+/// Paints the last frame; `measure` first finds where the SVG lies now (done when something
+/// changed size, and for the first frame: reading it every frame would force a layout).
+fn repaint(canvas: &NodeRef, svg: &NodeRef, painted: &RefCell<Painted>, measure: bool) {
+    if let (Some(c), Some(s)) = (canvas.cast::<HtmlCanvasElement>(), svg.cast::<Element>()) {
+        let mut p = painted.borrow_mut();
+        let measure = measure || p.place == Place::default();
+        if let Some(place) = measure
+            .then(|| place_of(&c, &s))
+            .flatten()
+            .filter(|pl| *pl != p.place)
+        {
+            if put(&c, place).is_some() {
+                p.place = place;
+            }
+        }
+        let p = &mut *p;
+        paint(&c, p.place, &p.frame, &mut p.raster);
+    }
+}
+
+/// Where the SVG lies in the canvas's frame.
+fn place_of(canvas: &HtmlCanvasElement, svg: &Element) -> Option<Place> {
+    let frame = canvas.parent_element()?;
+    let (s, f) = (
+        svg.get_bounding_client_rect(),
+        frame.get_bounding_client_rect(),
+    );
+    Some(Place {
+        left: s.left() - f.left() - f64::from(frame.client_left()),
+        top: s.top() - f.top() - f64::from(frame.client_top()),
+        width: s.width(),
+        height: s.height(),
+        ratio: web_sys::window()?.device_pixel_ratio().max(1.0),
+    })
+}
+
+/// Moves and sizes the canvas (CSS pixels) and its bitmap (device pixels; this clears it).
+fn put(canvas: &HtmlCanvasElement, p: Place) -> Option<()> {
+    let style = canvas.style();
+    for (name, v) in [
+        ("left", p.left),
+        ("top", p.top),
+        ("width", p.width),
+        ("height", p.height),
+    ] {
+        let mut px = String::new();
+        push_f1(&mut px, v);
+        px.push_str("px");
+        style.set_property(name, &px).ok()?;
+    }
+    canvas.set_width((p.width * p.ratio).round().max(0.0) as u32);
+    canvas.set_height((p.height * p.ratio).round().max(0.0) as u32);
+    Some(())
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// Draws the frame into the raster's image (each message's sprite at its point, mapped like
+/// the SVG's viewBox, "meet", to whole device pixels) and puts the rows that changed on the
+/// canvas: one copy a frame, however many messages fly.
+fn paint(canvas: &HtmlCanvasElement, p: Place, frame: &Frame, r: &mut Raster) -> Option<()> {
+    let (w, h) = (canvas.width() as usize, canvas.height() as usize);
+    if (r.image.width, r.image.height) != (w, h) {
+        r.image = Pixels::new(w, h);
+        r.rows = Some((0, h));
+    }
+    let scale = (p.width / WIDTH).min(p.height / HEIGHT);
+    let k = scale * p.ratio;
+    r.prepare(canvas, k)?;
+    if let Some((a, b)) = r.rows {
+        r.image.clear_rows(a, b);
+    }
+    let (dx, dy) = (
+        (p.width - WIDTH * scale) / 2.0 * p.ratio,
+        (p.height - HEIGHT * scale) / 2.0 * p.ratio,
+    );
+    let mut rows: Option<(usize, usize)> = None;
+    for (kind, look, at) in frame.groups() {
+        let i = KINDS.iter().position(|x| *x == kind)?;
+        let Some(sprite) = r.sprites.get(i).and_then(Option::as_ref) else {
+            continue;
+        };
+        let half = (sprite.width / 2) as f64;
+        let alpha = (look.alpha() * 255.0).round() as u32;
+        for pt in at {
+            let x = (pt.x * k + dx - half).round() as i64;
+            let y = (pt.y * k + dy - half).round() as i64;
+            if let Some((a, b)) = r.image.blit(sprite, x, y, alpha) {
+                rows = Some(rows.map_or((a, b), |(c, d)| (c.min(a), d.max(b))));
+            }
+        }
+    }
+    let changed = match (r.rows, rows) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (one, other) => one.or(other),
+    };
+    r.rows = rows;
+    let Some((y0, y1)) = changed else {
+        return Some(());
+    };
+    let bytes = &r.image.bytes()[y0 * w * 4..y1 * w * 4];
+    let img =
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(bytes), w as u32, (y1 - y0) as u32)
+            .ok()?;
+    context(canvas)?.put_image_data(&img, 0.0, y0 as f64).ok()
+}
+
+impl Raster {
+    /// Makes the sprites again if the scale or the page's palette changed (dark mode).
+    fn prepare(&mut self, canvas: &HtmlCanvasElement, scale: f64) -> Option<()> {
+        let css = web_sys::window()?.get_computed_style(canvas).ok()??;
+        let palette: Vec<String> = PALETTE
+            .iter()
+            .map(|v| {
+                css.get_property_value(v)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        if self.scale != scale || self.palette != palette {
+            self.scale = scale;
+            self.palette = palette;
+            self.sprites = KINDS.iter().map(|k| self.sprite(*k)).collect();
+        }
+        Some(())
+    }
+
+    /// A kind's shape at the centre of a transparent square, filled and outlined like the
+    /// legend (drawn once on a scratch canvas, then read back as pixels).
+    fn sprite(&self, kind: MsgKind) -> Option<Pixels> {
+        let side = (2.0 * SPRITE_HALF * self.scale).ceil().max(1.0) as u32;
+        let doc = web_sys::window()?.document()?;
+        let scratch: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+        scratch.set_width(side);
+        scratch.set_height(side);
+        let ctx = context(&scratch)?;
+        let c = f64::from(side) / 2.0;
+        ctx.set_transform(self.scale, 0.0, 0.0, self.scale, c, c)
+            .ok()?;
+        let path = Path2d::new_with_path_string(&["M0 0", shape(kind).0].concat()).ok()?;
+        let (fill, outline) = ink(kind);
+        ctx.set_fill_style_str(&self.palette[fill]);
+        ctx.fill_with_path_2d(&path);
+        if let Some(o) = outline {
+            ctx.set_line_width(OUTLINE);
+            ctx.set_stroke_style_str(&self.palette[o]);
+            ctx.stroke_with_path(&path);
+        }
+        let data = ctx
+            .get_image_data(0.0, 0.0, f64::from(side), f64::from(side))
+            .ok()?;
+        let px = data
+            .data()
+            .0
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        Some(Pixels::from_px(side as usize, side as usize, px))
+    }
+}
