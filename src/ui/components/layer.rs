@@ -142,7 +142,15 @@ impl Pixels {
             let row = yy as usize * self.width;
             let dst = &mut self.px[row + xa as usize..row + xb as usize];
             for (d, s) in dst.iter_mut().zip(src) {
-                *d = over(*d, *s, alpha);
+                // Most sprite pixels are opaque or clear: no arithmetic for those.
+                if *s >> 24 == 0 {
+                    continue;
+                }
+                *d = if *s >> 24 == 255 && alpha == 255 {
+                    *s
+                } else {
+                    over(*d, *s, alpha)
+                };
             }
         }
         Some((y0 as usize, y1 as usize))
@@ -158,6 +166,7 @@ impl Pixels {
 }
 
 /// Pixel `s` (its alpha times `alpha`/255) over `d`, straight alpha, integer arithmetic.
+#[inline]
 pub fn over(d: u32, s: u32, alpha: u32) -> u32 {
     let sa = (s >> 24) * alpha / 255;
     if sa == 0 {
@@ -178,6 +187,9 @@ pub fn over(d: u32, s: u32, alpha: u32) -> u32 {
 #[derive(Default)]
 struct Raster {
     scale: f64,
+    /// What the palette depends on: the page's classes (presenter mode) and dark mode. The
+    /// palette is read again only when they change (reading it forces a style pass).
+    theme: (String, bool),
     palette: Vec<String>,
     sprites: Vec<Option<Pixels>>,
     image: Pixels,
@@ -356,9 +368,22 @@ fn paint(canvas: &HtmlCanvasElement, p: Place, frame: &Frame, r: &mut Raster) ->
 }
 
 impl Raster {
-    /// Makes the sprites again if the scale or the page's palette changed (dark mode).
+    /// Makes the sprites again if the scale or the page's palette changed (dark mode,
+    /// presenter mode).
     fn prepare(&mut self, canvas: &HtmlCanvasElement, scale: f64) -> Option<()> {
-        let css = web_sys::window()?.get_computed_style(canvas).ok()??;
+        let win = web_sys::window()?;
+        let classes = win.document()?.document_element()?.class_name();
+        let dark = win
+            .match_media("(prefers-color-scheme: dark)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        let theme = (classes, dark);
+        if self.scale == scale && self.theme == theme && !self.sprites.is_empty() {
+            return Some(());
+        }
+        self.theme = theme;
+        let css = win.get_computed_style(canvas).ok()??;
         let palette: Vec<String> = PALETTE
             .iter()
             .map(|v| {
