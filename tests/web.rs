@@ -158,7 +158,9 @@ fn message_sprites_blend_and_clip() {
     let mut sprite = Pixels::new(2, 2);
     sprite.px = vec![red, 0, red, red];
     let sprite = Pixels::from_px(2, 2, sprite.px);
-    assert_eq!(sprite.spans, vec![(0, 1), (0, 2)]);
+    assert_eq!(sprite.spans, vec![(0, 1, 0, 1), (0, 2, 0, 2)]);
+    let ring = Pixels::from_px(5, 1, vec![0, red, 0x8000_00ff, red, red]);
+    assert_eq!(ring.spans, vec![(1, 5, 3, 5)], "the longest opaque run");
     let mut img = Pixels::new(3, 3);
     assert_eq!(
         img.blit(&sprite, 2, 2, 255),

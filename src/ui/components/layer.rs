@@ -83,8 +83,9 @@ pub struct Pixels {
     pub height: usize,
     pub px: Vec<u32>,
     /// For each row, the columns `a..b` outside which the row is transparent (blits skip the
-    /// rest: a round sprite is a third transparent).
-    pub spans: Vec<(usize, usize)>,
+    /// rest: a round sprite is a third transparent), and the longest run `c..d` inside them
+    /// that is wholly opaque (copied as it is when drawn at full opacity).
+    pub spans: Vec<(usize, usize, usize, usize)>,
 }
 
 impl Pixels {
@@ -105,7 +106,8 @@ impl Pixels {
                 let row = &px[y * width..(y + 1) * width];
                 let a = row.iter().position(|p| p >> 24 != 0).unwrap_or(width);
                 let b = row.iter().rposition(|p| p >> 24 != 0).map_or(a, |i| i + 1);
-                (a, b)
+                let (c, d) = opaque_run(row);
+                (a, b, c.clamp(a, b), d.clamp(a, b))
             })
             .collect();
         Self {
@@ -131,26 +133,33 @@ impl Pixels {
         if y0 >= y1 || x >= w || x + sprite.width as i64 <= 0 {
             return None;
         }
-        for yy in y0..y1 {
-            let sy = (yy - y) as usize;
-            let (a, b) = sprite.spans[sy];
-            let (xa, xb) = ((x + a as i64).max(0), (x + b as i64).min(w));
+        // Columns of the sprite (from `from` to `to`) onto row `yy` of the image, cut at its
+        // edges: `copy` for a wholly opaque run at full opacity, blending otherwise.
+        let draw = |img: &mut Pixels, yy: i64, sy: usize, from: usize, to: usize, copy: bool| {
+            let (xa, xb) = ((x + from as i64).max(0), (x + to as i64).min(w));
             if xa >= xb {
-                continue;
+                return;
             }
             let src = &sprite.px[sy * sprite.width + (xa - x) as usize..][..(xb - xa) as usize];
-            let row = yy as usize * self.width;
-            let dst = &mut self.px[row + xa as usize..row + xb as usize];
-            for (d, s) in dst.iter_mut().zip(src) {
-                // Most sprite pixels are opaque or clear: no arithmetic for those.
-                if *s >> 24 == 0 {
-                    continue;
+            let row = yy as usize * img.width;
+            let dst = &mut img.px[row + xa as usize..row + xb as usize];
+            if copy {
+                dst.copy_from_slice(src);
+            } else {
+                for (d, s) in dst.iter_mut().zip(src) {
+                    *d = over(*d, *s, alpha);
                 }
-                *d = if *s >> 24 == 255 && alpha == 255 {
-                    *s
-                } else {
-                    over(*d, *s, alpha)
-                };
+            }
+        };
+        for yy in y0..y1 {
+            let sy = (yy - y) as usize;
+            let (a, b, c, d) = sprite.spans[sy];
+            if alpha == 255 && c < d {
+                draw(self, yy, sy, a, c, false);
+                draw(self, yy, sy, c, d, true);
+                draw(self, yy, sy, d, b, false);
+            } else {
+                draw(self, yy, sy, a, b, false);
             }
         }
         Some((y0 as usize, y1 as usize))
@@ -163,6 +172,24 @@ impl Pixels {
             self.px[a..b].fill(0);
         }
     }
+}
+
+/// The longest run of wholly opaque pixels in `row` (empty at 0 if none).
+fn opaque_run(row: &[u32]) -> (usize, usize) {
+    let (mut best, mut start) = ((0, 0), None);
+    for (i, p) in row.iter().chain([&0]).enumerate() {
+        match (p >> 24 == 255, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if i - s > best.1 - best.0 {
+                    best = (s, i);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    best
 }
 
 /// Pixel `s` (its alpha times `alpha`/255) over `d`, straight alpha, integer arithmetic.
