@@ -133,11 +133,16 @@ pub fn slices(start: f64, clock: f64, window: f64) -> (Tick, Tick, Tick) {
     (width, first, last)
 }
 
-/// The ticks shown, `(start, length)`: a window that follows the clock, widened to the left
-/// when needed so that it starts before `first` (the earliest op the narration highlights).
-fn span(clock: f64, end: Tick, first: Option<Tick>) -> (f64, f64) {
+/// The ticks shown, `(start, length)`: a window that turns like a page as the clock moves (the
+/// clock line between 80 % and 90 % of the way; then the window moves a tenth of its length at
+/// once), widened to the left when needed so that it starts before `first` (the earliest op the
+/// narration highlights). Between turns the bars stand still, which is easier to read while a
+/// run plays than a strip scrolling every frame, and lets a frame repaint only what changed.
+pub fn span(clock: f64, end: Tick, first: Option<Tick>) -> (f64, f64) {
     let window = WINDOW_TICKS.min(end).max(1) as f64;
-    let start = (clock - window * 0.8).clamp(0.0, (end as f64 - window).max(0.0));
+    let turn = window / 10.0;
+    let start = ((clock - window * 0.8) / turn).floor() * turn;
+    let start = start.clamp(0.0, (end as f64 - window).max(0.0));
     match first.map(|f| f as f64) {
         Some(f) if f < start + window * 0.02 => {
             let from = (f - window * 0.04).max(0.0);
