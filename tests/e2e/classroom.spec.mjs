@@ -42,6 +42,20 @@ test("embed: the sandbox fits an 800×500 iframe without scrollbars, with an ope
   expect((await stageSvg(page)) === embedded, "the full view shows the same stage");
 }, { viewport: { width: 800, height: 500 } });
 
+test("embed in presenter mode at 800×450: the stage keeps its room, nothing overlaps", async ({ page, url }) => {
+  await page.goto(url("?scenario=crowd&t=1200&embed=1&present=1"));
+  await ready(page);
+  await page.waitForFunction(() => document.documentElement.classList.contains("present"));
+  const stage = await $(page, "stage-0").boundingBox();
+  expect(stage && stage.height >= 250 && stage.width >= 400, `stage: ${JSON.stringify(stage)}`);
+  const [tick, open] = [await $(page, "tick").boundingBox(), await $(page, "open-full").boundingBox()];
+  const apart = tick.x + tick.width <= open.x || open.x + open.width <= tick.x || tick.y + tick.height <= open.y || open.y + open.height <= tick.y;
+  expect(apart, `the clock and the full-view link do not overlap: ${JSON.stringify([tick, open])}`);
+  const { w } = await scrollSize(page);
+  expect(w <= 800, `no sideways scroll: ${w}`);
+  await shot(page, "classroom-embed-present-800x450");
+}, { viewport: { width: 800, height: 450 } });
+
 test("embed: a malformed link keeps the compact frame and says what was wrong", async ({ page, url }) => {
   await page.goto(url("?scenario=bank&mode=zz&embed=1"));
   await ready(page);
