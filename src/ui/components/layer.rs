@@ -264,7 +264,7 @@ pub fn message_layer(p: &LayerProps) -> Html {
     html! { <canvas ref={canvas} class="msg-layer" aria-hidden="true"></canvas> }
 }
 
-type Callback = Closure<dyn FnMut()>;
+type OnResize = Closure<dyn FnMut()>;
 
 /// Repaints whenever the SVG or the canvas's frame changes size (the observer also reports
 /// once at the start).
@@ -272,12 +272,12 @@ fn watch_size(
     canvas: NodeRef,
     svg: NodeRef,
     painted: Rc<RefCell<Painted>>,
-) -> Option<(ResizeObserver, Callback)> {
+) -> Option<(ResizeObserver, OnResize)> {
     let targets = [
         svg.cast::<Element>()?,
         canvas.cast::<Element>()?.parent_element()?,
     ];
-    let callback: Callback = Closure::new(move || repaint(&canvas, &svg, &painted, true));
+    let callback: OnResize = Closure::new(move || repaint(&canvas, &svg, &painted, true));
     let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
     for t in &targets {
         observer.observe(t);
