@@ -217,6 +217,8 @@ struct Raster {
     /// What the palette depends on: the page's classes (presenter mode) and dark mode. The
     /// palette is read again only when they change (reading it forces a style pass).
     theme: (String, bool),
+    /// The dark-mode query, made once (asking `matchMedia` every frame makes a new object).
+    dark: Option<web_sys::MediaQueryList>,
     palette: Vec<String>,
     sprites: Vec<Option<Pixels>>,
     image: Pixels,
@@ -400,11 +402,13 @@ impl Raster {
     fn prepare(&mut self, canvas: &HtmlCanvasElement, scale: f64) -> Option<()> {
         let win = web_sys::window()?;
         let classes = win.document()?.document_element()?.class_name();
-        let dark = win
-            .match_media("(prefers-color-scheme: dark)")
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.matches());
+        if self.dark.is_none() {
+            self.dark = win
+                .match_media("(prefers-color-scheme: dark)")
+                .ok()
+                .flatten();
+        }
+        let dark = self.dark.as_ref().is_some_and(|m| m.matches());
         let theme = (classes, dark);
         if self.scale == scale && self.theme == theme && !self.sprites.is_empty() {
             return Some(());
