@@ -10,6 +10,7 @@ use super::words::{self, ms};
 use super::{Lesson, Say, Step, StepCtx, Watch};
 use crate::sim::action::Action;
 use crate::sim::scenario::{LinkOverride, Scenario};
+use crate::sim::stale;
 use crate::sim::types::{node_name, Case, Consistency, Mode, OpKind, Outcome, Tick, Value};
 
 // ----- 8. quorum -----
@@ -40,19 +41,60 @@ fn quorum_stage(label: &'static str, r: u8, w: u8) -> super::Stage {
 fn say_dials(ctx: &StepCtx, say: &mut Say) {
     for st in 0..ctx.stages() {
         let c = ctx.sim(st).config();
-        let overlap = if c.r + c.w > c.n {
-            "R + W > N, so every read group overlaps every write group"
-        } else {
-            "R + W is not more than N, so a read may ask only replicas the last write missed"
-        };
         say.p(format!(
-            "In the '{}' run: N = {}, W = {}, R = {}. {overlap}.",
+            "In the '{}' run: N = {}, W = {}, R = {}. {}",
             ctx.label(st),
             c.n,
             c.w,
-            c.r
+            c.r,
+            words::quorum_dials(c.n, c.r, c.w)
         ));
     }
+}
+
+/// Whether the dials' promise held in `stage`, and the conditions it names, counted in the run:
+/// the reads that missed an acknowledged update, and the updates that timed out part-way or ran
+/// at the same time as another update of the same data.
+fn say_promise(ctx: &StepCtx, say: &mut Say, st: usize) {
+    let sim = ctx.sim(st);
+    let (c, h) = (sim.config(), sim.history());
+    let stale = h.iter().filter(|o| o.is_stale()).count() as u64;
+    let failed = h.iter().filter(|o| stale::failed_part_way(o)).count() as u64;
+    let updates: Vec<_> = h
+        .iter()
+        .filter(|o| o.req.kind.is_update() && !matches!(o.outcome, Some(Outcome::Refused(_))))
+        .collect();
+    let mut pairs = 0u64;
+    for (i, a) in updates.iter().enumerate() {
+        pairs += updates[i + 1..]
+            .iter()
+            .filter(|b| stale::share_a_key(c.case, a, b) && stale::overlap(a, b))
+            .count() as u64;
+    }
+    let missed = if stale == 0 {
+        "no read missed an acknowledged write".to_string()
+    } else {
+        format!(
+            "{} missed an acknowledged write",
+            words::plural(stale, "read")
+        )
+    };
+    if u16::from(c.r) + u16::from(c.w) <= u16::from(c.n) {
+        say.p(format!(
+            "With R + W ≤ N nothing forces a read to meet the last write: here {missed}."
+        ));
+        return;
+    }
+    say.p(format!(
+        "With R + W > N: here {missed}; {} timed out part-way and {} of updates of the same          data ran at the same time{}.",
+        words::plural(failed, "update"),
+        words::plural(pairs, "pair"),
+        if stale > 0 && failed + pairs > 0 {
+            " — the conditions under which a quorum read can miss a write"
+        } else {
+            ""
+        }
+    ));
 }
 
 /// What Bob's cut-off read means in `stage`: refused (consistent, not available), stale
@@ -82,7 +124,9 @@ pub(super) fn quorum() -> Lesson {
     Lesson {
         id: "quorum",
         title: "Quorums: dials between C and A",
-        promise: "With R + W > N reads see the latest write; turn the dials down and they may not.",
+        promise: "With R + W > N a read sees every write acknowledged before it began, unless a \
+                  write timed out part-way or two writes ran at once; turn the dials down and it \
+                  may not.",
         stages: vec![quorum_stage("R=2 W=2", 2, 2), quorum_stage("R=1 W=1", 1, 1)],
         steps: vec![
             Step::new(0, "N, W and R", |ctx, say| {
@@ -90,6 +134,7 @@ pub(super) fn quorum() -> Lesson {
                     "Every value lives on N replicas. A write waits for W of them to confirm; \
                        a read asks replicas and waits for R answers, keeping the newest.",
                 );
+                say.p(format!("{}.", words::quorum_replicas(ctx.sim(0), 0)));
                 say_dials(ctx, say);
             }),
             Step::new(1000, "One node down", |ctx, say| {
@@ -152,6 +197,7 @@ pub(super) fn quorum() -> Lesson {
                 for st in 0..ctx.stages() {
                     say.run(ctx.label(st));
                     say_checks(ctx, say, st);
+                    say_promise(ctx, say, st);
                 }
             }),
         ],
@@ -190,8 +236,10 @@ pub(super) fn consistency_levels() -> Lesson {
             Step::new(0, "One cluster, several promises", |_, say| {
                 say.p(
                     "Many databases let each request choose. An eventual read answers from the \
-                       nearest copy: fast, maybe old. A strong read asks a majority: slower, \
-                       fresh. A quorum write waits until a majority has it.",
+                       nearest copy: fast, maybe old. A strong read asks a majority: slower, and \
+                       it always hears from a replica that received each quorum write confirmed \
+                       before it began — a plain write, confirmed by one replica, it can still \
+                       miss. A quorum write waits until a majority has it.",
                 );
             }),
             Step::new(1100, "A fast write, a fast read", |ctx, say| {

@@ -106,7 +106,7 @@ pub fn took(sim: &Sim, rec: &OpRecord) -> Tick {
 }
 
 /// What happened to an op, as a verb phrase: "succeeded after 24 ms", "returned 100 after 4 ms",
-/// "was refused after 3 ms: no quorum: n3 reaches 1 of 3 nodes (needs 2)",
+/// "was refused after 3 ms: no quorum: n3 reaches 1 of 3 replicas (needs 2)",
 /// "got no answer: after 1000 ms the client gave up", "is still waiting (12 ms so far)".
 pub fn outcome(sim: &Sim, rec: &OpRecord) -> String {
     let t = ms(took(sim, rec));
@@ -256,6 +256,51 @@ pub fn situation(sim: &Sim, node: NodeId) -> String {
         format!("{name} can reach every other node")
     } else {
         format!("{name} is cut off from {}", node_list(&cut))
+    }
+}
+
+/// What the quorum dials promise, with the conditions under which the promise holds. The UI's
+/// dial hint and the quorum lesson show these words; `tests/quorum.rs` checks every run against
+/// them. With R + W > N a read's R replicas and an acknowledged write's W replicas share at least
+/// one of the key's N replicas, so the read meets the write's version or a newer one; the newer
+/// one reflects the write unless it came from an update that read the key before the write
+/// landed — one that ran at the same time, or one that timed out part-way and left its version on
+/// some replicas only.
+pub fn quorum_dials(n: u8, r: u8, w: u8) -> String {
+    let sum = u16::from(r) + u16::from(w);
+    if sum > u16::from(n) {
+        format!(
+            "R + W = {sum} > N = {n}: every read asks at least one replica that confirmed each \
+             acknowledged write, so a read sees every write acknowledged before it began — unless \
+             an update of the same data timed out part-way (it reached some replicas only) or \
+             two updates of it ran at the same time (then one of them can even be lost)."
+        )
+    } else {
+        format!(
+            "R + W = {sum} ≤ N = {n}: a read may ask only replicas an acknowledged write never \
+             reached, so reads may be stale."
+        )
+    }
+}
+
+/// Where a key lives in quorum mode: "x lives on n1 and n2 only (N = 2 of 3 nodes)".
+pub fn quorum_replicas(sim: &Sim, key: u8) -> String {
+    let cfg = sim.config();
+    let name = cfg
+        .case
+        .keys()
+        .get(usize::from(key))
+        .copied()
+        .unwrap_or("the key");
+    let on = node_list(&cfg.replicas_of(key));
+    if cfg.n < cfg.nodes {
+        format!(
+            "{name} lives on {on} only (N = {} of {} nodes); the other nodes keep no copy and \
+             only pass requests on",
+            cfg.n, cfg.nodes
+        )
+    } else {
+        format!("{name} lives on every node ({on})")
     }
 }
 

@@ -65,6 +65,47 @@ fn overwritten_concurrently(history: &[OpRecord], seen: &OpSet, w: &OpRecord) ->
         })
 }
 
+/// An update that may have left its version on some replicas only: it got neither `Ok` nor a
+/// refusal (a refusal wrote nothing) — it timed out, or is still pending.
+pub fn failed_part_way(op: &OpRecord) -> bool {
+    op.req.kind.is_update() && matches!(op.outcome, None | Some(Outcome::Timeout))
+}
+
+/// Whether two ops ran at the same time: each began before the other ended (an op with no reply
+/// yet has not ended).
+pub fn overlap(a: &OpRecord, b: &OpRecord) -> bool {
+    let end = |o: &OpRecord| o.complete.unwrap_or(u64::MAX);
+    a.invoke <= end(b) && b.invoke <= end(a)
+}
+
+/// Whether `a` and `b` touch a common key.
+pub fn share_a_key(case: Case, a: &OpRecord, b: &OpRecord) -> bool {
+    let ka = State::keys_of(case, &a.req);
+    State::keys_of(case, &b.req).iter().any(|k| ka.contains(k))
+}
+
+/// Why read `read` could miss the acknowledged update `missed` under strict quorums with
+/// R + W > N, if it could: another update of a key `missed` touches, begun before the read
+/// ended, that failed part-way or ran at the same time as `missed`. (Every read quorum meets a
+/// replica that confirmed `missed`; what it finds there is `missed`'s version or a newer one, and
+/// a newer one lacks `missed` only if it came from an update that read the key before `missed`
+/// landed — one that overlapped it, or one that failed part-way.) Returns that update's id.
+pub fn quorum_excuse(
+    case: Case,
+    history: &[OpRecord],
+    read: &OpRecord,
+    missed: &OpRecord,
+) -> Option<OpId> {
+    let read_end = read.complete.unwrap_or(u64::MAX);
+    history
+        .iter()
+        .filter(|o| o.id != missed.id && o.req.kind.is_update() && o.invoke < read_end)
+        .filter(|o| !matches!(o.outcome, Some(Outcome::Refused(_))))
+        .filter(|o| share_a_key(case, o, missed))
+        .find(|o| failed_part_way(o) || overlap(o, missed))
+        .map(|o| o.id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

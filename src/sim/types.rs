@@ -246,7 +246,8 @@ impl Request {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum Reason {
-    /// The serving node reaches `reached` nodes (itself included) of `total`; it needs `needed`.
+    /// The serving node reaches `reached` replicas (itself included if it is one) of `total`; it
+    /// needs `needed`. Quorum mode: the replicas of the request's key (the fewest of any key).
     NoQuorum { reached: u8, needed: u8, total: u8 },
     /// The withdrawal exceeds the balance the serving replica saw.
     InsufficientFunds { balance: i64 },
@@ -260,7 +261,7 @@ impl Reason {
             Reason::InsufficientFunds { .. } => "insufficient-funds",
         }
     }
-    /// One plain sentence for people, e.g. "no quorum: n3 reaches 1 of 3 nodes".
+    /// One plain sentence for people, e.g. "no quorum: n3 reaches 1 of 3 replicas".
     pub fn describe(self, node: NodeId) -> String {
         match self {
             Reason::NoQuorum {
@@ -268,7 +269,7 @@ impl Reason {
                 needed,
                 total,
             } => format!(
-                "no quorum: {} reaches {} of {} nodes (needs {})",
+                "no quorum: {} reaches {} of {} replicas (needs {})",
                 node_name(node),
                 reached,
                 total,

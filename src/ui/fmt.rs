@@ -72,6 +72,25 @@ pub fn node_data(case: Case, keys: &[Value]) -> (String, String) {
     }
 }
 
+/// `node_data` for a node that keeps only the keys marked in `held` (quorum mode with N below
+/// the node count): a key it keeps no copy of reads "—".
+pub fn node_data_held(case: Case, keys: &[Value], held: &[bool]) -> (String, String) {
+    let (big, small) = node_data(case, keys);
+    let has = |k: usize| held.get(k).copied().unwrap_or(true);
+    match case {
+        _ if (0..keys.len()).all(has) => (big, small),
+        Case::Register => ("x —".into(), "no copy".into()),
+        Case::Bank => (
+            if has(0) { big } else { "—".into() },
+            if has(1) { small } else { "savings —".into() },
+        ),
+        Case::Feed => (
+            if has(1) { big } else { "♥ —".into() },
+            if has(0) { small } else { "posts —".into() },
+        ),
+    }
+}
+
 /// The outcome slug a test sees: ok / refused / timeout / stale / pending.
 pub fn outcome_slug(op: &OpRecord) -> &'static str {
     match op.outcome {

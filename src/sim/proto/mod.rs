@@ -32,7 +32,8 @@ pub struct ProtoConfig {
     pub case: Case,
     /// Number of nodes in the cluster (1..=MAX_NODES).
     pub nodes: u8,
-    /// Quorum mode: replicas per key (= nodes), read and write quorum sizes.
+    /// Quorum mode: replicas per key (1..=nodes; each key lives on its N-node preference list),
+    /// read and write quorum sizes (1..=n).
     pub n: u8,
     pub r: u8,
     pub w: u8,
@@ -79,6 +80,21 @@ impl ProtoConfig {
 
     pub fn majority(&self) -> u8 {
         self.nodes / 2 + 1
+    }
+
+    /// Whether `node` keeps a copy of `key`: in quorum mode only the key's N replicas (its
+    /// preference list) do; in the other modes every node does (a CA proxy holds no data at all,
+    /// see `Replica::holds_data`).
+    pub fn holds(&self, node: NodeId, key: u8) -> bool {
+        self.mode != Mode::Quorum || quorum::holds(self.nodes, self.n, node, key)
+    }
+
+    /// The nodes that keep a copy of `key`, in ring order from the key's first replica.
+    pub fn replicas_of(&self, key: u8) -> Vec<NodeId> {
+        if self.mode != Mode::Quorum {
+            return (0..self.nodes).collect();
+        }
+        quorum::preference_list(self.nodes, self.n, key)
     }
 }
 

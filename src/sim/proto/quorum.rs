@@ -1,16 +1,24 @@
-//! QUORUM: strict N/R/W replication. Every key lives on all N = `cfg.nodes` replicas as
-//! (data, version, ops); the higher version wins.
+//! QUORUM: strict N/R/W replication (Dynamo style, no sloppy quorum, no hinted handoff). Each
+//! key lives on N replicas only — its preference list, the N nodes starting at `key % nodes`
+//! around the ring ([`preference_list`]) — as (data, version, ops); the higher version wins.
+//! The other nodes keep no copy of it and are never asked about it.
 //!
-//! The coordinator is the node the client is attached to. A read asks every replica (itself
-//! locally) and answers with the highest version among the first R replies, read-repairing the
-//! replicas that answered with an older one. An update is a read-modify-write: phase 1 reads
-//! max(R, W) replicas — too few by the deadline and it is REFUSED with `NoQuorum` (nothing was
-//! written, so the refusal is honest); phase 2 writes version (max + 1, coordinator) to all and
-//! answers Ok after W acks — too few by the deadline and there is NO reply (indeterminate).
+//! The coordinator is the node the client is attached to, a replica of the key or not. A read
+//! asks the key's replicas (itself locally, if it is one) and answers with the highest version
+//! among the first R replies, read-repairing the replicas that answered with an older one. An
+//! update is a read-modify-write: phase 1 reads max(R, W) replicas — too few by the deadline and
+//! it is REFUSED with `NoQuorum` (nothing was written, so the refusal is honest); phase 2 writes
+//! version (max + 1, coordinator) to the key's replicas and answers Ok after W of them acked —
+//! too few by the deadline and there is NO reply (indeterminate: the replicas it reached keep
+//! it). A request on several keys (a transfer, a feed read) needs R (or W) replicas of each key.
 //!
-//! Promises: with R + W > N and no concurrent updates, a read sees the last acknowledged write;
-//! every request is answered or abandoned within `request_timeout_ticks` of its arrival; a
-//! `Refused(NoQuorum)` (reads too) means nothing was written.
+//! Promises: with R + W > N every read quorum overlaps every acknowledged write's quorum, so a
+//! read that begins after an update was acknowledged sees it — unless a write to that key failed
+//! part-way (it reached some replicas and was never acknowledged: a later read may or may not
+//! meet it) or updates of that key ran at the same time (two read-modify-writes that read the
+//! same version: the higher version wins and the other update is lost). Every request is
+//! answered or abandoned within `request_timeout_ticks` of its arrival; a `Refused(NoQuorum)`
+//! (reads too) means nothing was written.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,6 +33,27 @@ use super::{Ctx, NodeView, ProtoConfig, Timer};
 
 /// A version: (counter, writing coordinator). Higher wins; (0, 0) is the initial value.
 pub type Version = (u64, NodeId);
+
+/// Whether `node` is one of the `n` replicas of `key` on a ring of `nodes` nodes: the key's
+/// preference list is the `n` nodes starting at `key % nodes`.
+pub fn holds(nodes: u8, n: u8, node: NodeId, key: u8) -> bool {
+    assert!(
+        node < nodes && n <= nodes,
+        "node {node}, n {n}, nodes {nodes}"
+    );
+    let first = u16::from(key) % u16::from(nodes);
+    let offset = (u16::from(node) + u16::from(nodes) - first) % u16::from(nodes);
+    offset < u16::from(n)
+}
+
+/// The `n` replicas of `key` on a ring of `nodes` nodes, from the first one around the ring.
+pub fn preference_list(nodes: u8, n: u8, key: u8) -> Vec<NodeId> {
+    assert!(0 < n && n <= nodes, "n {n}, nodes {nodes}");
+    let first = u16::from(key) % u16::from(nodes);
+    (0..u16::from(n))
+        .map(|i| ((first + i) % u16::from(nodes)) as NodeId)
+        .collect()
+}
 
 /// One key's value at one replica.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -117,14 +146,19 @@ struct Pending {
     read_needed: u8,
     /// Acks needed to finish phase 2 (W).
     write_needed: u8,
+    /// The replicas of the request's keys (self included if it is one): who is asked.
+    asked: BTreeSet<NodeId>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Node {
     me: NodeId,
     nodes: u8,
+    /// Replicas per key.
+    n: u8,
     case: Case,
-    /// The data (on disk: survives crashes).
+    /// The data (on disk: survives crashes), one slot per key; the slot of a key this node is
+    /// not a replica of stays at its initial value and is never read nor written.
     keys: Vec<Stored>,
     /// Requests in progress (volatile).
     pending: BTreeMap<OpId, Pending>,
@@ -133,6 +167,7 @@ pub struct Node {
 impl Node {
     pub fn new(cfg: &ProtoConfig, me: NodeId) -> Node {
         assert!(me < cfg.nodes && cfg.nodes as usize <= MAX_NODES);
+        assert!(1 <= cfg.n && cfg.n <= cfg.nodes, "1 <= N <= nodes");
         let keys = (0..cfg.case.keys().len() as u8)
             .map(|k| Stored {
                 version: (0, 0),
@@ -143,6 +178,7 @@ impl Node {
         Node {
             me,
             nodes: cfg.nodes,
+            n: cfg.n,
             case: cfg.case,
             keys,
             pending: BTreeMap::new(),
@@ -151,28 +187,63 @@ impl Node {
 
     pub fn on_start(&mut self, _ctx: &mut Ctx) {}
 
-    /// The quorum sizes (R, W) for a request, clamped to 1..=N.
+    /// Whether this node is a replica of `key`.
+    pub fn holds(&self, key: u8) -> bool {
+        holds(self.nodes, self.n, self.me, key)
+    }
+
+    /// The nodes that hold at least one of `keys`.
+    fn replicas(&self, keys: &[u8]) -> BTreeSet<NodeId> {
+        (0..self.nodes)
+            .filter(|i| keys.iter().any(|k| holds(self.nodes, self.n, *i, *k)))
+            .collect()
+    }
+
+    /// The fewest members of `among` that any key of `keys` has among its replicas.
+    fn least<'a>(&self, keys: &[u8], among: impl Iterator<Item = &'a NodeId> + Clone) -> u8 {
+        keys.iter()
+            .map(|k| {
+                let c = among
+                    .clone()
+                    .filter(|i| holds(self.nodes, self.n, **i, *k))
+                    .count();
+                u8::try_from(c).unwrap_or(u8::MAX)
+            })
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// The quorum sizes (R, W) for a request, clamped to 1..=N. `Strong` reads and `Quorum`
+    /// writes raise them to a majority of the N replicas.
     fn quorums(&self, cfg: &ProtoConfig, req: &Request) -> (u8, u8) {
-        let majority = cfg.majority();
+        let majority = self.n / 2 + 1;
         let r = match req.consistency {
             Consistency::Strong | Consistency::Quorum => cfg.r.max(majority),
+            Consistency::Eventual => 1,
             _ => cfg.r,
         };
         let w = match req.consistency {
             Consistency::Quorum => cfg.w.max(majority),
             _ => cfg.w,
         };
-        (r.clamp(1, self.nodes), w.clamp(1, self.nodes))
+        (r.clamp(1, self.n), w.clamp(1, self.n))
     }
 
+    /// This node's versions of those of `keys` it is a replica of.
     fn local(&self, keys: &[u8]) -> Vals {
         keys.iter()
+            .filter(|k| self.holds(**k))
             .map(|k| (*k, self.keys[*k as usize].clone()))
             .collect()
     }
 
     /// Stores `v` at key `k` if it is newer; returns true if it was stored.
     fn store(&mut self, k: u8, v: &Stored) -> bool {
+        assert!(
+            self.holds(k),
+            "{} stores key {k}, not one of its keys",
+            self.me
+        );
         let Some(mine) = self.keys.get_mut(k as usize) else {
             panic!("key {k} out of range")
         };
@@ -199,23 +270,27 @@ impl Node {
 
     pub fn on_request(&mut self, ctx: &mut Ctx, op: OpId, req: Request) {
         let keys = State::keys_of(self.case, &req);
-        if !req.kind.is_update() && req.consistency == Consistency::Eventual {
+        let asked = self.replicas(&keys);
+        let local_only = keys.iter().all(|k| self.holds(*k));
+        if !req.kind.is_update() && req.consistency == Consistency::Eventual && local_only {
             let (value, seen) = self.read_value(&req, &self.local(&keys));
             ctx.out.reply(op, Outcome::Ok, Some(value), seen);
             return;
         }
         let (r, w) = self.quorums(ctx.cfg, &req);
         let read_needed = if req.kind.is_update() { r.max(w) } else { r };
-        for to in (0..self.nodes).filter(|i| *i != self.me) {
-            ctx.out.send(
-                to,
-                wrap(Msg::Read {
-                    op,
-                    keys: keys.clone(),
-                }),
-            );
+        for to in asked.iter().copied().filter(|i| *i != self.me) {
+            let mine: Vec<u8> = keys
+                .iter()
+                .copied()
+                .filter(|k| holds(self.nodes, self.n, to, *k))
+                .collect();
+            ctx.out.send(to, wrap(Msg::Read { op, keys: mine }));
         }
-        let replies = BTreeMap::from([(self.me, self.local(&keys))]);
+        let mut replies = BTreeMap::new();
+        if asked.contains(&self.me) {
+            replies.insert(self.me, self.local(&keys));
+        }
         let pending = Pending {
             req,
             phase: Phase::Reading,
@@ -223,6 +298,7 @@ impl Node {
             best: Vec::new(),
             read_needed,
             write_needed: w,
+            asked,
         };
         self.pending.insert(op, pending);
         ctx.out
@@ -235,11 +311,12 @@ impl Node {
         let Some(p) = self.pending.get(&op) else {
             return;
         };
+        let keys = State::keys_of(self.case, &p.req);
         match &p.phase {
-            Phase::Reading if p.replies.len() >= p.read_needed as usize => {
+            Phase::Reading if self.least(&keys, p.replies.keys()) >= p.read_needed => {
                 self.finish_read(ctx, op)
             }
-            Phase::Writing { acks } if acks.len() >= p.write_needed as usize => {
+            Phase::Writing { acks } if self.least(&keys, acks.iter()) >= p.write_needed => {
                 ctx.out.reply(op, Outcome::Ok, None, OpSet::new());
                 self.finish(op);
             }
@@ -251,7 +328,7 @@ impl Node {
     fn finish(&mut self, op: OpId) {
         if let Some(p) = self.pending.get_mut(&op) {
             p.phase = Phase::Done;
-            if p.req.kind.is_update() || p.replies.len() == self.nodes as usize {
+            if p.req.kind.is_update() || p.replies.len() == p.asked.len() {
                 self.pending.remove(&op);
             }
         }
@@ -294,16 +371,24 @@ impl Node {
         self.start_write(ctx, op, req, best);
     }
 
-    /// Sends `best` to replica `i` (or stores it here).
+    /// Sends `best` to replica `i` (or stores it here), the keys `i` is a replica of only.
     fn repair(&mut self, ctx: &mut Ctx, i: NodeId, best: &Vals) {
+        let vals = self.for_replica(i, best);
         if i == self.me {
-            for (k, v) in best {
+            for (k, v) in &vals {
                 self.store(*k, v);
             }
         } else {
-            ctx.out
-                .send(i, wrap(Msg::ReadRepair { vals: best.clone() }));
+            ctx.out.send(i, wrap(Msg::ReadRepair { vals }));
         }
+    }
+
+    /// The versions of `vals` whose key node `i` is a replica of.
+    fn for_replica(&self, i: NodeId, vals: &Vals) -> Vals {
+        vals.iter()
+            .filter(|(k, _)| holds(self.nodes, self.n, i, *k))
+            .cloned()
+            .collect()
     }
 
     /// Update phase 2: compute the new data from the highest versions, write it here and send it
@@ -322,6 +407,14 @@ impl Node {
             self.pending.remove(&op);
             return;
         }
+        assert_eq!(
+            best.len(),
+            State::keys_of(self.case, &req)
+                .iter()
+                .collect::<BTreeSet<_>>()
+                .len(),
+            "phase 1 read every key of the update"
+        );
         let vals: Vals = best
             .iter()
             .map(|(k, b)| {
@@ -342,22 +435,19 @@ impl Node {
                 )
             })
             .collect();
-        for (k, v) in &vals {
-            self.store(*k, v);
+        for (k, v) in self.for_replica(self.me, &vals) {
+            self.store(k, &v);
         }
-        for to in (0..self.nodes).filter(|i| *i != self.me) {
-            ctx.out.send(
-                to,
-                wrap(Msg::Replicate {
-                    op,
-                    vals: vals.clone(),
-                }),
-            );
-        }
-        if let Some(p) = self.pending.get_mut(&op) {
-            p.phase = Phase::Writing {
-                acks: BTreeSet::from([self.me]),
-            };
+        let Some(p) = self.pending.get_mut(&op) else {
+            unreachable!("phase 2 of a request that is not pending")
+        };
+        let asked = p.asked.clone();
+        p.phase = Phase::Writing {
+            acks: asked.iter().copied().filter(|i| *i == self.me).collect(),
+        };
+        for to in asked.into_iter().filter(|i| *i != self.me) {
+            let mine = self.for_replica(to, &vals);
+            ctx.out.send(to, wrap(Msg::Replicate { op, vals: mine }));
         }
         self.progress(ctx, op);
     }
@@ -406,7 +496,7 @@ impl Node {
             Phase::Done => {
                 p.replies.insert(from, vals.clone());
                 let best = p.best.clone();
-                let all = p.replies.len() == self.nodes as usize;
+                let all = p.replies.len() == p.asked.len();
                 if behind(&vals, &best) {
                     self.repair(ctx, from, &best);
                 }
@@ -426,10 +516,11 @@ impl Node {
         if p.phase == Phase::Reading {
             // Nothing was written yet (reads never write; updates write in phase 2): the
             // refusal is honest.
+            let keys = State::keys_of(self.case, &p.req);
             let reason = Reason::NoQuorum {
-                reached: p.replies.len() as u8,
+                reached: self.least(&keys, p.replies.keys()),
                 needed: p.read_needed,
-                total: self.nodes,
+                total: self.n,
             };
             ctx.out
                 .reply(op, Outcome::Refused(reason), None, OpSet::new());
@@ -450,7 +541,9 @@ impl Node {
         let version: Vec<String> = self
             .keys
             .iter()
-            .map(|v| match v.version {
+            .enumerate()
+            .map(|(k, v)| match v.version {
+                _ if !self.holds(k as u8) => "—".to_string(),
                 (0, _) => "v0".to_string(),
                 (c, n) => format!("v{}@{}", c, node_name(n)),
             })
@@ -632,6 +725,70 @@ mod tests {
         assert_eq!(net.outcome(w), None, "indeterminate: the client times out");
         assert_eq!(local(&net, 0, 0), Value::Int(2));
         assert_eq!(local(&net, 1, 0), Value::Int(0), "replicate was cut");
+    }
+
+    #[test]
+    fn preference_lists_go_around_the_ring() {
+        assert_eq!(preference_list(3, 2, 0), vec![0, 1]);
+        assert_eq!(preference_list(3, 2, 1), vec![1, 2]);
+        assert_eq!(preference_list(3, 2, 2), vec![2, 0]);
+        assert_eq!(preference_list(5, 3, 4), vec![4, 0, 1]);
+        for nodes in 1..=5u8 {
+            for n in 1..=nodes {
+                for key in 0..4u8 {
+                    let list = preference_list(nodes, n, key);
+                    assert_eq!(list.len(), usize::from(n));
+                    for node in 0..nodes {
+                        assert_eq!(holds(nodes, n, node, key), list.contains(&node));
+                    }
+                }
+            }
+        }
+    }
+
+    /// N = 2 of 3 nodes: x lives on n1 and n2. n3 coordinates requests for x without a copy:
+    /// it asks n1 and n2 only and counts their answers; nobody ever sends x to n3.
+    #[test]
+    fn n2_of_3_the_third_node_coordinates_without_a_copy() {
+        let mut cfg = ProtoConfig::new(Mode::Quorum, Conflict::Lww, Case::Register, 3);
+        (cfg.n, cfg.r, cfg.w) = (2, 1, 2);
+        let mut net = Net::new(cfg);
+        let effects = net.direct(0, |n, ctx| n.on_request(ctx, 99, req(OpKind::Write, 0, 5)));
+        let to: Vec<NodeId> = effects
+            .iter()
+            .filter_map(|e| match e {
+                super::super::Effect::Send { to, .. } => Some(*to),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(to, vec![1], "n1 asks the other replica only");
+        for (i, at) in [2u8, 0, 2, 1].into_iter().enumerate() {
+            let w = net.request(at, req(OpKind::Write, 0, i as i64 + 1));
+            net.run(100);
+            assert_eq!(net.outcome(w), Some(Outcome::Ok));
+            let r = net.request(2, req(OpKind::Read, 0, 0));
+            net.run(100);
+            let (value, seen) = net.read_reply(r);
+            assert_eq!(
+                value,
+                Value::Int(i as i64 + 1),
+                "R = 1, W = N = 2: not stale"
+            );
+            assert!(seen.contains(w));
+        }
+        assert_eq!(local(&net, 0, 0), Value::Int(4));
+        assert_eq!(local(&net, 1, 0), Value::Int(4));
+        assert_eq!(local(&net, 2, 0), Value::Int(0), "n3 keeps no copy of x");
+        // W = 2 needs both replicas: with n2 down a write is refused (phase 1 reached 1 of 2).
+        net.crash(1);
+        let w = net.request(2, req(OpKind::Write, 0, 9));
+        net.run(1_000);
+        let no = Reason::NoQuorum {
+            reached: 1,
+            needed: 2,
+            total: 2,
+        };
+        assert_eq!(net.outcome(w), Some(Outcome::Refused(no)));
     }
 
     use proptest::prelude::*;

@@ -2,7 +2,7 @@
 
 use super::Sim;
 use crate::sim::action::{Action, StepInfo, StepKind};
-use crate::sim::types::{Case, NodeId, Status, Value};
+use crate::sim::types::{Case, Mode, NodeId, Status, Value};
 
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
@@ -12,7 +12,12 @@ impl Sim {
             return;
         }
         let keys = self.slots[usize::from(node)].replica.keys();
-        let low = keys.iter().filter_map(lowest_int).min();
+        let low = keys
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| self.cfg.holds(node, *k as u8))
+            .filter_map(|(_, v)| lowest_int(v))
+            .min();
         if let Some(low) = low {
             self.min_balance = Some(self.min_balance.map_or(low, |m| m.min(low)));
         }
@@ -23,8 +28,20 @@ impl Sim {
             return;
         }
         self.views_dirty = false;
+        let equal = self.replicas_agree();
+        if !equal {
+            self.equal_since = None;
+        } else if self.equal_since.is_none() {
+            self.equal_since = Some(self.now);
+        }
+    }
+
+    /// True when, for every key, the up nodes that keep a copy of it hold equal values.
+    fn replicas_agree(&self) -> bool {
+        if self.cfg.mode == Mode::Quorum && self.cfg.n < self.cfg.nodes {
+            return self.partial_replicas_agree();
+        }
         let mut first: Option<std::borrow::Cow<'_, [Value]>> = None;
-        let mut equal = true;
         for slot in self.slots.iter().filter(|s| s.status == Status::Up) {
             if !slot.replica.holds_data() {
                 continue;
@@ -32,19 +49,30 @@ impl Sim {
             let keys = slot.replica.keys();
             match &first {
                 None => first = Some(keys),
-                Some(f) if *f != keys => {
-                    // One difference settles it; the other replicas need not be looked at.
-                    equal = false;
-                    break;
-                }
+                // One difference settles it; the other replicas need not be looked at.
+                Some(f) if *f != keys => return false,
                 Some(_) => {}
             }
         }
-        if !equal {
-            self.equal_since = None;
-        } else if self.equal_since.is_none() {
-            self.equal_since = Some(self.now);
-        }
+        true
+    }
+
+    /// Quorum mode with N < nodes: each key's up replicas agree (the other nodes keep no copy).
+    fn partial_replicas_agree(&self) -> bool {
+        let keys = self.cfg.case.keys().len() as u8;
+        (0..keys).all(|k| {
+            let mut values = self
+                .cfg
+                .replicas_of(k)
+                .into_iter()
+                .map(usize::from)
+                .filter(|r| self.slots[*r].status == Status::Up)
+                .map(|r| self.slots[r].replica.keys()[usize::from(k)].clone());
+            let Some(first) = values.next() else {
+                return true;
+            };
+            values.all(|v| v == first)
+        })
     }
 
     pub(super) fn fold(&mut self, words: &[u64]) {

@@ -47,6 +47,11 @@ impl Sim {
     pub fn view(&self, node: NodeId) -> NodeView {
         self.slots[usize::from(node)].replica.view()
     }
+    /// Whether `node` keeps a copy of `key` (quorum mode: it is one of the key's N replicas;
+    /// a CA proxy keeps none). Panics on a node out of range.
+    pub fn holds_key(&self, node: NodeId, key: u8) -> bool {
+        self.slots[usize::from(node)].replica.holds_data() && self.cfg.holds(node, key)
+    }
     /// The update ops `node`'s value of `key` reflects.
     pub fn replica_seen(&self, node: NodeId, key: u8) -> OpSet {
         self.slots[usize::from(node)].replica.seen(key)
@@ -120,7 +125,8 @@ impl Sim {
     pub fn last_fault_end(&self) -> Tick {
         self.last_fault_end
     }
-    /// First tick after the last fault end since which all up data replicas hold equal values.
+    /// First tick after the last fault end since which, for every key, all up replicas of the
+    /// key hold equal values.
     pub fn converged_at(&self) -> Option<Tick> {
         self.equal_since.map(|t| t.max(self.last_fault_end))
     }
@@ -128,7 +134,7 @@ impl Sim {
     pub fn faults_active(&self) -> bool {
         !self.net.all_up() || self.slots.iter().any(|s| s.status != Status::Up)
     }
-    /// True when all up data replicas hold equal values now.
+    /// True when, for every key, all up replicas of the key hold equal values now.
     pub fn converged_now(&self) -> bool {
         self.equal_since.is_some()
     }

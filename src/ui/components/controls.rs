@@ -156,6 +156,9 @@ pub fn setup(p: &ControlsProps) -> Html {
     }
 }
 
+/// How quorum mode places and counts replicas (the dial hint's tooltip).
+const STRICT_QUORUM: &str = "Strict quorum: each key lives on N replicas, the N nodes starting at     key number mod nodes around the ring. A request is sent to the key's replicas only and counts     R or W answers among them; there is no sloppy quorum and no hinted handoff.";
+
 #[function_component(SetupBar)]
 fn setup_bar(lab: &SetupView) -> Html {
     let d = lab.dispatch.clone();
@@ -248,8 +251,9 @@ fn setup_bar(lab: &SetupView) -> Html {
                     <label>{ "N" }<select data-testid="dial-n" onchange={dial(0)}>{ dial_opts(nodes, n) }</select></label>
                     <label>{ "R" }<select data-testid="dial-r" onchange={dial(1)}>{ dial_opts(n, r) }</select></label>
                     <label>{ "W" }<select data-testid="dial-w" onchange={dial(2)}>{ dial_opts(n, w) }</select></label>
-                    <span class={classes!("rw-hint", (r + w > n).then_some("strict"))}>
-                        { if r + w > n { "R + W > N: reads see the latest write" } else { "R + W ≤ N: reads may be stale" } }
+                    <span class={classes!("rw-hint", (r + w > n).then_some("strict"))} data-testid="rw-hint"
+                          title={STRICT_QUORUM}>
+                        { crate::lessons::words::quorum_dials(n, r, w) }
                     </span>
                 </span>
             }

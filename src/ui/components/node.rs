@@ -61,7 +61,10 @@ pub fn node(
     dispatch: &UseReducerDispatcher<crate::ui::state::Lab>,
 ) -> Html {
     let view = sim.view(n);
-    let (big, small) = fmt::node_data(case, &view.keys);
+    let held: Vec<bool> = (0..view.keys.len())
+        .map(|k| sim.holds_key(n, k as u8))
+        .collect();
+    let (big, small) = fmt::node_data_held(case, &view.keys, &held);
     let version = versions.then(|| {
         if view.hints > 0 {
             format!("{} · {} hint(s)", view.version, view.hints)
