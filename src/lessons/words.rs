@@ -270,10 +270,11 @@ pub fn quorum_dials(n: u8, r: u8, w: u8) -> String {
     let sum = u16::from(r) + u16::from(w);
     if sum > u16::from(n) {
         format!(
-            "R + W = {sum} > N = {n}: every read asks at least one replica that confirmed each \
-             acknowledged write, so a read sees every write acknowledged before it began — unless \
-             an update of the same data timed out part-way (it reached some replicas only) or \
-             two updates of it ran at the same time (then one of them can even be lost)."
+            "R + W = {sum} > N = {n}: a read's R replicas include one that confirmed each \
+             acknowledged write, so it sees every write acknowledged before it began — unless an \
+             update of the same data timed out part-way (it reached some replicas only) or two \
+             updates of it ran at the same time (then one of them can even be lost). An eventual \
+             read asks a single replica and may be stale."
         )
     } else {
         format!(
