@@ -347,3 +347,22 @@ fn the_page_states_the_condition_and_the_lesson_counts_it() {
         }
     }
 }
+
+/// The built-in register and bank runs (their own faults and traffic) under strict dials: every
+/// stale read is one the page's conditions explain. `QUORUM_SEEDS` widens the sweep.
+#[test]
+fn built_in_runs_under_strict_dials_have_only_excused_stale_reads() {
+    let seeds: u64 = std::env::var("QUORUM_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(12);
+    for dials in [(2, 1, 2), (3, 2, 2), (3, 1, 3), (3, 3, 3)] {
+        for name in ["register", "bank"] {
+            for seed in 0..seeds {
+                let (sim, _) = run(&quorum(name, dials, seed));
+                let bad = unexcused(&sim);
+                assert!(bad.is_empty(), "{name} {dials:?} seed {seed}: {bad:?}");
+            }
+        }
+    }
+}
