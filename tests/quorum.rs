@@ -327,6 +327,9 @@ fn the_page_states_the_condition_and_the_lesson_counts_it() {
     let sims = run_to_step(&l, last).expect("stages build");
     let refs: Vec<&Sim> = sims.iter().collect();
     let text = narrate(&l, last, &refs).paragraphs.join(" ");
+    for t in [&strict, &loose, &text] {
+        assert!(!t.contains("  "), "a run of spaces in {t:?}");
+    }
     for sim in &sims {
         let stale = sim.history().iter().filter(|o| o.is_stale()).count();
         let failed = sim.history().iter().filter(|o| failed_part_way(o)).count();

@@ -86,7 +86,8 @@ fn say_promise(ctx: &StepCtx, say: &mut Say, st: usize) {
         return;
     }
     say.p(format!(
-        "With R + W > N: here {missed}; {} timed out part-way and {} of updates of the same          data ran at the same time{}.",
+        "With R + W > N: here {missed}; {} timed out part-way and {} of updates of the same \
+         data ran at the same time{}.",
         words::plural(failed, "update"),
         words::plural(pairs, "pair"),
         if stale > 0 && failed + pairs > 0 {
