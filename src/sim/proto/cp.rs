@@ -13,6 +13,9 @@
 //!   never inflates its term and never deposes a healthy leader when it comes back.
 //! - Check-quorum: a leader that has not heard from a majority within the election timeout steps
 //!   down, so the minority side shows no leader and refuses instead of hanging.
+//! - Election-timeout backoff: each election timeout in a row that finds no leader doubles the
+//!   high end of the next timeout's range (up to [`MAX_ELECTION_BACKOFF`] times), so candidates
+//!   whose timeouts are close to the message delay stop colliding round after round.
 //! - No snapshots, no membership changes; at most [`MAX_APPEND_ENTRIES`] entries per message.
 //!
 //! Persistent state (survives [`Raft::on_crash`]): `term`, `voted_for`, `log`. Everything else is
