@@ -203,3 +203,41 @@ proptest! {
         prop_assert_eq!(outcome, Some(Outcome::Ok), "{} seed {} faults {:?}: read at {}", name, seed, faults, at);
     }
 }
+
+/// The measurement behind issue #12 (slow unoptimized: run with `-- --ignored`): over crowd
+/// seeds `CROWD_SEEDS` (default 1..1001) in CP, every run serves some request sent after the
+/// heal at 8000. Before the election backoff 14 of 1000 never did; after it, none.
+#[test]
+#[ignore]
+fn crowd_cp_always_serves_again_after_the_heal() {
+    let seeds = std::env::var("CROWD_SEEDS").unwrap_or_else(|_| "1..1001".into());
+    let (a, b) = seeds.split_once("..").expect("CROWD_SEEDS is A..B");
+    let (a, b): (u64, u64) = (a.parse().expect("A"), b.parse().expect("B"));
+    let dead: Vec<u64> = (a..b)
+        .filter(|&seed| {
+            let s = Scenario::builtin("crowd")
+                .expect("built-in")
+                .with_overrides(&Overrides {
+                    mode: Some(Mode::Cp),
+                    seed: Some(seed),
+                    ..Overrides::default()
+                });
+            let heal = s
+                .faults
+                .iter()
+                .map(|f| f.at)
+                .max()
+                .expect("crowd has faults");
+            let mut sim = s.build().expect("valid scenario");
+            sim.run_to_end();
+            !sim.history()
+                .iter()
+                .any(|r| r.invoke >= heal && r.outcome == Some(Outcome::Ok))
+        })
+        .collect();
+    eprintln!(
+        "crowd CP seeds {a}..{b}: {} never serve after the heal {dead:?}",
+        dead.len()
+    );
+    assert!(dead.is_empty(), "never served after the heal: {dead:?}");
+}
