@@ -405,3 +405,39 @@ fn timeline_jumps_are_cheap() {
     // Generous for unoptimized test builds; release builds take well under a few ms.
     assert!(per_jump.as_millis() < 200, "{per_jump:?} per jump");
 }
+
+/// Regression (issue #12): crowd in CP, seed 40, served nothing from tick 3982 to the end. Each
+/// region put up its own candidate in every term, in lockstep, because the election timeout
+/// (300..600) was barely longer than a cross-region round trip (300..360) — so no candidate
+/// ever reached 5 of 9 votes, neither on the 6-node majority side nor after the heal at 8000.
+#[test]
+fn crowd_cp_seed_40_serves_again_after_the_heal() {
+    let s = Scenario::builtin("crowd")
+        .expect("builtin")
+        .with_overrides(&Overrides {
+            mode: Some(Mode::Cp),
+            seed: Some(40),
+            ..Overrides::default()
+        });
+    let heal = s
+        .faults
+        .iter()
+        .map(|f| f.at)
+        .max()
+        .expect("crowd has faults");
+    let sim = run(&s);
+    let ok_after = |since: u64| {
+        sim.history()
+            .iter()
+            .filter(|r| r.invoke >= since && r.outcome == Some(Outcome::Ok))
+            .count()
+    };
+    assert!(
+        ok_after(heal) > 0,
+        "nothing served after the heal at {heal}"
+    );
+    assert!(
+        ok_after(heal + 1_000) > 0,
+        "nothing served 1000 ticks after the heal"
+    );
+}

@@ -13,6 +13,9 @@
 //!   never inflates its term and never deposes a healthy leader when it comes back.
 //! - Check-quorum: a leader that has not heard from a majority within the election timeout steps
 //!   down, so the minority side shows no leader and refuses instead of hanging.
+//! - Election-timeout backoff: each election timeout in a row that finds no leader doubles the
+//!   high end of the next timeout's range (up to [`MAX_ELECTION_BACKOFF`] times), so candidates
+//!   whose timeouts are close to the message delay stop colliding round after round.
 //! - No snapshots, no membership changes; at most [`MAX_APPEND_ENTRIES`] entries per message.
 //!
 //! Persistent state (survives [`Raft::on_crash`]): `term`, `voted_for`, `log`. Everything else is
@@ -45,6 +48,9 @@ pub type LogIndex = u64;
 pub const MAX_APPEND_ENTRIES: usize = 64;
 /// How many times a node re-forwards a request after hearing "not the leader".
 pub const MAX_FORWARD_ATTEMPTS: u8 = 3;
+/// Most doublings of the election timeout's high end after elections that found no leader: a
+/// node waits `lo..=hi << backoff` ticks, so the longest wait is `hi << MAX_ELECTION_BACKOFF`.
+pub const MAX_ELECTION_BACKOFF: u8 = 3;
 
 /// What a log entry asks the state machine to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,6 +220,9 @@ pub struct Raft {
     applied: Applied,
     /// Timer generation: an `Election` timer with another epoch is stale.
     election_epoch: u64,
+    /// Election timeouts in a row that found no live leader (capped at
+    /// [`MAX_ELECTION_BACKOFF`]); each widens the next timeout's range. 0 once a leader is heard.
+    election_backoff: u8,
     heartbeat_armed: bool,
     /// Pre-vote round in progress: proposed term and who granted it (self included).
     prevote: Option<(Term, BTreeSet<NodeId>)>,
@@ -277,6 +286,7 @@ impl Raft {
             commit: 0,
             last_applied: 0,
             election_epoch: 0,
+            election_backoff: 0,
             heartbeat_armed: false,
             prevote: None,
             votes: BTreeSet::new(),
@@ -420,6 +430,7 @@ impl Raft {
         self.last_applied = 0;
         self.applied = self.initial.clone();
         self.heartbeat_armed = false;
+        self.election_backoff = 0;
         self.prevote = None;
         self.votes.clear();
         self.next_index = vec![1; n];

@@ -10,10 +10,13 @@ use super::super::{Ctx, Timer};
 use super::{wire, Command, LogIndex, Msg, Raft, Term};
 
 impl Raft {
+    /// Arms a fresh election timer: `lo..=hi` ticks, the high end doubled once per election
+    /// timeout in a row that found no leader (see [`Raft::on_election_timeout`]).
     pub(super) fn reset_election_timer(&mut self, ctx: &mut Ctx) {
+        assert!(self.election_backoff <= super::MAX_ELECTION_BACKOFF);
         self.election_epoch += 1;
         let (lo, hi) = self.election_timeout_ticks;
-        let after = ctx.rng.random_range(lo..=hi);
+        let after = ctx.rng.random_range(lo..=hi << self.election_backoff);
         ctx.out.timer(
             after,
             Timer::Election {
@@ -45,10 +48,16 @@ impl Raft {
         if self.role == Role::Leader {
             return; // Re-armed when it steps down.
         }
-        self.reset_election_timer(ctx);
         if self.live_leader(ctx.now).is_some() {
+            self.election_backoff = 0;
+            self.reset_election_timer(ctx);
             return;
         }
+        // No leader since the last timeout: the elections meanwhile failed (or none began). With
+        // timeouts near the message delay, candidates collide round after round (each region of
+        // `crowd` elected its own, in lockstep, forever); a wider range spreads them apart.
+        self.election_backoff = (self.election_backoff + 1).min(super::MAX_ELECTION_BACKOFF);
+        self.reset_election_timer(ctx);
         self.flush_parked(ctx);
         // Pre-vote: ask whether a majority would elect us, without touching any term.
         let proposed = self.term + 1;
@@ -174,6 +183,7 @@ impl Raft {
         self.role = Role::Leader;
         self.leader = Some(self.me);
         self.leading_since = ctx.now;
+        self.election_backoff = 0;
         let next = self.last_index() + 1;
         self.next_index = vec![next; self.nodes as usize];
         self.match_index = vec![0; self.nodes as usize];
@@ -208,6 +218,7 @@ impl Raft {
         self.leader = leader;
         if leader.is_some() {
             self.leader_heard_at = Some(ctx.now);
+            self.election_backoff = 0;
         }
     }
 }

@@ -260,6 +260,13 @@ impl Raft {
             self.role != Role::Leader || self.voted_for == Some(self.me),
             "a leader voted for itself"
         );
+        assert!(
+            self.election_backoff <= super::MAX_ELECTION_BACKOFF
+                && (self.role != Role::Leader || self.election_backoff == 0),
+            "election backoff {} as {:?}",
+            self.election_backoff,
+            self.role
+        );
     }
 }
 
