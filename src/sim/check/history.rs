@@ -579,6 +579,110 @@ mod tests {
             history_json(Case::Register, &[], &[], None),
             history_to_json(Case::Register, &[], &[], None)
         );
+        let end = sample_end();
+        let text = history_json(Case::Feed, &[0, 0], &ops, Some(&end));
+        assert_eq!(text, history_to_json(Case::Feed, &[0, 0], &ops, Some(&end)));
+        let empty = EndState::default();
+        assert_eq!(
+            history_json(Case::Bank, &[1], &[], Some(&empty)),
+            history_to_json(Case::Bank, &[1], &[], Some(&empty))
+        );
+    }
+
+    /// An end state for the feed `sample()`: two replicas, one down.
+    fn sample_end() -> EndState {
+        let set = |ids: &[OpId]| {
+            let mut s = crate::sim::types::OpSet::new();
+            ids.iter().for_each(|i| s.insert(*i));
+            s
+        };
+        EndState {
+            replica_seen: vec![vec![set(&[0]), set(&[1, 4])], vec![set(&[]), set(&[])]],
+            replica_values: vec![vec![Value::Set(vec![7]), Value::Int(2)]],
+            min_balance: Some(-3),
+            last_fault_end: Some(40),
+            converged_at: None,
+            end_tick: 90,
+        }
+    }
+
+    #[test]
+    fn end_state_round_trips_and_is_validated() {
+        let (ops, end) = (sample(), sample_end());
+        let text = history_json(Case::Feed, &[0, 0], &ops, Some(&end));
+        let (_, _, back, back_end) = history_from_json(&text).expect("valid");
+        assert_eq!((back, back_end), (ops.clone(), Some(end.clone())));
+        let mut beyond = end.clone();
+        beyond.replica_seen[1][0].insert(5);
+        let text = history_json(Case::Feed, &[0, 0], &ops, Some(&beyond));
+        assert!(history_from_json(&text)
+            .unwrap_err()
+            .contains("end: replica_seen"));
+        let mut keys = end;
+        keys.replica_values[0].pop();
+        let text = history_json(Case::Feed, &[0, 0], &ops, Some(&keys));
+        assert!(history_from_json(&text)
+            .unwrap_err()
+            .contains("exactly 2 keys"));
+    }
+
+    #[test]
+    fn a_register_export_with_a_second_zero_still_reads() {
+        let ops = vec![ok(0, OpKind::Write, 3, 0, 2)];
+        let old = history_to_json(Case::Register, &[0, 0], &ops, None);
+        assert_eq!(history_from_json(&old).expect("valid").1, vec![0]);
+        let wrong = history_to_json(Case::Register, &[0, 5], &ops, None);
+        assert!(history_from_json(&wrong)
+            .unwrap_err()
+            .contains("2 initial values"));
+    }
+
+    #[test]
+    fn the_widest_op_fits_its_share_of_the_limit() {
+        let mut o = op(
+            MAX_OPS as OpId - 1,
+            ClientId::MAX,
+            OpKind::Transfer,
+            u8::MAX,
+            i64::MIN,
+            MAX_TICKS,
+            Some(MAX_TICKS),
+            Some(Outcome::Refused(Reason::InsufficientFunds {
+                balance: i64::MIN,
+            })),
+            Some(Value::Siblings(Vec::new())),
+        );
+        o.node = u8::MAX;
+        o.req.key2 = u8::MAX;
+        o.req.consistency = Consistency::Eventual;
+        o.missed = vec![1];
+        o.fresh = Some(Value::Siblings(Vec::new()));
+        let mut text = String::new();
+        op_json(&mut text, &o);
+        // The one missed id is a list item; the rest (with the comma after the op) is the fixed
+        // part.
+        let with_comma = text.len() + 1;
+        assert!(with_comma <= FIXED_OP_BYTES + ITEM_BYTES, "{with_comma}");
+    }
+
+    #[test]
+    fn a_ten_thousand_op_history_from_64_clients_is_accepted() {
+        let (case, initial, mut ops) = crate::sim::check::bench_history(MAX_OPS, 3);
+        for (i, o) in ops.iter_mut().enumerate() {
+            o.client = (i % 64) as ClientId;
+            o.node = (i % MAX_NODES) as u8;
+            o.missed = (0..o.id.min(3)).collect(); // a few missed ids each
+        }
+        let text = history_json(case, &initial, &ops, None);
+        assert!(
+            text.len() > 1 << 20,
+            "{} bytes: bigger than the old limit",
+            text.len()
+        );
+        assert!(text.len() <= MAX_HISTORY_BYTES);
+        let (_, _, back, _) = history_from_json(&text).expect("accepted");
+        assert_eq!(back.len(), MAX_OPS);
+        assert_eq!(back.iter().map(|o| o.client).max(), Some(63));
     }
 
     #[test]
