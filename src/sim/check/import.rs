@@ -263,3 +263,48 @@ fn infer_case(ops: &[OpRecord]) -> Result<Case, String> {
         _ => Err("the log mixes ops of several cases".into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::check::porcupine_log;
+    use crate::sim::check::testutil::{ok, read};
+
+    #[test]
+    fn a_log_reads_back_as_its_history_less_what_it_cannot_carry() {
+        let mut ops = vec![ok(0, OpKind::Write, 4, 0, 3), read(1, 4, 5, 6)];
+        ops.push(read(2, 0, 7, 9));
+        ops[2].outcome = Some(Outcome::Timeout); // no return in the log: pending
+        ops[2].value = None;
+        let log = porcupine_log(Case::Register, &ops);
+        let h = read_history(&log, None, None).expect("a valid log");
+        assert_eq!(h.format, Format::PorcupineLog);
+        assert_eq!((h.case, h.initial.clone()), (Case::Register, vec![0]));
+        assert_eq!(h.assumed, vec!["case", "initial"]);
+        assert_eq!(
+            h.ops[..2]
+                .iter()
+                .map(|o| o.value.clone())
+                .collect::<Vec<_>>(),
+            vec![None, Some(Value::Int(4))]
+        );
+        assert_eq!((h.ops[2].outcome, h.ops[2].complete), (None, None));
+        assert!(h.facts().from_log && h.end.is_none());
+    }
+
+    #[test]
+    fn bad_logs_get_one_clear_error() {
+        let log = porcupine_log(Case::Register, &[ok(0, OpKind::Write, 4, 0, 3)]);
+        let ret = log.lines().nth(1).unwrap();
+        let err = |text: &str| read_history(text, None, None).unwrap_err();
+        assert!(err(ret).contains("a return before the call"));
+        assert!(err(&format!("{log}{ret}\n")).contains("a second return"));
+        let gap = log.replace(r#""id":0"#, r#""id":1"#);
+        assert!(err(&gap).contains("no call for op 0"));
+        let reads = porcupine_log(Case::Register, &[read(0, 0, 0, 1)]);
+        assert!(err(&reads).contains("--case"));
+        assert!(read_history(&reads, Some(Case::Bank), Some(vec![5])).is_ok());
+        let file = crate::sim::check::history_json(Case::Register, &[0], &[], None);
+        assert!(read_history(&file, Some(Case::Bank), None).is_err());
+    }
+}
