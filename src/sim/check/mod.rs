@@ -35,7 +35,7 @@ use lin::LinResult;
 /// [`check`] names one, so the same input gets the same verdict wherever the same budget is used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Budget {
-    /// `caplab run` and `caplab check` (and a lesson's checks): a thorough search, ~1 s at worst.
+    /// `caplab run` and `caplab check`: a thorough search.
     Cli,
     /// `caplab sweep`: one seed of many, a tenth of the CLI's.
     Sweep,
@@ -129,8 +129,9 @@ pub struct Checks {
     /// Nearest-rank percentiles of `complete - invoke` over `Ok` ops.
     pub latency_p50: Option<Tick>,
     pub latency_p99: Option<Tick>,
-    /// The fields above that this input cannot answer (they hold 0, `false`, `None` or an empty
-    /// list): empty for a run and for an export that carries its end state.
+    /// The fields above that this input cannot answer: their values are not the run's (0,
+    /// `false`, `None`, an empty list, or computed from what the input has). Empty for a run and
+    /// for an export that carries its end state.
     pub unknown: Vec<&'static str>,
 }
 
@@ -332,5 +333,47 @@ mod tests {
                 assert!(json.get(field).is_some(), "missing {field}");
             }
         }
+    }
+
+    #[test]
+    fn what_the_input_does_not_carry_is_reported_unknown() {
+        // Bank: two withdrawals of 80 from 100, both acknowledged: not linearizable, one
+        // double spend, whatever the input carries.
+        let ops = vec![
+            ok(0, OpKind::Withdraw, 80, 0, 10),
+            ok(1, OpKind::Withdraw, 80, 0, 11),
+        ];
+        let end = EndState {
+            replica_values: vec![vec![Value::Int(-60), Value::Int(0)]],
+            converged_at: Some(20),
+            ..EndState::default()
+        };
+        let mut facts = RunFacts {
+            case: Case::Bank,
+            initial: &[100, 0],
+            ops: &ops,
+            end: Some(&end),
+            from_log: false,
+        };
+        let full = check(&facts, Budget::Cli);
+        assert_eq!((full.min_balance, full.double_spends), (Some(-60), 1));
+        assert!(full.unknown.is_empty() && full.converged);
+        facts.end = None;
+        let bare = check(&facts, Budget::Cli);
+        assert_eq!(
+            bare.unknown,
+            vec![
+                "lost_updates",
+                "converged",
+                "converge_ticks",
+                "min_balance",
+                "money_conserved"
+            ]
+        );
+        assert_eq!((bare.min_balance, bare.money_conserved), (None, None));
+        assert_eq!((bare.linearizable, bare.double_spends), (Some(false), 1));
+        facts.from_log = true;
+        let log = check(&facts, Budget::Cli);
+        assert!(log.unknown.contains(&"stale_reads") && log.per_node.is_empty());
     }
 }
