@@ -1,6 +1,6 @@
 //! What the run's history proves, for the metrics panel and the history diagram: a thin adapter
-//! over the sim's checkers (`sim::report::checks_with_lin`, `sim::check::lin`). The UI computes nothing
-//! about correctness itself.
+//! over the sim's checkers (`sim::report::checks_with_lin`, `sim::check::lin`). The UI computes
+//! nothing about correctness itself.
 //!
 //! The linearizability search is the one costly checker, so its result is cached per run and
 //! recomputed only when the history changes (an op is invoked or completes); everything else is
