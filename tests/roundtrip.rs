@@ -24,7 +24,7 @@ fn mode() -> impl Strategy<Value = (Mode, Conflict)> {
 const BUDGET: Budget = Budget::Steps(20_000);
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 20, .. ProptestConfig::default() })]
 
     #[test]
     fn every_export_rechecks_to_the_runs_verdicts(
@@ -38,6 +38,12 @@ proptest! {
             seed: Some(seed),
             ..Overrides::default()
         });
+        let mut s = s;
+        if name == "crowd" {
+            // Its 14 000 ticks make ~3 000 ops, slow in a debug build: cut it short after the
+            // partition began (the CLI test and `caplab` itself cover whole crowd runs).
+            s.end_tick = s.end_tick.min(6_000);
+        }
         prop_assume!(s.validate().is_ok());
         let mut sim = s.build().unwrap();
         sim.run_to_end();
