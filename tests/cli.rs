@@ -202,3 +202,104 @@ fn sweep_finds_the_ap_bank_overdraft_and_cp_stays_clean() {
         assert_eq!(c[k]["seeds"], 0, "cp sweep shows {k}: {c}");
     }
 }
+
+/// A scratch directory of its own for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("caplab-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn check_of_an_export_gives_every_verdict_of_the_run() {
+    let dir = scratch("parity");
+    let path = dir.join("h.json");
+    let p = path.to_str().unwrap();
+    for (scenario, mode, conflict, seed) in [
+        ("register", "cp", "lww", "1"),
+        ("bank", "ap", "lww", "2"),
+        ("bank", "quorum", "lww", "5"),
+        ("two-regions", "ap", "vclock", "3"),
+        ("feed", "ap", "crdt", "4"),
+        ("feed", "ca", "lww", "6"),
+    ] {
+        let run = json(&caplab(&[
+            "run",
+            "--scenario",
+            scenario,
+            "--mode",
+            mode,
+            "--conflict",
+            conflict,
+            "--seed",
+            seed,
+            "--json",
+            "--export-history",
+            p,
+        ]));
+        let again = json(&caplab(&["check", p, "--json"]));
+        let checks = run["checks"].as_object().expect("checks object");
+        assert!(checks.len() > 15, "{checks:?}");
+        for (field, value) in checks {
+            assert_eq!(
+                &again[field], value,
+                "{scenario} {mode} {conflict} seed {seed}: {field}"
+            );
+        }
+        assert_eq!(again["format"], "history");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_porcupine_log_is_checked_and_says_what_it_cannot_carry() {
+    use caplab::sim::check::porcupine_log;
+    use caplab::sim::report;
+    use caplab::sim::scenario::{Overrides, Scenario};
+    use caplab::sim::types::Mode;
+
+    let dir = scratch("porcupine");
+    let path = dir.join("h.jsonl");
+    for (name, mode) in [
+        ("bank", Mode::Ap),
+        ("register", Mode::Cp),
+        ("feed", Mode::Ap),
+    ] {
+        let s = Scenario::builtin(name).unwrap().with_overrides(&Overrides {
+            mode: Some(mode),
+            seed: Some(2),
+            ..Overrides::default()
+        });
+        let mut sim = s.build().unwrap();
+        sim.run_to_end();
+        let run = serde_json::to_value(report::checks(&sim, report::LIN_BUDGET)).unwrap();
+        let cfg = sim.config();
+        std::fs::write(&path, porcupine_log(cfg.case, sim.history())).unwrap();
+        let log = json(&caplab(&["check", path.to_str().unwrap(), "--json"]));
+        assert_eq!(log["format"], "porcupine-log");
+        assert_eq!(log["case"], cfg.case.as_str());
+        assert_eq!(log["assumed"], serde_json::json!(["case", "initial"]));
+        for field in [
+            "linearizable",
+            "lin_counterexample",
+            "ok",
+            "refused",
+            "double_spends",
+            "latency_p50",
+            "latency_p99",
+        ] {
+            assert_eq!(log[field], run[field], "{name}: {field}");
+        }
+        let unknown = log["unknown"].as_array().unwrap();
+        for field in ["stale_reads", "timeouts", "lost_updates", "converged"] {
+            assert!(unknown.iter().any(|u| u == field), "{name}: {unknown:?}");
+        }
+        let text = caplab(&["check", path.to_str().unwrap()]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            text.contains("unknown (not carried by the input)"),
+            "{text}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

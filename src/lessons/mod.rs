@@ -18,8 +18,9 @@ pub mod words;
 
 use std::cell::OnceCell;
 
+use crate::sim::check::Budget;
 use crate::sim::check::Checks;
-use crate::sim::report::{checks, LIN_BUDGET};
+use crate::sim::report::checks;
 use crate::sim::scenario::{Scenario, ScenarioError};
 use crate::sim::types::{ClientId, Mode, NodeId, OpId, OpRecord, Outcome, Reason, Tick};
 use crate::sim::world::Sim;
@@ -189,7 +190,7 @@ impl<'a> StepCtx<'a> {
 
     /// The checkers' verdicts over stage `stage`'s run so far.
     pub fn checks(&self, stage: usize) -> &Checks {
-        self.checks[stage].get_or_init(|| checks(self.sims[stage], LIN_BUDGET))
+        self.checks[stage].get_or_init(|| checks(self.sims[stage], Budget::Lessons))
     }
 
     /// Stage `stage`'s run carried on to its end (the sim given is left untouched).

@@ -1,15 +1,17 @@
 //! From a finished (or paused) `Sim` to the checkers' verdicts: the one place that gathers the
-//! facts the checkers need, used by the CLI, the tests and the UI alike.
+//! facts the checkers need, used by the CLI, the tests, the lessons and the UI alike. The
+//! verdicts themselves come from the one function `check::check_with_lin`, which `caplab check`
+//! calls on an exported history too.
 
-use super::check::{self, Checks, RunFacts};
+use super::check::{self, lin::LinResult, Budget, Checks, EndState, RunFacts};
 use super::types::{Mode, NodeId, OpSet, Role, Status, Value};
 use super::world::Sim;
 
-/// The default search budget of the linearizability checker (explored states).
-pub const LIN_BUDGET: u64 = 2_000_000;
+/// The CLI's search budget in steps (kept for callers that pass a number).
+pub const LIN_BUDGET: u64 = Budget::Cli.steps();
 
-/// Runs every checker over the sim's history and final replica state.
-pub fn checks(sim: &Sim, lin_budget: u64) -> Checks {
+/// What the history alone does not tell: the replicas' final state and the engine's observations.
+pub fn end_state(sim: &Sim) -> EndState {
     let cfg = sim.config();
     let keys = cfg.case.keys().len() as u8;
     let mut replica_seen: Vec<Vec<OpSet>> = Vec::new();
@@ -34,18 +36,45 @@ pub fn checks(sim: &Sim, lin_budget: u64) -> Checks {
     } else {
         sim.converged_at()
     };
-    let facts = RunFacts {
-        case: cfg.case,
-        initial: &cfg.initial,
-        ops: sim.history(),
+    EndState {
         replica_seen,
         replica_values,
         min_balance: sim.min_balance(),
         last_fault_end: Some(sim.last_fault_end()),
         converged_at,
         end_tick: sim.end_tick(),
-    };
-    check::check(&facts, lin_budget)
+    }
+}
+
+/// The sim's facts, with `end` (from [`end_state`]).
+pub fn facts<'a>(sim: &'a Sim, end: &'a EndState) -> RunFacts<'a> {
+    let cfg = sim.config();
+    RunFacts {
+        case: cfg.case,
+        initial: &cfg.initial,
+        ops: sim.history(),
+        end: Some(end),
+        from_log: false,
+    }
+}
+
+/// Runs every checker over the sim's history and final replica state.
+pub fn checks(sim: &Sim, budget: impl Into<Budget>) -> Checks {
+    let end = end_state(sim);
+    check::check(&facts(sim, &end), budget.into())
+}
+
+/// Every checker, with the search's result given (the page caches it between frames).
+pub fn checks_with_lin(sim: &Sim, lin: LinResult) -> Checks {
+    let end = end_state(sim);
+    check::check_with_lin(&facts(sim, &end), lin)
+}
+
+/// The run as a version-1 history file, end state included, so that `caplab check` of it gives
+/// the same verdicts as the run (the CLI's `--export-history` and the page's download).
+pub fn history_json(sim: &Sim) -> String {
+    let cfg = sim.config();
+    check::history_json(cfg.case, &cfg.initial, sim.history(), Some(&end_state(sim)))
 }
 
 /// The final values of every up copy of the whole data set. A node that keeps every key is one

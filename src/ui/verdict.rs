@@ -1,6 +1,6 @@
 //! What the run's history proves, for the metrics panel and the history diagram: a thin adapter
-//! over the sim's checkers (`sim::report::checks`, `sim::check::lin`). The UI computes nothing
-//! about correctness itself.
+//! over the sim's checkers (`sim::report::checks_with_lin`, `sim::check::lin`). The UI computes
+//! nothing about correctness itself.
 //!
 //! The linearizability search is the one costly checker, so its result is cached per run and
 //! recomputed only when the history changes (an op is invoked or completes); everything else is
@@ -8,14 +8,14 @@
 
 use std::cell::RefCell;
 
-use crate::sim::check;
 use crate::sim::check::lin::{self, LinResult};
+use crate::sim::check::Budget;
 use crate::sim::report;
 use crate::sim::types::{OpId, Tick};
 use crate::sim::world::Sim;
 
 /// Search steps the linearizability checker may take per history change.
-pub const LIN_BUDGET: u64 = 200_000;
+pub const LIN_BUDGET: u64 = Budget::PageSlice.steps();
 
 /// While the run plays, the search reruns at most this often (wall-clock ms): in a busy run the
 /// history changes almost every frame, and a search per frame would cost most of the frame.
@@ -92,20 +92,17 @@ pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
 
 /// Every figure but the search's, which comes in `lin`.
 fn figures(sim: &Sim, lin: &LinResult, finished: usize) -> Verdict {
-    // Budget 0: every checker but the search (whose result comes from the cache).
-    let c = report::checks(sim, 0);
+    // The one verdict path, with the search's result from the cache.
+    let c = report::checks_with_lin(sim, lin.clone());
     let bank = sim.config().case == crate::sim::types::Case::Bank;
     Verdict {
-        linearizable: lin.verdict,
-        counterexample: lin.counterexample.clone(),
+        linearizable: c.linearizable,
+        counterexample: c.lin_counterexample,
         availability: (finished > 0).then_some(100.0 * c.availability),
         stale_reads: c.stale_reads,
         lost_updates: Some(c.lost_updates),
         min_balance: c.min_balance,
-        double_spends: bank.then_some(check::anomalies::settle_double_spends(
-            lin.verdict,
-            c.double_spends,
-        )),
+        double_spends: bank.then_some(c.double_spends),
         converged: c.converged,
         converge_ticks: c.converge_ticks,
         // The sim keeps the tick of the last fault end, 0 until one happened.

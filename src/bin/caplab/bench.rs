@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use caplab::sim::check::Budget;
 use caplab::sim::check::{bench::bench_history, lin};
 use caplab::sim::report::LIN_BUDGET;
 use caplab::sim::scenario::{Overrides, Scenario};
@@ -78,7 +79,7 @@ fn sweep_seeds_per_sec() -> Result<f64, String> {
     let mut seeds = 0u64;
     let mut err = None;
     let (_, t) = repeat_for(Duration::from_secs(2), || {
-        if let Err(e) = sweep_seeds(&base, seeds, seeds + 50, LIN_BUDGET / 10) {
+        if let Err(e) = sweep_seeds(&base, seeds, seeds + 50, Budget::Sweep) {
             err = Some(e);
         }
         seeds += 50;

@@ -2,10 +2,10 @@
 
 use std::io::Read;
 
-use caplab::sim::check::{self, history, lin, Checks};
-use caplab::sim::report::{self, LIN_BUDGET};
+use caplab::sim::check::{self, history, Budget, Checks};
+use caplab::sim::report;
 use caplab::sim::scenario::{Overrides, Scenario};
-use caplab::sim::types::{Conflict, Mode, MAX_INPUT_BYTES};
+use caplab::sim::types::{Case, Conflict, Mode, MAX_INPUT_BYTES};
 use caplab::sim::world::Sim;
 
 use crate::args::{seed_range, Args};
@@ -108,10 +108,9 @@ pub fn run(raw: &[String]) -> Result<(), String> {
     let args = Args::parse(raw, RUN_OPTS)?;
     let s = scenario_from(&args)?;
     let sim = run_scenario(&s)?;
-    let checks = report::checks(&sim, LIN_BUDGET);
+    let checks = report::checks(&sim, Budget::Cli);
     if let Some(path) = args.get("--export-history") {
-        let cfg = sim.config();
-        let text = history::history_to_json(cfg.case, &cfg.initial, sim.history());
+        let text = report::history_json(&sim);
         std::fs::write(path, text).map_err(|e| format!("cannot write '{path}': {e}"))?;
     }
     if args.flag("--json") {
@@ -162,7 +161,7 @@ fn anomalies(c: &Checks) -> [bool; 7] {
 }
 
 /// The anomaly flags of one seed's run.
-fn seed_anomalies(base: &Scenario, seed: u64, lin_budget: u64) -> Result<[bool; 7], String> {
+fn seed_anomalies(base: &Scenario, seed: u64, lin_budget: Budget) -> Result<[bool; 7], String> {
     let s = base.with_overrides(&Overrides {
         seed: Some(seed),
         ..Overrides::default()
@@ -174,7 +173,12 @@ fn seed_anomalies(base: &Scenario, seed: u64, lin_budget: u64) -> Result<[bool; 
 /// Runs seeds `a..b` of `base` and tallies each anomaly. Seeds are independent, so they run on
 /// every core; the tallies are folded in seed order, so the result is the same as a sequential
 /// sweep's (first seeds included).
-pub fn sweep_seeds(base: &Scenario, a: u64, b: u64, lin_budget: u64) -> Result<Vec<Tally>, String> {
+pub fn sweep_seeds(
+    base: &Scenario,
+    a: u64,
+    b: u64,
+    lin_budget: Budget,
+) -> Result<Vec<Tally>, String> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(16) as u64;
@@ -231,7 +235,7 @@ pub fn sweep(raw: &[String]) -> Result<(), String> {
     }
     let s = scenario_from(&args)?;
     let (a, b) = seed_range(args.get("--seeds").ok_or("--seeds A..B is required")?)?;
-    let tallies = sweep_seeds(&s, a, b, LIN_BUDGET / 10)?;
+    let tallies = sweep_seeds(&s, a, b, Budget::Sweep)?;
     if args.flag("--json") {
         println!("{}", output::sweep_json(&s, a, b, &tallies));
     } else {
@@ -240,31 +244,44 @@ pub fn sweep(raw: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `caplab check FILE [--case C] [--initial A,B] [--json]`: re-checks a history file or a
+/// Porcupine-style log through the same verdict function as `caplab run`.
 pub fn check(raw: &[String]) -> Result<(), String> {
-    let args = Args::parse(raw, &[])?;
+    let args = Args::parse(raw, &["--case", "--initial"])?;
     let [path] = args.positional.as_slice() else {
-        return Err("usage: caplab check <history.json> [--json]".into());
+        return Err(
+            "usage: caplab check <history.json|log.jsonl> [--case C] [--initial A,B] [--json]"
+                .into(),
+        );
     };
+    let case = match args.get("--case") {
+        Some(c) => Some(
+            [Case::Bank, Case::Feed, Case::Register]
+                .into_iter()
+                .find(|k| k.as_str() == c)
+                .ok_or(format!("--case must be bank|feed|register, got '{c}'"))?,
+        ),
+        None => None,
+    };
+    let initial = args.get("--initial").map(parse_initial).transpose()?;
     let text = read_limited(path, history::MAX_HISTORY_BYTES)?;
-    let (case, initial, ops) =
-        history::history_from_json(&text).map_err(|e| format!("{path}: {e}"))?;
-    let l = lin::check(case, &initial, &ops, LIN_BUDGET);
-    let stale = check::anomalies::stale_reads(&ops);
-    let totals = check::stats::totals(&ops);
-    let double_spends = match case {
-        caplab::sim::types::Case::Bank => Some(check::anomalies::double_spends(&initial, &ops)),
-        _ => None,
-    };
+    let loaded = check::read_history(&text, case, initial).map_err(|e| format!("{path}: {e}"))?;
+    let checks = check::check(&loaded.facts(), Budget::Cli);
     if args.flag("--json") {
-        println!(
-            "{}",
-            output::check_json(&l, &stale, &totals, double_spends, ops.len())
-        );
+        println!("{}", output::check_json(&loaded, &checks));
     } else {
-        print!(
-            "{}",
-            output::check_text(&l, &stale, &totals, double_spends, ops.len())
-        );
+        print!("{}", output::check_text(&loaded, &checks));
     }
     Ok(())
+}
+
+/// `A,B`: initial values, one per key.
+fn parse_initial(text: &str) -> Result<Vec<i64>, String> {
+    text.split(',')
+        .map(|x| {
+            x.trim()
+                .parse()
+                .map_err(|_| format!("--initial expects numbers like 100,0, got '{text}'"))
+        })
+        .collect()
 }

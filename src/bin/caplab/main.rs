@@ -30,7 +30,8 @@ Usage:
                                                 run to the end; print a summary (or a JSON report)
   caplab sweep --scenario <name|file.json> --mode M --seeds A..B [--conflict C] [--json]
                                                 run many seeds; count each anomaly, first seed of each
-  caplab check <history.json> [--json]          re-check an exported history
+  caplab check <history.json|log.jsonl> [--case C] [--initial A,B] [--json]
+                                                re-check an exported history or a Porcupine log
   caplab bench [--json]                         benchmarks: events/s, 10 000-op check ms, sweep seeds/s
   caplab --version | --help
 

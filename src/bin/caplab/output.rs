@@ -2,9 +2,7 @@
 
 use std::fmt::Write;
 
-use caplab::sim::check::lin::LinResult;
-use caplab::sim::check::stats::Totals;
-use caplab::sim::check::Checks;
+use caplab::sim::check::{Checks, LoadedHistory};
 use caplab::sim::scenario::Scenario;
 use caplab::sim::types::{node_name, OpId, OpRecord, Outcome};
 use caplab::sim::world::Sim;
@@ -85,14 +83,29 @@ pub fn run_text(s: &Scenario, sim: &Sim, c: &Checks) -> String {
         sim.events_processed(),
         sim.trace_hash()
     );
+    checks_text(&mut t, c);
+    t
+}
+
+/// Says "unknown" for a check the input cannot answer.
+fn known(c: &Checks, field: &str, text: String) -> String {
+    if c.unknown.contains(&field) {
+        "unknown (not carried by the input)".to_string()
+    } else {
+        text
+    }
+}
+
+/// The checks, one line each: the same lines for `run` and `check`.
+fn checks_text(t: &mut String, c: &Checks) {
     let finished = c.ok + c.refused + c.timeouts;
     let _ = writeln!(
         t,
-        "requests   {finished} finished: {} ok, {} refused, {} timed out · availability {:.1}%",
+        "requests   {finished} finished: {} ok, {} refused, {} · availability {}",
         c.ok,
         c.refused,
-        c.timeouts,
-        c.availability * 100.0
+        known(c, "timeouts", format!("{} timed out", c.timeouts)),
+        known(c, "availability", format!("{:.1}%", c.availability * 100.0)),
     );
     for n in &c.per_node {
         let _ = writeln!(
@@ -112,24 +125,36 @@ pub fn run_text(s: &Scenario, sim: &Sim, c: &Checks) -> String {
         lat(c.latency_p50),
         lat(c.latency_p99)
     );
-    let _ = writeln!(t, "linearizable   {}", yes_no(c.linearizable));
+    let _ = writeln!(
+        t,
+        "linearizable   {} ({} search steps)",
+        yes_no(c.linearizable),
+        c.lin_explored
+    );
     if c.linearizable == Some(false) {
         let _ = writeln!(t, "  cannot be ordered: {}", ids(&c.lin_counterexample));
     }
-    let _ = writeln!(t, "stale reads    {} {}", c.stale_reads, ids(&c.stale_ops));
-    let _ = writeln!(t, "lost updates   {} {}", c.lost_updates, ids(&c.lost_ops));
+    let stale = format!("{} {}", c.stale_reads, ids(&c.stale_ops));
+    let _ = writeln!(t, "stale reads    {}", known(c, "stale_reads", stale));
+    let lost = format!("{} {}", c.lost_updates, ids(&c.lost_ops));
+    let _ = writeln!(t, "lost updates   {}", known(c, "lost_updates", lost));
     let conv = match (c.converged, c.converge_ticks) {
         (true, Some(k)) => format!("yes, {k} ticks after the last fault ended"),
         (true, None) => "yes".to_string(),
         (false, _) => "NO".to_string(),
     };
-    let _ = writeln!(t, "converged      {conv}");
-    if let Some(b) = c.min_balance {
-        let _ = writeln!(t, "min balance    {b}");
+    let _ = writeln!(t, "converged      {}", known(c, "converged", conv));
+    if c.min_balance.is_some() || c.unknown.contains(&"min_balance") {
+        let min = c.min_balance.map_or(String::new(), |b| b.to_string());
+        let _ = writeln!(t, "min balance    {}", known(c, "min_balance", min));
         let _ = writeln!(t, "double spends  {}", c.double_spends);
-        let _ = writeln!(t, "money conserved {}", yes_no(c.money_conserved));
+        let conserved = yes_no(c.money_conserved).to_string();
+        let _ = writeln!(
+            t,
+            "money conserved {}",
+            known(c, "money_conserved", conserved)
+        );
     }
-    t
 }
 
 fn tally_json(tallies: &[Tally]) -> Json {
@@ -172,46 +197,46 @@ pub fn sweep_text(s: &Scenario, a: u64, b: u64, tallies: &[Tally]) -> String {
     t
 }
 
-pub fn check_json(l: &LinResult, stale: &[OpId], tot: &Totals, ds: Option<u32>, n: usize) -> Json {
-    json!({
-        "ops": n,
-        "linearizable": l.verdict,
-        "lin_counterexample": l.counterexample,
-        "explored": l.explored,
-        "stale_reads": stale.len(),
-        "ok": tot.ok,
-        "refused": tot.refused,
-        "timeouts": tot.timeouts,
-        "availability": tot.availability,
-        "double_spends": ds,
-    })
+/// `check --json`: what was read, then every field of the checks, as `run --json` has them
+/// under `"checks"`.
+pub fn check_json(h: &LoadedHistory, c: &Checks) -> Json {
+    let mut j = json!({
+        "format": h.format.as_str(),
+        "case": h.case.as_str(),
+        "initial": h.initial,
+        "ops": h.ops.len(),
+        "assumed": h.assumed,
+    });
+    if let (Json::Object(m), Json::Object(checks)) = (&mut j, json!(c)) {
+        m.extend(checks);
+    }
+    j
 }
 
-pub fn check_text(
-    l: &LinResult,
-    stale: &[OpId],
-    tot: &Totals,
-    ds: Option<u32>,
-    n: usize,
-) -> String {
+pub fn check_text(h: &LoadedHistory, c: &Checks) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "history of {n} ops: {} ok, {} refused, {} timed out",
-        tot.ok, tot.refused, tot.timeouts
+        "{} of {} ops · case {} · initial {:?}",
+        h.format.as_str(),
+        h.ops.len(),
+        h.case.as_str(),
+        h.initial
     );
-    let _ = writeln!(
-        t,
-        "linearizable   {} ({} search steps)",
-        yes_no(l.verdict),
-        l.explored
-    );
-    if l.verdict == Some(false) {
-        let _ = writeln!(t, "  cannot be ordered: {}", ids(&l.counterexample));
+    if !h.assumed.is_empty() {
+        let _ = writeln!(
+            t,
+            "assumed: {} (the log does not carry them; --case, --initial set them)",
+            h.assumed.join(", ")
+        );
     }
-    let _ = writeln!(t, "stale reads    {} {}", stale.len(), ids(stale));
-    if let Some(d) = ds {
-        let _ = writeln!(t, "double spends  {d}");
+    checks_text(&mut t, c);
+    if !c.unknown.is_empty() {
+        let _ = writeln!(
+            t,
+            "unknown: {} (the input does not carry what they need)",
+            c.unknown.join(", ")
+        );
     }
     t
 }

@@ -7,7 +7,7 @@ use crate::sim::types::{
     Case, Consistency, OpId, OpKind, OpRecord, OpSet, Outcome, Request, Tick, Value,
 };
 
-use super::RunFacts;
+use super::EndState;
 
 /// Reads that missed an acknowledged update (the engine fills `missed`), by id.
 pub fn stale_reads(ops: &[OpRecord]) -> Vec<OpId> {
@@ -54,15 +54,15 @@ pub struct BankChecks {
     pub money_conserved: Option<bool>,
 }
 
-pub fn bank(facts: &RunFacts) -> BankChecks {
-    if facts.case != Case::Bank {
+pub fn bank(case: Case, initial: &[i64], ops: &[OpRecord], end: &EndState) -> BankChecks {
+    if case != Case::Bank {
         return BankChecks {
             min_balance: None,
             double_spends: 0,
             money_conserved: None,
         };
     }
-    let final_min = facts
+    let final_min = end
         .replica_values
         .iter()
         .flatten()
@@ -72,9 +72,9 @@ pub fn bank(facts: &RunFacts) -> BankChecks {
         })
         .min();
     BankChecks {
-        min_balance: facts.min_balance.or(final_min),
-        double_spends: double_spends(facts.initial, facts.ops),
-        money_conserved: money_conserved(facts.initial, facts.ops, &facts.replica_values),
+        min_balance: end.min_balance.or(final_min),
+        double_spends: double_spends(initial, ops),
+        money_conserved: money_conserved(initial, ops, &end.replica_values),
     }
 }
 

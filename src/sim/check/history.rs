@@ -1,21 +1,60 @@
 //! The exported history format, and a Porcupine-style event log.
 //!
 //! History file (JSON, version 1):
-//! `{ "version": 1, "case": "bank", "initial": [100, 0], "ops": [OpRecord, …] }` where op `i`
-//! has `"id": i`. [`history_from_json`] accepts at most `4 × MAX_INPUT_BYTES` bytes and
-//! `MAX_OPS` ops, and checks every op against the case and the limits before anything uses it.
+//! `{ "version": 1, "case": "bank", "initial": [100, 0], "ops": [OpRecord, …], "end": {…} }`
+//! where op `i` has `"id": i`. `"end"` (optional: older files lack it) is the run's
+//! [`EndState`] — what the history alone does not tell (final replica state, the lowest balance
+//! over time, convergence) — so `caplab check` of an export gives the same verdicts as the run:
+//! `{"end_tick", "last_fault_end", "converged_at", "min_balance", "replica_seen": [[[op ids]
+//! per key] per replica], "replica_values": [[value per key] per up replica]}`.
+//! [`history_from_json`] accepts at most [`MAX_HISTORY_BYTES`] bytes and `MAX_OPS` ops, and
+//! checks every op and the end state against the case and the limits before anything uses it.
 
 use std::fmt::Write as _;
 
-use crate::sim::types::{Case, Consistency, OpId, OpRecord, Outcome, Reason, Value};
-use crate::sim::types::{MAX_CLIENTS, MAX_INPUT_BYTES, MAX_NODES, MAX_OPS, MAX_TICKS};
+use crate::sim::types::{Case, ClientId, Consistency, OpId, OpRecord, Outcome, Reason, Value};
+use crate::sim::types::{MAX_KEYS, MAX_NODES, MAX_OPS, MAX_TICKS};
 
 use super::lin::op_is_valid;
+use super::EndState;
 
 /// The history file's format version.
 pub const HISTORY_VERSION: u32 = 1;
-/// The largest history file accepted, in bytes.
-pub const MAX_HISTORY_BYTES: usize = MAX_INPUT_BYTES * 4;
+
+/// Any client id the format can hold: the checkers do not depend on the number of clients, and
+/// a history from elsewhere (a Porcupine log) may have more processes than a scenario's clients.
+pub const MAX_HISTORY_CLIENTS: usize = ClientId::MAX as usize + 1;
+
+/// Decimal width of `x`.
+const fn digits(mut x: u64) -> usize {
+    let mut d = 1;
+    while x >= 10 {
+        x /= 10;
+        d += 1;
+    }
+    d
+}
+
+/// Widest number of each kind, in the compact JSON [`history_json`] writes.
+const I64_WIDTH: usize = 20; // -9223372036854775808
+const TICK_WIDTH: usize = digits(MAX_TICKS);
+const ID_WIDTH: usize = digits(MAX_OPS as u64);
+const U8_WIDTH: usize = 3;
+/// An op's fields with every number, string and outcome at its widest, and empty lists.
+const OP_SKELETON: &str = r#"{"id":,"client":,"node":,"kind":"transfer","key":,"key2":,"arg":,"consistency":"eventual","invoke":,"complete":,"outcome":{"outcome":"refused","reason":"insufficient-funds","balance":},"value":{"siblings":[]},"missed":[],"fresh":{"siblings":[]}},"#;
+const FIXED_OP_BYTES: usize =
+    OP_SKELETON.len() + ID_WIDTH + 4 * U8_WIDTH + 3 * I64_WIDTH + 2 * TICK_WIDTH;
+/// List items (post ids in a value or `fresh`, op ids in `missed`, a bank read's two values)
+/// an op carries on average at the op limit: the crowd's feed reads carry ~100 on average.
+const LIST_ITEMS_PER_OP: usize = 256;
+/// One list item: the widest post id (a `u32`; op ids are narrower), plus its comma.
+const ITEM_BYTES: usize = digits(u32::MAX as u64) + 1;
+/// The end state at its largest: every replica holds every op under every key, and its values.
+const MAX_END_BYTES: usize = 2 * MAX_NODES * MAX_KEYS * MAX_OPS * (ID_WIDTH + 1) + 4096;
+/// The largest history file accepted, in bytes: `MAX_OPS` ops at their widest with
+/// `LIST_ITEMS_PER_OP` list items each, plus the largest end state.
+pub const MAX_HISTORY_BYTES: usize =
+    4096 + MAX_OPS * (FIXED_OP_BYTES + LIST_ITEMS_PER_OP * ITEM_BYTES) + MAX_END_BYTES;
 
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -24,16 +63,74 @@ struct HistoryFile {
     case: Case,
     initial: Vec<i64>,
     ops: Vec<OpRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    end: Option<EndFile>,
+}
+
+/// [`EndState`] as the file holds it (op sets as sorted id lists).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct EndFile {
+    end_tick: u64,
+    last_fault_end: Option<u64>,
+    converged_at: Option<u64>,
+    min_balance: Option<i64>,
+    replica_seen: Vec<Vec<Vec<OpId>>>,
+    replica_values: Vec<Vec<Value>>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl EndFile {
+    fn from_state(e: &EndState) -> EndFile {
+        EndFile {
+            end_tick: e.end_tick,
+            last_fault_end: e.last_fault_end,
+            converged_at: e.converged_at,
+            min_balance: e.min_balance,
+            replica_seen: e
+                .replica_seen
+                .iter()
+                .map(|keys| keys.iter().map(|s| s.iter().collect()).collect())
+                .collect(),
+            replica_values: e.replica_values.clone(),
+        }
+    }
+
+    fn into_state(self) -> EndState {
+        let set = |ids: Vec<OpId>| {
+            let mut s = crate::sim::types::OpSet::new();
+            ids.into_iter().for_each(|i| s.insert(i));
+            s
+        };
+        EndState {
+            replica_seen: self
+                .replica_seen
+                .into_iter()
+                .map(|keys| keys.into_iter().map(set).collect())
+                .collect(),
+            replica_values: self.replica_values,
+            min_balance: self.min_balance,
+            last_fault_end: self.last_fault_end,
+            converged_at: self.converged_at,
+            end_tick: self.end_tick,
+        }
+    }
 }
 
 /// Serializes a history as the version-1 history file.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn history_to_json(case: Case, initial: &[i64], ops: &[OpRecord]) -> String {
+pub fn history_to_json(
+    case: Case,
+    initial: &[i64],
+    ops: &[OpRecord],
+    end: Option<&EndState>,
+) -> String {
     let file = HistoryFile {
         version: HISTORY_VERSION,
         case,
         initial: initial.to_vec(),
         ops: ops.to_vec(),
+        end: end.map(EndFile::from_state),
     };
     serde_json::to_string(&file).expect("a history always serializes (plain data)")
 }
@@ -41,25 +138,70 @@ pub fn history_to_json(case: Case, initial: &[i64], ops: &[OpRecord]) -> String 
 /// The version-1 history file written by hand, without serde (the wasm build has no serde
 /// serializer for it: size budget). Promises byte-for-byte the same text as `history_to_json`
 /// (tested natively), so `caplab check` reads a file exported from the browser.
-pub fn history_json(case: Case, initial: &[i64], ops: &[OpRecord]) -> String {
+pub fn history_json(
+    case: Case,
+    initial: &[i64],
+    ops: &[OpRecord],
+    end: Option<&EndState>,
+) -> String {
     let mut out = String::with_capacity(64 + ops.len() * 120);
     let _ = write!(
         out,
-        r#"{{"version":{HISTORY_VERSION},"case":"{}","initial":["#,
+        r#"{{"version":{HISTORY_VERSION},"case":"{}","initial":"#,
         case.as_str()
     );
-    for (i, x) in initial.iter().enumerate() {
-        let _ = write!(out, "{}{x}", if i > 0 { "," } else { "" });
-    }
-    out.push_str(r#"],"ops":["#);
+    list_json(&mut out, initial);
+    out.push_str(r#","ops":["#);
     for (i, o) in ops.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         op_json(&mut out, o);
     }
-    out.push_str("]}");
+    out.push(']');
+    if let Some(e) = end {
+        end_json(&mut out, e);
+    }
+    out.push('}');
     out
+}
+
+/// `[a,b,…]`.
+fn list_json<T: std::fmt::Display>(out: &mut String, xs: impl IntoIterator<Item = T>) {
+    out.push('[');
+    for (i, x) in xs.into_iter().enumerate() {
+        let _ = write!(out, "{}{x}", if i > 0 { "," } else { "" });
+    }
+    out.push(']');
+}
+
+fn end_json(out: &mut String, e: &EndState) {
+    let _ = write!(
+        out,
+        r#","end":{{"end_tick":{},"last_fault_end":{},"converged_at":{},"min_balance":{},"replica_seen":["#,
+        e.end_tick,
+        opt_json(e.last_fault_end),
+        opt_json(e.converged_at),
+        opt_json(e.min_balance),
+    );
+    for (i, keys) in e.replica_seen.iter().enumerate() {
+        out.push_str(if i > 0 { ",[" } else { "[" });
+        for (k, seen) in keys.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            list_json(out, seen.iter());
+        }
+        out.push(']');
+    }
+    out.push_str(r#"],"replica_values":["#);
+    for (i, values) in e.replica_values.iter().enumerate() {
+        out.push_str(if i > 0 { ",[" } else { "[" });
+        let items: Vec<String> = values.iter().map(value_json).collect();
+        out.push_str(&items.join(","));
+        out.push(']');
+    }
+    out.push_str("]}");
 }
 
 fn consistency_str(c: Consistency) -> &'static str {
@@ -128,9 +270,10 @@ fn op_json(out: &mut String, o: &OpRecord) {
     out.push('}');
 }
 
-/// Parses and validates a version-1 history file.
+/// Parses and validates a version-1 history file: case, initial values, ops and end state
+/// (`None` when the file predates it).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn history_from_json(text: &str) -> Result<(Case, Vec<i64>, Vec<OpRecord>), String> {
+pub fn history_from_json(text: &str) -> Result<HistoryParts, String> {
     if text.len() > MAX_HISTORY_BYTES {
         return Err(format!(
             "history is {} bytes; the limit is {MAX_HISTORY_BYTES}",
@@ -145,8 +288,27 @@ pub fn history_from_json(text: &str) -> Result<(Case, Vec<i64>, Vec<OpRecord>), 
             file.version
         ));
     }
-    validate(file.case, &file.initial, &file.ops)?;
-    Ok((file.case, file.initial, file.ops))
+    let initial = initial_values(file.case, file.initial);
+    validate(file.case, &initial, &file.ops)?;
+    let end = file.end.map(EndFile::into_state);
+    if let Some(e) = &end {
+        validate_end(file.case, e, file.ops.len()).map_err(|e| format!("end: {e}"))?;
+    }
+    Ok((file.case, initial, file.ops, end))
+}
+
+/// What a history file holds: case, initial values, ops, end state.
+pub type HistoryParts = (Case, Vec<i64>, Vec<OpRecord>, Option<EndState>);
+
+/// The initial values, one per key of the case at most. Files exported before this was fixed
+/// wrote two values for the one-key register, the second always 0: extra zeros are dropped.
+#[cfg(not(target_arch = "wasm32"))]
+fn initial_values(case: Case, mut initial: Vec<i64>) -> Vec<i64> {
+    let n_keys = case.keys().len();
+    if initial.len() > n_keys && initial[n_keys..].iter().all(|x| *x == 0) {
+        initial.truncate(n_keys);
+    }
+    initial
 }
 
 /// Checks a history against its case and the limits: at most `MAX_OPS` ops, op `i` has id `i`,
@@ -171,6 +333,33 @@ pub fn validate(case: Case, initial: &[i64], ops: &[OpRecord]) -> Result<(), Str
     Ok(())
 }
 
+/// Checks an end state against the case and the history: at most `MAX_NODES` replicas, one
+/// entry per key, op ids within the history, ticks within the limit.
+pub fn validate_end(case: Case, e: &EndState, n_ops: usize) -> Result<(), String> {
+    let n_keys = case.keys().len();
+    if e.replica_seen.len() > MAX_NODES || e.replica_values.len() > MAX_NODES {
+        return Err(format!("more than {MAX_NODES} replicas"));
+    }
+    if e.replica_seen.iter().any(|keys| keys.len() != n_keys)
+        || e.replica_values.iter().any(|keys| keys.len() != n_keys)
+    {
+        return Err(format!("a replica without exactly {n_keys} keys"));
+    }
+    let beyond = |id: OpId| id as usize >= n_ops;
+    if e.replica_seen
+        .iter()
+        .flatten()
+        .any(|s| s.iter().any(beyond))
+    {
+        return Err("replica_seen names an op outside the history".to_string());
+    }
+    let ticks = [Some(e.end_tick), e.last_fault_end, e.converged_at];
+    if ticks.into_iter().flatten().any(|t| t > MAX_TICKS) {
+        return Err(format!("tick beyond the limit {MAX_TICKS}"));
+    }
+    Ok(())
+}
+
 fn validate_op(case: Case, index: usize, o: &OpRecord, n_ops: usize) -> Result<(), String> {
     if o.id as usize != index {
         return Err(format!("id is {}, expected {index}", o.id));
@@ -184,7 +373,7 @@ fn validate_op(case: Case, index: usize, o: &OpRecord, n_ops: usize) -> Result<(
             case.as_str()
         ));
     }
-    if o.client as usize >= MAX_CLIENTS || o.node as usize >= MAX_NODES {
+    if o.client as usize >= MAX_HISTORY_CLIENTS || o.node as usize >= MAX_NODES {
         return Err(format!(
             "client {} / node {} out of range",
             o.client, o.node
@@ -382,27 +571,132 @@ mod tests {
         ));
         for (case, initial) in [(Case::Feed, vec![0, 0]), (Case::Bank, vec![100, -5])] {
             assert_eq!(
-                history_json(case, &initial, &ops),
-                history_to_json(case, &initial, &ops)
+                history_json(case, &initial, &ops, None),
+                history_to_json(case, &initial, &ops, None)
             );
         }
         assert_eq!(
-            history_json(Case::Register, &[], &[]),
-            history_to_json(Case::Register, &[], &[])
+            history_json(Case::Register, &[], &[], None),
+            history_to_json(Case::Register, &[], &[], None)
         );
+        let end = sample_end();
+        let text = history_json(Case::Feed, &[0, 0], &ops, Some(&end));
+        assert_eq!(text, history_to_json(Case::Feed, &[0, 0], &ops, Some(&end)));
+        let empty = EndState::default();
+        assert_eq!(
+            history_json(Case::Bank, &[1], &[], Some(&empty)),
+            history_to_json(Case::Bank, &[1], &[], Some(&empty))
+        );
+    }
+
+    /// An end state for the feed `sample()`: two replicas, one down.
+    fn sample_end() -> EndState {
+        let set = |ids: &[OpId]| {
+            let mut s = crate::sim::types::OpSet::new();
+            ids.iter().for_each(|i| s.insert(*i));
+            s
+        };
+        EndState {
+            replica_seen: vec![vec![set(&[0]), set(&[1, 4])], vec![set(&[]), set(&[])]],
+            replica_values: vec![vec![Value::Set(vec![7]), Value::Int(2)]],
+            min_balance: Some(-3),
+            last_fault_end: Some(40),
+            converged_at: None,
+            end_tick: 90,
+        }
+    }
+
+    #[test]
+    fn end_state_round_trips_and_is_validated() {
+        let (ops, end) = (sample(), sample_end());
+        let text = history_json(Case::Feed, &[0, 0], &ops, Some(&end));
+        let (_, _, back, back_end) = history_from_json(&text).expect("valid");
+        assert_eq!((back, back_end), (ops.clone(), Some(end.clone())));
+        let mut beyond = end.clone();
+        beyond.replica_seen[1][0].insert(5);
+        let text = history_json(Case::Feed, &[0, 0], &ops, Some(&beyond));
+        assert!(history_from_json(&text)
+            .unwrap_err()
+            .contains("end: replica_seen"));
+        let mut keys = end;
+        keys.replica_values[0].pop();
+        let text = history_json(Case::Feed, &[0, 0], &ops, Some(&keys));
+        assert!(history_from_json(&text)
+            .unwrap_err()
+            .contains("exactly 2 keys"));
+    }
+
+    #[test]
+    fn a_register_export_with_a_second_zero_still_reads() {
+        let ops = vec![ok(0, OpKind::Write, 3, 0, 2)];
+        let old = history_to_json(Case::Register, &[0, 0], &ops, None);
+        assert_eq!(history_from_json(&old).expect("valid").1, vec![0]);
+        let wrong = history_to_json(Case::Register, &[0, 5], &ops, None);
+        assert!(history_from_json(&wrong)
+            .unwrap_err()
+            .contains("2 initial values"));
+    }
+
+    #[test]
+    fn the_widest_op_fits_its_share_of_the_limit() {
+        let mut o = op(
+            MAX_OPS as OpId - 1,
+            ClientId::MAX,
+            OpKind::Transfer,
+            u8::MAX,
+            i64::MIN,
+            MAX_TICKS,
+            Some(MAX_TICKS),
+            Some(Outcome::Refused(Reason::InsufficientFunds {
+                balance: i64::MIN,
+            })),
+            Some(Value::Siblings(Vec::new())),
+        );
+        o.node = u8::MAX;
+        o.req.key2 = u8::MAX;
+        o.req.consistency = Consistency::Eventual;
+        o.missed = vec![1];
+        o.fresh = Some(Value::Siblings(Vec::new()));
+        let mut text = String::new();
+        op_json(&mut text, &o);
+        // The one missed id is a list item; the rest (with the comma after the op) is the fixed
+        // part.
+        let with_comma = text.len() + 1;
+        assert!(with_comma <= FIXED_OP_BYTES + ITEM_BYTES, "{with_comma}");
+    }
+
+    #[test]
+    fn a_ten_thousand_op_history_from_64_clients_is_accepted() {
+        let (case, initial, mut ops) = crate::sim::check::bench_history(MAX_OPS, 3);
+        for (i, o) in ops.iter_mut().enumerate() {
+            o.client = (i % 64) as ClientId;
+            o.node = (i % MAX_NODES) as u8;
+            o.missed = (0..o.id.min(3)).collect(); // a few missed ids each
+        }
+        let text = history_json(case, &initial, &ops, None);
+        assert!(
+            text.len() > 1 << 20,
+            "{} bytes: bigger than the old limit",
+            text.len()
+        );
+        assert!(text.len() <= MAX_HISTORY_BYTES);
+        let (_, _, back, _) = history_from_json(&text).expect("accepted");
+        assert_eq!(back.len(), MAX_OPS);
+        assert_eq!(back.iter().map(|o| o.client).max(), Some(63));
     }
 
     #[test]
     fn history_round_trips_and_rejects_bad_input() {
         let ops = sample();
-        let json = history_to_json(Case::Feed, &[0, 0], &ops);
+        let json = history_to_json(Case::Feed, &[0, 0], &ops, None);
         assert!(json.starts_with(r#"{"version":1,"case":"feed","initial":[0,0],"ops":["#));
         assert_eq!(
             history_from_json(&json),
-            Ok((Case::Feed, vec![0, 0], ops.clone()))
+            Ok((Case::Feed, vec![0, 0], ops.clone(), None))
         );
 
-        let bad = |ops: &[OpRecord]| history_from_json(&history_to_json(Case::Feed, &[], ops));
+        let bad =
+            |ops: &[OpRecord]| history_from_json(&history_to_json(Case::Feed, &[], ops, None));
         let mut wrong_id = ops.clone();
         wrong_id[1].id = 9;
         assert!(bad(&wrong_id).unwrap_err().contains("op 1: id is 9"));
@@ -418,7 +712,7 @@ mod tests {
             .contains("not a valid operation of case feed"));
         let mut key = vec![read(0, 0, 0, 1)];
         key[0].req.key = 4;
-        assert!(history_from_json(&history_to_json(Case::Register, &[], &key)).is_err());
+        assert!(history_from_json(&history_to_json(Case::Register, &[], &key, None)).is_err());
 
         let v2 = json.replacen(r#""version":1"#, r#""version":2"#, 1);
         assert!(history_from_json(&v2).unwrap_err().contains("version 2"));

@@ -12,6 +12,8 @@
 pub mod anomalies;
 pub mod bench;
 pub mod history;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod import;
 pub mod lin;
 pub mod stats;
 
@@ -23,9 +25,64 @@ pub use bench::bench_history;
 #[cfg(not(target_arch = "wasm32"))]
 pub use history::{history_from_json, history_to_json};
 pub use history::{history_json, porcupine_log};
+#[cfg(not(target_arch = "wasm32"))]
+pub use import::{read_history, Format, LoadedHistory};
 pub use stats::NodeStats;
 
-/// Facts about a finished run, provided by the engine.
+use lin::LinResult;
+
+/// The named search budgets of the linearizability checker (explored states). Every caller of
+/// [`check`] names one, so the same input gets the same verdict wherever the same budget is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// `caplab run` and `caplab check`: a thorough search.
+    Cli,
+    /// `caplab sweep`: one seed of many, a tenth of the CLI's.
+    Sweep,
+    /// The page, per history change while a run plays or is stepped (a frame's share of time).
+    PageSlice,
+    /// Lessons narrate the checker's verdict at each step: the CLI's budget, so a lesson says what
+    /// `caplab run` says.
+    Lessons,
+    /// An explicit number of steps (tests, benchmarks).
+    Steps(u64),
+}
+
+impl Budget {
+    /// The search steps this budget allows.
+    pub const fn steps(self) -> u64 {
+        match self {
+            Budget::Cli | Budget::Lessons => 2_000_000,
+            Budget::Sweep | Budget::PageSlice => 200_000,
+            Budget::Steps(n) => n,
+        }
+    }
+}
+
+impl From<u64> for Budget {
+    fn from(steps: u64) -> Budget {
+        Budget::Steps(steps)
+    }
+}
+
+/// What a history alone does not tell: the final replica state and what the engine observed
+/// over time. A run has it; an export carries it (the history file's optional `"end"`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EndState {
+    /// Per data-holding replica, per key, the update ops its value reflects.
+    pub replica_seen: Vec<Vec<OpSet>>,
+    /// Per data-holding up replica, its keys' values.
+    pub replica_values: Vec<Vec<Value>>,
+    /// Bank: the lowest balance any replica held at any time.
+    pub min_balance: Option<i64>,
+    pub last_fault_end: Option<Tick>,
+    /// When the replicas last came to agree (`None`: not converged, or faults still active).
+    pub converged_at: Option<Tick>,
+    pub end_tick: Tick,
+}
+
+/// Facts about a run (finished or not), whatever their source: a live `Sim`
+/// (`report::facts`), an exported history file or a Porcupine-style log.
 #[derive(Clone, Debug)]
 pub struct RunFacts<'a> {
     pub case: Case,
@@ -33,15 +90,12 @@ pub struct RunFacts<'a> {
     pub initial: &'a [i64],
     /// The whole history (pending ops: `complete`/`outcome` are `None`).
     pub ops: &'a [OpRecord],
-    /// Final: per data-holding replica, per key, the update ops its value reflects.
-    pub replica_seen: Vec<Vec<OpSet>>,
-    /// Final: per data-holding up replica, its keys' values.
-    pub replica_values: Vec<Vec<Value>>,
-    /// Bank: the lowest balance any replica held at any time.
-    pub min_balance: Option<i64>,
-    pub last_fault_end: Option<Tick>,
-    pub converged_at: Option<Tick>,
-    pub end_tick: Tick,
+    /// `None` when the input does not carry it (an older export, a log): the checks that need
+    /// it are reported in [`Checks::unknown`].
+    pub end: Option<&'a EndState>,
+    /// The ops come from a Porcupine-style log: no nodes, no stale-read marks, and a timed-out
+    /// op is indistinguishable from a pending one.
+    pub from_log: bool,
 }
 
 /// Everything the checkers found. Serialized as the CLI's JSON `checks` object.
@@ -51,6 +105,8 @@ pub struct Checks {
     pub linearizable: Option<bool>,
     /// Sorted op ids explaining a non-linearizable verdict (see [`lin`]).
     pub lin_counterexample: Vec<OpId>,
+    /// Search steps the linearizability checker took.
+    pub lin_explored: u64,
     pub stale_reads: u32,
     pub stale_ops: Vec<OpId>,
     pub lost_updates: u32,
@@ -73,26 +129,39 @@ pub struct Checks {
     /// Nearest-rank percentiles of `complete - invoke` over `Ok` ops.
     pub latency_p50: Option<Tick>,
     pub latency_p99: Option<Tick>,
+    /// The fields above that this input cannot answer: their values are not the run's (0,
+    /// `false`, `None`, an empty list, or computed from what the input has). Empty for a run and
+    /// for an export that carries its end state.
+    pub unknown: Vec<&'static str>,
 }
 
-/// Runs every checker on a finished run. `lin_budget` bounds the linearizability search
-/// ([`lin::DEFAULT_BUDGET`] is a good default).
-pub fn check(facts: &RunFacts, lin_budget: u64) -> Checks {
-    let lin = lin::check(facts.case, facts.initial, facts.ops, lin_budget);
+/// Runs every checker: the search within `budget`, then [`check_with_lin`].
+pub fn check(facts: &RunFacts, budget: Budget) -> Checks {
+    let lin = lin::check(facts.case, facts.initial, facts.ops, budget.steps());
+    check_with_lin(facts, lin)
+}
+
+/// The one verdict path: every checker but the search, whose result comes in `lin` (the page
+/// keeps it cached between frames). `caplab run`, `caplab check`, the page and the lessons all
+/// end here.
+pub fn check_with_lin(facts: &RunFacts, lin: LinResult) -> Checks {
+    let none = EndState::default();
+    let end = facts.end.unwrap_or(&none);
     let stale_ops = anomalies::stale_reads(facts.ops);
-    let lost_ops = anomalies::lost_updates(facts.case, facts.ops, &facts.replica_seen);
-    let converged = anomalies::converged(facts.converged_at, &facts.replica_values);
-    let converge_ticks = match (converged, facts.converged_at) {
-        (true, Some(at)) => Some(at.saturating_sub(facts.last_fault_end.unwrap_or(0))),
+    let lost_ops = anomalies::lost_updates(facts.case, facts.ops, &end.replica_seen);
+    let converged = anomalies::converged(end.converged_at, &end.replica_values);
+    let converge_ticks = match (converged, end.converged_at) {
+        (true, Some(at)) => Some(at.saturating_sub(end.last_fault_end.unwrap_or(0))),
         _ => None,
     };
-    let bank = anomalies::bank(facts);
+    let bank = anomalies::bank(facts.case, facts.initial, facts.ops, end);
     let totals = stats::totals(facts.ops);
     let (latency_p50, latency_p99) = stats::latency(facts.ops);
     let double_spends = anomalies::settle_double_spends(lin.verdict, bank.double_spends);
-    Checks {
+    let mut checks = Checks {
         linearizable: lin.verdict,
         lin_counterexample: lin.counterexample,
+        lin_explored: lin.explored,
         stale_reads: count(&stale_ops),
         stale_ops,
         lost_updates: count(&lost_ops),
@@ -109,6 +178,27 @@ pub fn check(facts: &RunFacts, lin_budget: u64) -> Checks {
         per_node: stats::per_node(facts.ops),
         latency_p50,
         latency_p99,
+        unknown: Vec::new(),
+    };
+    mark_unknown(facts, &mut checks);
+    checks
+}
+
+/// Lists (and blanks) what the input cannot answer.
+fn mark_unknown(facts: &RunFacts, c: &mut Checks) {
+    if facts.end.is_none() {
+        c.unknown
+            .extend(["lost_updates", "converged", "converge_ticks"]);
+        (c.lost_updates, c.lost_ops, c.converged, c.converge_ticks) = (0, Vec::new(), false, None);
+        if facts.case == Case::Bank {
+            c.unknown.extend(["min_balance", "money_conserved"]);
+            (c.min_balance, c.money_conserved) = (None, None);
+        }
+    }
+    if facts.from_log {
+        c.unknown
+            .extend(["stale_reads", "timeouts", "availability", "per_node"]);
+        (c.stale_reads, c.stale_ops, c.per_node) = (0, Vec::new(), Vec::new());
     }
 }
 
@@ -201,10 +291,7 @@ mod tests {
         ops[1].missed = vec![0];
         let mut seen = OpSet::new();
         seen.insert(0);
-        let facts = RunFacts {
-            case: Case::Register,
-            initial: &[0],
-            ops: &ops,
+        let end = EndState {
             replica_seen: vec![vec![seen.clone()], vec![seen]],
             replica_values: vec![vec![Value::Int(1)], vec![Value::Int(1)]],
             min_balance: None,
@@ -212,7 +299,15 @@ mod tests {
             converged_at: Some(40),
             end_tick: 50,
         };
-        let c = check(&facts, lin::DEFAULT_BUDGET);
+        let facts = RunFacts {
+            case: Case::Register,
+            initial: &[0],
+            ops: &ops,
+            end: Some(&end),
+            from_log: false,
+        };
+        let c = check(&facts, Budget::Cli);
+        assert!(c.unknown.is_empty());
         assert_eq!(c.linearizable, Some(false));
         assert_eq!(c.lin_counterexample, vec![0, 1]);
         assert_eq!((c.stale_reads, c.stale_ops.clone()), (1, vec![1]));
@@ -238,5 +333,47 @@ mod tests {
                 assert!(json.get(field).is_some(), "missing {field}");
             }
         }
+    }
+
+    #[test]
+    fn what_the_input_does_not_carry_is_reported_unknown() {
+        // Bank: two withdrawals of 80 from 100, both acknowledged: not linearizable, one
+        // double spend, whatever the input carries.
+        let ops = vec![
+            ok(0, OpKind::Withdraw, 80, 0, 10),
+            ok(1, OpKind::Withdraw, 80, 0, 11),
+        ];
+        let end = EndState {
+            replica_values: vec![vec![Value::Int(-60), Value::Int(0)]],
+            converged_at: Some(20),
+            ..EndState::default()
+        };
+        let mut facts = RunFacts {
+            case: Case::Bank,
+            initial: &[100, 0],
+            ops: &ops,
+            end: Some(&end),
+            from_log: false,
+        };
+        let full = check(&facts, Budget::Cli);
+        assert_eq!((full.min_balance, full.double_spends), (Some(-60), 1));
+        assert!(full.unknown.is_empty() && full.converged);
+        facts.end = None;
+        let bare = check(&facts, Budget::Cli);
+        assert_eq!(
+            bare.unknown,
+            vec![
+                "lost_updates",
+                "converged",
+                "converge_ticks",
+                "min_balance",
+                "money_conserved"
+            ]
+        );
+        assert_eq!((bare.min_balance, bare.money_conserved), (None, None));
+        assert_eq!((bare.linearizable, bare.double_spends), (Some(false), 1));
+        facts.from_log = true;
+        let log = check(&facts, Budget::Cli);
+        assert!(log.unknown.contains(&"stale_reads") && log.per_node.is_empty());
     }
 }

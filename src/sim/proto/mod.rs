@@ -53,6 +53,14 @@ pub struct ProtoConfig {
     pub clock_skew_ticks: Vec<i64>,
 }
 
+/// The initial values of a case when a scenario names none: one per key (bank: 100 in checking).
+pub fn default_initial(case: Case) -> Vec<i64> {
+    match case {
+        Case::Bank => vec![100, 0],
+        _ => vec![0; case.keys().len()],
+    }
+}
+
 impl ProtoConfig {
     /// Sensible defaults for `nodes` nodes.
     pub fn new(mode: Mode, conflict: Conflict, case: Case, nodes: u8) -> ProtoConfig {
@@ -65,10 +73,7 @@ impl ProtoConfig {
             n: nodes,
             r: majority,
             w: majority,
-            initial: match case {
-                Case::Bank => vec![100, 0],
-                _ => vec![0, 0],
-            },
+            initial: default_initial(case),
             election_timeout_ticks: (300, 600),
             heartbeat_ticks: 100,
             request_timeout_ticks: 800,

@@ -6,7 +6,8 @@ use yew::prelude::*;
 
 use super::messages;
 use super::stage::layout;
-use crate::sim::check::{history_json, porcupine_log};
+use crate::sim::check::porcupine_log;
+use crate::sim::report;
 use crate::ui::dom;
 use crate::ui::keys::PageKeys;
 use crate::ui::state::{Lab, Msg};
@@ -81,7 +82,7 @@ fn export(lab: &Lab, what: &str) -> bool {
             let sim = t.sim();
             let cfg = sim.config();
             if what == "json" {
-                let text = history_json(cfg.case, &cfg.initial, sim.history());
+                let text = report::history_json(sim);
                 dom::download(
                     &file_name(lab, "history", "json"),
                     "application/json",
