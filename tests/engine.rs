@@ -405,3 +405,27 @@ fn timeline_jumps_are_cheap() {
     // Generous for unoptimized test builds; release builds take well under a few ms.
     assert!(per_jump.as_millis() < 200, "{per_jump:?} per jump");
 }
+
+#[test]
+fn the_event_budget_stops_a_run_with_a_typed_error() {
+    // A CP cluster sends heartbeats for ever: with a budget of 300 events it must stop there.
+    let cfg = ProtoConfig::new(Mode::Cp, Conflict::Lww, Case::Register, 3);
+    let mut o = SimOptions::new(1, 1_000_000);
+    o.event_budget = 300;
+    let mut sim = Sim::new(cfg.clone(), o.clone()).expect("valid config");
+    sim.run_to_end();
+    assert_eq!(sim.events_processed(), 300);
+    assert!(
+        matches!(sim.error(), Some(SimError::EventBudget { limit: 300, tick }) if *tick == sim.now()),
+        "{:?}",
+        sim.error()
+    );
+    assert!(sim
+        .error()
+        .unwrap()
+        .to_string()
+        .contains("budget of 300 events"));
+    assert!(sim.step().is_none(), "a stopped run stays stopped");
+    o.event_budget = caplab::sim::types::MAX_EVENTS + 1;
+    assert!(matches!(Sim::new(cfg, o), Err(SimError::Config(_))));
+}

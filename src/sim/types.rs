@@ -23,6 +23,11 @@ pub const MAX_INPUT_BYTES: usize = 256 * 1024;
 pub const MAX_KEYS: usize = 4;
 /// Messages in flight at once; a run that exceeds it stops with an error, never grows unbounded.
 pub const MAX_IN_FLIGHT: usize = 20_000;
+/// Events one run may process. Scenario validation estimates a run's events from its dials and
+/// refuses one that would need more; the engine stops with `SimError::EventBudget` if a run
+/// (retries, user input) gets there anyway. At this budget the heaviest runs inside the other
+/// limits take a few seconds natively (see BENCHMARKS.md, "Bounded work").
+pub const MAX_EVENTS: u64 = 1_000_000;
 
 /// The name people see for a node: `n1` for index 0.
 pub fn node_name(id: NodeId) -> String {
