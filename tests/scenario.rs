@@ -204,6 +204,22 @@ fn a_scenario_over_the_event_budget_is_refused_naming_the_dial() {
     }
     // The default timing on the same cluster is well inside.
     assert!(nine_nodes("cp", serde_json::json!({})).is_ok());
+    // A 10 000-op AP feed over the whole run: its hints and syncs carry every post.
+    let mut heavy = nine_nodes("ap", serde_json::json!({})).expect("valid without traffic");
+    heavy.workload = Some(caplab::sim::workload::WorkloadSpec {
+        ops: 10_000,
+        start_tick: 100,
+        end_tick: 90_000,
+        mix: vec![caplab::sim::workload::MixEntry {
+            kind: caplab::sim::types::OpKind::Post,
+            weight: 1,
+        }],
+        amount: (0, 0),
+        clients: Vec::new(),
+        read_consistency: Default::default(),
+    });
+    let e = heavy.validate().expect_err("over the budget");
+    assert!(e.to_string().ends_with("or lower end_tick"), "{e}");
 }
 
 #[test]
