@@ -440,4 +440,27 @@ fn crowd_cp_seed_40_serves_again_after_the_heal() {
         ok_after(heal + 1_000) > 0,
         "nothing served 1000 ticks after the heal"
     );
+
+#[test]
+fn the_event_budget_stops_a_run_with_a_typed_error() {
+    // A CP cluster sends heartbeats for ever: with a budget of 300 events it must stop there.
+    let cfg = ProtoConfig::new(Mode::Cp, Conflict::Lww, Case::Register, 3);
+    let mut o = SimOptions::new(1, 1_000_000);
+    o.event_budget = 300;
+    let mut sim = Sim::new(cfg.clone(), o.clone()).expect("valid config");
+    sim.run_to_end();
+    assert_eq!(sim.events_processed(), 300);
+    assert!(
+        matches!(sim.error(), Some(SimError::EventBudget { limit: 300, tick }) if *tick == sim.now()),
+        "{:?}",
+        sim.error()
+    );
+    assert!(sim
+        .error()
+        .unwrap()
+        .to_string()
+        .contains("budget of 300 events"));
+    assert!(sim.step().is_none(), "a stopped run stays stopped");
+    o.event_budget = caplab::sim::types::MAX_EVENTS + 1;
+    assert!(matches!(Sim::new(cfg, o), Err(SimError::Config(_))));
 }

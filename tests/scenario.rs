@@ -160,3 +160,86 @@ proptest! {
         }
     }
 }
+
+/// A scenario file of the kind that used to run for minutes: 9 nodes for 100 000 ticks.
+fn nine_nodes(mode: &str, timing: serde_json::Value) -> Result<Scenario, ScenarioError> {
+    let clients: Vec<_> = (0..9)
+        .map(|i| serde_json::json!({"name": format!("c{i}"), "node": i}))
+        .collect();
+    let v = serde_json::json!({
+        "version": 1, "name": "busy", "nodes": 9, "mode": mode, "case": "feed", "seed": 1,
+        "end_tick": 100_000, "timing": timing, "clients": clients,
+    });
+    Scenario::from_json(&v.to_string())
+}
+
+#[test]
+fn a_scenario_over_the_event_budget_is_refused_naming_the_dial() {
+    use caplab::sim::types::MAX_EVENTS;
+    let cases = [
+        (
+            "cp",
+            serde_json::json!({"heartbeat_ticks": 1}),
+            "raise timing.heartbeat_ticks or lower end_tick",
+        ),
+        (
+            "ap",
+            serde_json::json!({"anti_entropy_ticks": 1}),
+            "raise timing.anti_entropy_ticks or lower end_tick",
+        ),
+    ];
+    for (mode, timing, change) in cases {
+        let e = nine_nodes(mode, timing).expect_err("over the budget");
+        let ScenarioError::TooManyEvents {
+            estimate, limit, ..
+        } = e
+        else {
+            panic!("expected TooManyEvents, got {e:?}");
+        };
+        assert!(estimate > limit && limit == MAX_EVENTS);
+        let text = e.to_string();
+        assert!(text.starts_with(&format!("this scenario would need about {estimate} events (more than the limit {MAX_EVENTS}): ")), "{text}");
+        assert!(text.ends_with(change), "{text}");
+        assert!(!text.contains('\n'));
+    }
+    // The default timing on the same cluster is well inside.
+    assert!(nine_nodes("cp", serde_json::json!({})).is_ok());
+    // A 10 000-op AP feed over the whole run: its hints and syncs carry every post.
+    let mut heavy = nine_nodes("ap", serde_json::json!({})).expect("valid without traffic");
+    heavy.workload = Some(caplab::sim::workload::WorkloadSpec {
+        ops: 10_000,
+        start_tick: 100,
+        end_tick: 90_000,
+        mix: vec![caplab::sim::workload::MixEntry {
+            kind: caplab::sim::types::OpKind::Post,
+            weight: 1,
+        }],
+        amount: (0, 0),
+        clients: Vec::new(),
+        read_consistency: Default::default(),
+    });
+    let e = heavy.validate().expect_err("over the budget");
+    assert!(e.to_string().ends_with("or lower end_tick"), "{e}");
+}
+
+#[test]
+fn the_estimate_is_not_far_below_what_built_in_runs_do() {
+    // `crowd` takes too long in a debug build; BENCHMARKS.md has its figures.
+    for name in Scenario::builtin_names().iter().filter(|n| **n != "crowd") {
+        for mode in Mode::ALL {
+            let s = Scenario::builtin(name).unwrap().with_overrides(&Overrides {
+                mode: Some(mode),
+                ..Overrides::default()
+            });
+            let (estimate, _) = s.estimated_events();
+            let mut sim = s.build().expect("valid");
+            sim.run_to_end();
+            assert!(sim.error().is_none());
+            let events = sim.events_processed();
+            assert!(
+                events <= 2 * estimate,
+                "{name} {mode:?}: {events} events, estimate {estimate}"
+            );
+        }
+    }
+}

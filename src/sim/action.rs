@@ -267,6 +267,11 @@ pub enum SimError {
     QueueFull {
         limit: usize,
     },
+    /// The run processed `limit` events (its budget) at tick `tick` and stopped.
+    EventBudget {
+        limit: u64,
+        tick: Tick,
+    },
     /// The client already waits for op `op`.
     ClientBusy {
         client: ClientId,
@@ -305,6 +310,10 @@ impl fmt::Display for SimError {
                 write!(f, "too many messages in flight (limit {limit})")
             }
             SimError::QueueFull { limit } => write!(f, "too many pending events (limit {limit})"),
+            SimError::EventBudget { limit, tick } => write!(
+                f,
+                "the run stopped at tick {tick}: it used its budget of {limit} events"
+            ),
             SimError::ClientBusy { client, op } => {
                 write!(f, "client {client} is busy with op {op}")
             }

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::action::{validate_request, Action, SimError, MAX_LATENCY_TICKS};
 use super::proto::ProtoConfig;
 use super::types::{
-    Case, ClientId, Conflict, Mode, NodeId, Request, Tick, MAX_CLIENTS, MAX_INPUT_BYTES, MAX_NODES,
-    MAX_OPS, MAX_TICKS,
+    Case, ClientId, Conflict, Mode, NodeId, Request, Tick, MAX_CLIENTS, MAX_EVENTS,
+    MAX_INPUT_BYTES, MAX_NODES, MAX_OPS, MAX_TICKS,
 };
 use super::workload::{generate, Planned, WorkloadSpec};
 use super::world::{Sim, SimOptions};
@@ -23,6 +23,9 @@ const MAX_NAME_CHARS: usize = 80;
 const MAX_DESCRIPTION_CHARS: usize = 2000;
 const MAX_ABS_VALUE: i64 = 1_000_000_000_000;
 const MAX_AMOUNT: i64 = 1_000_000_000;
+/// In the work estimate, a message carrying a whole AP store counts as one event more for every
+/// this many requests (the updates its values may carry).
+const STORE_WEIGHT_OPS: u64 = 32;
 
 /// A client: a name people see and the node it talks to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +174,13 @@ pub enum ScenarioError {
     Invalid(String),
     /// No built-in scenario has this name.
     UnknownBuiltin(String),
+    /// The run would need about `estimate` events, more than the budget `limit`; `change`
+    /// names the dials that would bring it under.
+    TooManyEvents {
+        estimate: u64,
+        limit: u64,
+        change: &'static str,
+    },
 }
 
 impl fmt::Display for ScenarioError {
@@ -193,6 +203,15 @@ impl fmt::Display for ScenarioError {
             }
             ScenarioError::Invalid(s) => write!(f, "invalid scenario: {s}"),
             ScenarioError::UnknownBuiltin(n) => write!(f, "no built-in scenario is called '{n}'"),
+            ScenarioError::TooManyEvents {
+                estimate,
+                limit,
+                change,
+            } => write!(
+                f,
+                "this scenario would need about {estimate} events (more than the limit \
+                 {limit}): {change}"
+            ),
         }
     }
 }
@@ -328,7 +347,76 @@ impl Scenario {
                 )));
             }
         }
-        self.validate_traffic()
+        self.validate_traffic()?;
+        self.validate_work()
+    }
+
+    /// Refuses a scenario whose estimated event count is over `MAX_EVENTS`.
+    fn validate_work(&self) -> Result<(), ScenarioError> {
+        let (estimate, change) = self.estimated_events();
+        if estimate > MAX_EVENTS {
+            return Err(ScenarioError::TooManyEvents {
+                estimate,
+                limit: MAX_EVENTS,
+                change,
+            });
+        }
+        Ok(())
+    }
+
+    /// About how many events a run of this scenario processes, from its dials, and what to
+    /// change to lower the largest part. Each part is what the engine does for it: a CP
+    /// heartbeat is the leader's timer, an append and a reply per follower and the follower's
+    /// re-armed election timer; a request is its client events plus a few messages per node.
+    /// AP messages that carry whole stores (anti-entropy syncs, hints) cost in proportion to
+    /// what the values carry, so each counts as `store_weight` events: an anti-entropy round is
+    /// a timer, a sync and its answer per node; a hint retry a timer per node plus, as if every
+    /// node held hints for every other (faults can come from the page), a hint per peer.
+    /// Retries can add more: the engine's budget stops those runs.
+    pub fn estimated_events(&self) -> (u64, &'static str) {
+        let t = &self.timing;
+        let nodes = u64::from(self.nodes);
+        let peers = nodes.saturating_sub(1);
+        let ops = self.planned_ops();
+        let every = |period: Tick| self.end_tick / period.max(1);
+        let store = 1 + ops / STORE_WEIGHT_OPS;
+        let mut parts: Vec<(u64, &'static str)> = Vec::new();
+        match self.mode {
+            Mode::Cp => parts.push((
+                every(t.heartbeat_ticks).saturating_mul(1 + 3 * peers),
+                "raise timing.heartbeat_ticks or lower end_tick",
+            )),
+            Mode::Ap if peers > 0 => {
+                parts.push((
+                    every(t.anti_entropy_ticks).saturating_mul(nodes * (1 + 2 * store)),
+                    "raise timing.anti_entropy_ticks or lower end_tick",
+                ));
+                parts.push((
+                    every(t.hint_retry_ticks).saturating_mul(nodes * (1 + peers * store)),
+                    "raise timing.hint_retry_ticks or lower end_tick",
+                ));
+            }
+            Mode::Ap | Mode::Ca | Mode::Quorum => {}
+        }
+        parts.push((
+            ops.saturating_mul(4 + 3 * nodes),
+            "lower workload.ops or the number of nodes",
+        ));
+        let total = parts.iter().fold(0u64, |a, p| a.saturating_add(p.0));
+        let largest = parts.iter().max_by_key(|p| p.0).map_or("", |p| p.1);
+        (total, largest)
+    }
+
+    /// Requests the scenario sends: the workload's, the scripted ones and scripted faults that
+    /// are requests.
+    fn planned_ops(&self) -> u64 {
+        let workload = self.workload.as_ref().map_or(0, |w| u64::from(w.ops));
+        let scripted = self
+            .faults
+            .iter()
+            .filter(|f| matches!(f.action, Action::Request { .. }))
+            .count();
+        workload + self.requests.len() as u64 + scripted as u64
     }
 
     fn validate_timing(&self) -> Result<(), ScenarioError> {

@@ -23,6 +23,11 @@ pub const MAX_INPUT_BYTES: usize = 256 * 1024;
 pub const MAX_KEYS: usize = 4;
 /// Messages in flight at once; a run that exceeds it stops with an error, never grows unbounded.
 pub const MAX_IN_FLIGHT: usize = 20_000;
+/// Events one run may process. Scenario validation estimates a run's events from its dials and
+/// refuses one that would need more; the engine stops with `SimError::EventBudget` if a run
+/// (retries, user input) gets there anyway. At this budget the heaviest runs inside the other
+/// limits take a few seconds natively (see BENCHMARKS.md, "Bounded work").
+pub const MAX_EVENTS: u64 = 1_000_000;
 
 /// The name people see for a node: `n1` for index 0.
 pub fn node_name(id: NodeId) -> String {
@@ -341,10 +346,17 @@ mod siblings_serde {
     }
 }
 
+/// Words an [`OpSet`] may hold: op ids are below `MAX_OPS`, so one set is at most 1.25 KB
+/// (10 000 bits), whatever the run does. This is the explicit bound on what one value carries
+/// besides its data.
+pub const MAX_OPSET_WORDS: usize = MAX_OPS.div_ceil(64);
+
 /// A set of operation ids: which updates a stored value reflects. A bitset over op ids.
 ///
 /// Every replicated value carries one, so the simulation knows exactly which acknowledged
 /// updates a read saw (stale reads) and which ones no replica holds any more (lost updates).
+/// Invariant: at most `MAX_OPSET_WORDS` words and no trailing zero word, so equal sets compare
+/// equal and a set costs only as many words as its largest id needs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OpSet {
     words: Vec<u64>,
@@ -355,11 +367,13 @@ impl OpSet {
         OpSet::default()
     }
     pub fn insert(&mut self, op: OpId) {
+        assert!((op as usize) < MAX_OPS, "op ids are below MAX_OPS");
         let (w, b) = (op as usize / 64, op % 64);
         if self.words.len() <= w {
             self.words.resize(w + 1, 0);
         }
         self.words[w] |= 1u64 << b;
+        self.check();
     }
     pub fn contains(&self, op: OpId) -> bool {
         let (w, b) = (op as usize / 64, op % 64);
@@ -372,6 +386,7 @@ impl OpSet {
         for (a, b) in self.words.iter_mut().zip(&other.words) {
             *a |= *b;
         }
+        self.check();
     }
     pub fn len(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
@@ -385,6 +400,13 @@ impl OpSet {
                 .filter(move |b| w & (1u64 << b) != 0)
                 .map(move |b| i as u32 * 64 + b)
         })
+    }
+    fn check(&self) {
+        assert!(self.words.len() <= MAX_OPSET_WORDS, "an op set is bounded");
+        debug_assert!(
+            self.words.last().is_none_or(|w| *w != 0),
+            "no trailing zero word"
+        );
     }
 }
 
@@ -535,5 +557,62 @@ mod serde_tests {
             let text = serde_json::to_string(&v).unwrap();
             assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v, "{text}");
         }
+    }
+}
+
+#[cfg(test)]
+mod opset_tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    fn build(ids: &[OpId]) -> (OpSet, BTreeSet<OpId>) {
+        let mut s = OpSet::new();
+        for id in ids {
+            s.insert(*id);
+        }
+        (s, ids.iter().copied().collect())
+    }
+
+    fn agrees(s: &OpSet, m: &BTreeSet<OpId>) -> Result<(), TestCaseError> {
+        prop_assert_eq!(s.len(), m.len());
+        prop_assert_eq!(s.is_empty(), m.is_empty());
+        prop_assert_eq!(
+            s.iter().collect::<Vec<_>>(),
+            m.iter().copied().collect::<Vec<_>>()
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Random inserts and unions agree with a `BTreeSet<OpId>` model, and equal contents
+        /// give equal sets whatever the order they were built in.
+        #[test]
+        fn op_set_behaves_like_a_btreeset(
+            a in proptest::collection::vec(0..MAX_OPS as OpId, 0..200),
+            b in proptest::collection::vec(0..MAX_OPS as OpId, 0..200),
+            probes in proptest::collection::vec(0..(MAX_OPS as OpId + 100), 0..50),
+        ) {
+            let (mut sa, mut ma) = build(&a);
+            let (sb, mb) = build(&b);
+            agrees(&sa, &ma)?;
+            sa.union_with(&sb);
+            ma.extend(mb.iter().copied());
+            agrees(&sa, &ma)?;
+            for p in probes {
+                prop_assert_eq!(sa.contains(p), ma.contains(&p));
+            }
+            let mut rev: Vec<OpId> = ma.iter().copied().collect();
+            rev.reverse();
+            prop_assert_eq!(&build(&rev).0, &sa);
+            prop_assert!(sa.words.len() <= MAX_OPSET_WORDS);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "below MAX_OPS")]
+    fn an_op_id_beyond_the_limit_is_refused() {
+        OpSet::new().insert(MAX_OPS as OpId);
     }
 }

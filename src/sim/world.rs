@@ -21,8 +21,8 @@ use super::proto::{Ctx, Effect, Msg, Out, ProtoConfig, Replica, Timer};
 use super::queue::Queue;
 use super::stale::staleness;
 use super::types::{
-    Case, NodeId, OpId, OpRecord, OpSet, Outcome, Status, Tick, Value, MAX_CLIENTS, MAX_IN_FLIGHT,
-    MAX_NODES, MAX_OPS, MAX_TICKS,
+    Case, NodeId, OpId, OpRecord, OpSet, Outcome, Status, Tick, Value, MAX_CLIENTS, MAX_EVENTS,
+    MAX_IN_FLIGHT, MAX_NODES, MAX_OPS, MAX_TICKS,
 };
 
 /// Client ↔ node latency, one way (client links are never cut).
@@ -46,6 +46,9 @@ pub struct SimOptions {
     pub latency_jitter_ticks: Tick,
     pub client_latency_ticks: Tick,
     pub client_timeout_ticks: Tick,
+    /// Events the run may process before it stops with `SimError::EventBudget` (at most
+    /// `MAX_EVENTS`).
+    pub event_budget: u64,
 }
 
 impl SimOptions {
@@ -59,6 +62,7 @@ impl SimOptions {
             latency_jitter_ticks: 5,
             client_latency_ticks: DEFAULT_CLIENT_LATENCY_TICKS,
             client_timeout_ticks: DEFAULT_CLIENT_TIMEOUT_TICKS,
+            event_budget: MAX_EVENTS,
         }
     }
 }
@@ -143,6 +147,7 @@ pub struct Sim {
     now: Tick,
     end_tick: Tick,
     events: u64,
+    event_budget: u64,
     trace: u64,
     drops: Vec<Dropped>,
     /// Messages on the wire or parked.
@@ -180,6 +185,12 @@ fn check_config(cfg: &ProtoConfig, opts: &SimOptions) -> Result<(), SimError> {
         return Err(config_error(format!(
             "client {name} is attached to missing node {}",
             node + 1
+        )));
+    }
+    if opts.event_budget > MAX_EVENTS {
+        return Err(config_error(format!(
+            "an event budget of {} (at most {MAX_EVENTS})",
+            opts.event_budget
         )));
     }
     if opts.end_tick > MAX_TICKS {
@@ -253,6 +264,7 @@ impl Sim {
             now: 0,
             end_tick: opts.end_tick,
             events: 0,
+            event_budget: opts.event_budget,
             trace: FNV_OFFSET,
             drops: Vec::new(),
             in_flight: 0,
@@ -276,10 +288,26 @@ impl Sim {
     // ----- driving -----
 
     /// Processes exactly one event. `None` when the queue is empty, the next event is past
-    /// `end_tick`, or the run stopped on an error (see [`Sim::error`]).
+    /// `end_tick`, or the run stopped on an error (see [`Sim::error`]). A run that has used its
+    /// event budget stops with `SimError::EventBudget` instead of processing the next event.
     pub fn step(&mut self) -> Option<StepInfo> {
         if self.error.is_some() || self.next_tick()? > self.end_tick {
             return None;
+        }
+        assert!(
+            self.events <= self.event_budget,
+            "the budget is never overrun"
+        );
+        if self.events == self.event_budget {
+            let e = SimError::EventBudget {
+                limit: self.event_budget,
+                tick: self.now,
+            };
+            self.error = Some(e.clone());
+            return Some(StepInfo {
+                tick: self.now,
+                kind: StepKind::Stopped(e),
+            });
         }
         let (tick, event) = self.queue.pop()?;
         assert!(tick >= self.now, "time never goes backwards");
@@ -292,6 +320,11 @@ impl Sim {
                 StepKind::Stopped(e)
             }
         };
+        assert!(
+            self.in_flight <= MAX_IN_FLIGHT,
+            "messages in flight stay bounded"
+        );
+        assert!(self.queue.len() <= MAX_QUEUED, "the queue stays bounded");
         let info = StepInfo { tick, kind };
         self.fold_step(&info);
         self.observe_views();

@@ -264,13 +264,26 @@ impl Lab {
         for r in &self.runs {
             r.timeline.borrow_mut().seek_tick(tick);
         }
+        self.note_stops();
     }
 
-    /// True when no run has an event left.
+    /// A run that stopped on an engine error (e.g. its event budget) says so in the notice.
+    fn note_stops(&mut self) {
+        if self.notice.is_some() {
+            return;
+        }
+        let stopped = self.runs.iter().find_map(|r| {
+            let t = r.timeline.borrow();
+            t.sim().error().map(|e| format!("The run stopped: {e}."))
+        });
+        self.notice = stopped;
+    }
+
+    /// True when no run has an event left (or every run stopped on an error).
     fn finished(&self) -> bool {
         self.runs.iter().all(|r| {
             let t = r.timeline.borrow();
-            t.sim().next_tick().is_none_or(|n| n > t.sim().end_tick())
+            t.sim().error().is_some() || t.sim().next_tick().is_none_or(|n| n > t.sim().end_tick())
         })
     }
 
@@ -290,7 +303,9 @@ impl Lab {
     fn next_runner(&self) -> Option<usize> {
         let next = |r: &Run| {
             let t = r.timeline.borrow();
-            t.sim().next_tick().filter(|n| *n <= t.sim().end_tick())
+            t.sim()
+                .next_tick()
+                .filter(|n| *n <= t.sim().end_tick() && t.sim().error().is_none())
         };
         (0..self.runs.len())
             .filter_map(|i| next(&self.runs[i]).map(|t| (t, i)))
@@ -326,6 +341,7 @@ impl Lab {
             return;
         };
         self.runs[i].timeline.borrow_mut().step();
+        self.note_stops();
         self.clock = self.latest_now() as f64;
     }
 
