@@ -10,7 +10,9 @@ use caplab::sim::types::{node_name, OpId, OpRecord, Outcome};
 use caplab::sim::world::Sim;
 use serde_json::{json, Value as Json};
 
-use crate::commands::{Tally, ANOMALIES};
+use caplab::sim::promises::Modality;
+
+use crate::commands::{Faults, SweepResult, Tally, ANOMALIES};
 
 fn op_json(o: &OpRecord) -> Json {
     let mut j = json!({
@@ -143,31 +145,97 @@ fn tally_json(tallies: &[Tally]) -> Json {
     Json::Object(m)
 }
 
-pub fn sweep_json(s: &Scenario, a: u64, b: u64, tallies: &[Tally]) -> Json {
+fn faults_json(f: Faults) -> Json {
+    match f {
+        Faults::Scripted => json!("scripted"),
+        Faults::Random(spec) => json!({
+            "kind": "random",
+            "start": spec.start,
+            "quiet": spec.quiet,
+            "max_episodes": spec.episodes,
+        }),
+    }
+}
+
+fn promises_json(r: &SweepResult) -> Json {
+    let list: Vec<Json> = r
+        .promises
+        .iter()
+        .map(|(p, t)| {
+            json!({
+                "id": p.id,
+                "text": p.text,
+                "modality": p.modality.as_str(),
+                "condition": p.condition,
+                "status": t.status(p.modality),
+                "runs": t.runs,
+                "held": t.held,
+                "violated": t.violated,
+                "unknown": t.unknown,
+                "first_violating_seed": t.first_violation,
+                "first_witness_seed": t.first_witness,
+                "known_issue": p.known_issue,
+            })
+        })
+        .collect();
+    Json::Array(list)
+}
+
+pub fn sweep_json(s: &Scenario, f: Faults, a: u64, b: u64, r: &SweepResult) -> Json {
     json!({
         "scenario": s.name,
         "mode": s.mode.as_str(),
         "conflict": s.conflict.as_str(),
+        "faults": faults_json(f),
         "seeds": { "from": a, "to": b, "count": b - a },
-        "anomalies": tally_json(tallies),
+        "anomalies": tally_json(&r.anomalies),
+        "promises": promises_json(r),
     })
 }
 
-pub fn sweep_text(s: &Scenario, a: u64, b: u64, tallies: &[Tally]) -> String {
+pub fn sweep_text(s: &Scenario, f: Faults, a: u64, b: u64, r: &SweepResult) -> String {
     let mut t = String::new();
+    let faults = match f {
+        Faults::Scripted => "scripted faults".to_string(),
+        Faults::Random(spec) => format!(
+            "random faults (up to {} episodes from tick {}, all healed by {})",
+            spec.episodes,
+            spec.start,
+            spec.quiet.map_or("the end".to_string(), |q| q.to_string())
+        ),
+    };
     let _ = writeln!(
         t,
-        "sweep {} · mode {} · conflict {} · seeds {a}..{b} ({} runs)",
+        "sweep {} · mode {} · conflict {} · {faults} · seeds {a}..{b} ({} runs)",
         s.name,
         s.mode.as_str(),
         s.conflict.as_str(),
         b - a
     );
-    for (name, x) in ANOMALIES.iter().zip(tallies) {
+    for (name, x) in ANOMALIES.iter().zip(&r.anomalies) {
         let first = x
             .first
             .map_or("-".to_string(), |f| format!("first at seed {f}"));
         let _ = writeln!(t, "  {name:<17} {:>7} seeds   {first}", x.seeds);
+    }
+    let _ = writeln!(t, "promises");
+    for (p, x) in &r.promises {
+        let detail = match (p.modality, x.first_violation, x.first_witness) {
+            (Modality::Sometimes, _, Some(w)) => format!("first at seed {w}"),
+            (_, Some(v), _) => format!("first violated at seed {v}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            t,
+            "  {:<38} {:<10} {:<13} {:>6} runs {:>6} held {:>6} violated {:>4} unknown   {detail}",
+            p.id,
+            p.modality.as_str(),
+            x.status(p.modality),
+            x.runs,
+            x.held,
+            x.violated,
+            x.unknown
+        );
     }
     t
 }
