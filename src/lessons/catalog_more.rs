@@ -190,8 +190,9 @@ pub(super) fn consistency_levels() -> Lesson {
             Step::new(0, "One cluster, several promises", |_, say| {
                 say.p(
                     "Many databases let each request choose. An eventual read answers from the \
-                       nearest copy: fast, maybe old. A strong read asks a majority: slower, \
-                       fresh. A quorum write waits until a majority has it.",
+                       nearest copy: fast, maybe old. A quorum write waits until a majority \
+                       has it. A strong read asks a majority: slower, and it sees every quorum \
+                       write (a plain write, confirmed by one replica, it can still miss).",
                 );
             }),
             Step::new(1100, "A fast write, a fast read", |ctx, say| {

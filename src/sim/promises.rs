@@ -11,7 +11,9 @@
 use super::action::Action;
 use super::check::Checks;
 use super::scenario::ScriptedAction;
-use super::types::{Case, Conflict, Mode, NodeId, OpRecord, Outcome, Reason, Status, Tick};
+use super::types::{
+    Case, Conflict, Consistency, Mode, NodeId, OpKind, OpRecord, Outcome, Reason, Status, Tick,
+};
 use super::world::Sim;
 
 /// How a promise is meant (stateright style).
@@ -119,6 +121,11 @@ const AP: &[Mode] = &[Mode::Ap];
 const ALL_CASES: &[Case] = &[];
 const ALL_CONFLICTS: &[Conflict] = &[];
 
+/// A reader may ask for an eventual read (the clients' level menu): fast and possibly stale by
+/// choice, in every mode. CP's consistency promises are about the other reads.
+const EVENTUAL_OPT_OUT: &str =
+    "reads at the default or strong level (an eventual read is allowed to be stale)";
+
 /// Every promise, in a stable order.
 pub const PROMISES: &[Promise] = &[
     Promise {
@@ -129,9 +136,9 @@ pub const PROMISES: &[Promise] = &[
         cases: ALL_CASES,
         conflicts: ALL_CONFLICTS,
         dials: Dials::Any,
-        condition: None,
+        condition: Some(EVENTUAL_OPT_OUT),
         modality: Modality::Always,
-        check: linearizable,
+        check: cp_linearizable,
         known_issue: None,
     },
     Promise {
@@ -142,9 +149,9 @@ pub const PROMISES: &[Promise] = &[
         cases: ALL_CASES,
         conflicts: ALL_CONFLICTS,
         dials: Dials::Any,
-        condition: None,
+        condition: Some(EVENTUAL_OPT_OUT),
         modality: Modality::Always,
-        check: no_stale_read,
+        check: no_stale_consistent_read,
         known_issue: None,
     },
     Promise {
@@ -209,7 +216,9 @@ pub const PROMISES: &[Promise] = &[
         cases: ALL_CASES,
         conflicts: ALL_CONFLICTS,
         dials: Dials::Any,
-        condition: Some("the client's own node is up (not crashed, not paused) while it waits"),
+        condition: Some(
+            "the client's own node is up (not crashed, not paused) while it waits; requests at the default or eventual level (a strong read or a quorum write waits for a majority)",
+        ),
         modality: Modality::Always,
         check: ap_answers,
         known_issue: None,
@@ -264,6 +273,36 @@ pub const PROMISES: &[Promise] = &[
         condition: Some("a partition (or another fault) separates two clients who spend"),
         modality: Modality::Sometimes,
         check: overdraws,
+        known_issue: None,
+    },
+    Promise {
+        id: "consistency-costs-a-round-trip",
+        text: "Without any fault, consistency still costs a trip across the ocean: a quorum \
+               write and a strong read must hear from other replicas before they answer.",
+        shown: &["lesson two-regions (card)", "lesson consistency-levels"],
+        modes: &[Mode::Cp, Mode::Ap],
+        cases: ALL_CASES,
+        conflicts: ALL_CONFLICTS,
+        dials: Dials::Any,
+        condition: Some("CP: every request but an eventual read; AP: strong reads and quorum writes"),
+        modality: Modality::Always,
+        check: pays_a_round_trip,
+        known_issue: None,
+    },
+    Promise {
+        id: "strong-read-fresh",
+        text: "A strong read asks a majority: slower, and it sees every quorum write (a plain \
+               write, confirmed by one replica, it can still miss).",
+        shown: &["lesson consistency-levels"],
+        modes: &[Mode::Ap],
+        cases: ALL_CASES,
+        conflicts: ALL_CONFLICTS,
+        dials: Dials::Any,
+        condition: Some(
+            "the writes it must see were quorum writes (a default write, confirmed by one replica, it can miss); on a register or with CRDTs (with LWW or vector clocks a bank's or feed's concurrent updates can be dropped, and then every read misses them)",
+        ),
+        modality: Modality::Always,
+        check: strong_reads_fresh,
         known_issue: None,
     },
     Promise {
@@ -347,6 +386,37 @@ fn no_stale_read(r: &Run) -> Verdict {
     match r.checks.stale_reads {
         0 => Verdict::Held,
         n => Verdict::Violated(format!("{n} stale reads: {}", ids(&r.checks.stale_ops))),
+    }
+}
+
+fn eventual_read(o: &OpRecord) -> bool {
+    o.req.kind == OpKind::Read && o.req.consistency == Consistency::Eventual
+}
+
+/// Linearizable, in runs where no read opted out with the eventual level.
+fn cp_linearizable(r: &Run) -> Verdict {
+    if r.sim.history().iter().any(eventual_read) {
+        return Verdict::Vacuous;
+    }
+    linearizable(r)
+}
+
+fn no_stale_consistent_read(r: &Run) -> Verdict {
+    let stale: Vec<u32> = r
+        .checks
+        .stale_ops
+        .iter()
+        .copied()
+        .filter(|id| {
+            r.sim
+                .history()
+                .get(*id as usize)
+                .is_none_or(|o| !eventual_read(o))
+        })
+        .collect();
+    match stale.len() {
+        0 => Verdict::Held,
+        n => Verdict::Violated(format!("{n} stale reads: {}", ids(&stale))),
     }
 }
 
@@ -523,7 +593,9 @@ fn ap_answers(r: &Run) -> Verdict {
         let Some(end) = o.complete else {
             return false;
         };
-        !served(o) && !node_down_during(&down, o.node, o.invoke, end)
+        !served(o)
+            && !consistent_request(Mode::Ap, o)
+            && !node_down_during(&down, o.node, o.invoke, end)
     });
     match bad {
         None => Verdict::Held,
@@ -534,6 +606,78 @@ fn ap_answers(r: &Run) -> Verdict {
             u32::from(o.node) + 1,
             o.invoke,
             o.outcome
+        )),
+    }
+}
+
+/// Whether the mode makes `o` wait for other replicas (see `consistency-costs-a-round-trip`).
+fn consistent_request(mode: Mode, o: &OpRecord) -> bool {
+    match mode {
+        Mode::Cp => o.req.consistency != Consistency::Eventual,
+        Mode::Ap => matches!(o.req.consistency, Consistency::Strong | Consistency::Quorum),
+        Mode::Ca | Mode::Quorum => false,
+    }
+}
+
+fn pays_a_round_trip(r: &Run) -> Verdict {
+    let sim = r.sim;
+    let nodes = sim.node_count();
+    if nodes < 2 {
+        return Verdict::Vacuous;
+    }
+    // The shortest round trip from `x` to another node (links' latency only grows under faults).
+    let round_trip = |x: NodeId| {
+        (0..nodes)
+            .filter(|y| *y != x)
+            .map(|y| sim.link(x, y).base_ticks + sim.link(y, x).base_ticks)
+            .min()
+            .unwrap_or(0)
+    };
+    let mode = sim.config().mode;
+    let bad = sim.history().iter().find(|o| {
+        o.outcome == Some(Outcome::Ok)
+            && consistent_request(mode, o)
+            && o.complete
+                .is_some_and(|c| c - o.invoke < round_trip(o.node))
+    });
+    match bad {
+        None => Verdict::Held,
+        Some(o) => Verdict::Violated(format!(
+            "op #{} ({}) at n{} answered in {} ticks, under the {}-tick round trip",
+            o.id,
+            o.req.kind.as_str(),
+            u32::from(o.node) + 1,
+            o.complete.unwrap_or(o.invoke) - o.invoke,
+            round_trip(o.node)
+        )),
+    }
+}
+
+/// A strong read misses no quorum write (a default AP write, confirmed by one replica, it may).
+fn strong_reads_fresh(r: &Run) -> Verdict {
+    let h = r.sim.history();
+    // With LWW or vector clocks, a counter's update the conflict resolution drops is missed by
+    // every later read: a lost update (the `lost updates` metric), not the read's fault.
+    let c = r.sim.config();
+    if c.case != Case::Register && c.conflict != Conflict::Crdt {
+        return Verdict::Vacuous;
+    }
+    let quorum_write = |id: &u32| {
+        h.get(*id as usize)
+            .is_some_and(|w| w.req.consistency == Consistency::Quorum)
+    };
+    let bad = h.iter().find(|o| {
+        o.req.kind == OpKind::Read
+            && o.req.consistency == Consistency::Strong
+            && o.missed.iter().any(quorum_write)
+    });
+    match bad {
+        None => Verdict::Held,
+        Some(o) => Verdict::Violated(format!(
+            "strong read #{} at n{} missed quorum writes among {}",
+            o.id,
+            u32::from(o.node) + 1,
+            ids(&o.missed)
         )),
     }
 }
