@@ -550,6 +550,29 @@ fn converges(r: &Run) -> Verdict {
     }
 }
 
+/// Over the finished ops that `pick` selects: `Vacuous` when there is none, else `Held` when all
+/// are `good`, else `Violated` with `why` of the first that is not.
+fn over_ops(
+    r: &Run,
+    pick: impl Fn(&OpRecord) -> bool,
+    good: impl Fn(&OpRecord) -> bool,
+    why: impl Fn(&OpRecord) -> String,
+) -> Verdict {
+    let mut picked = r
+        .sim
+        .history()
+        .iter()
+        .filter(|o| o.complete.is_some() && pick(o))
+        .peekable();
+    if picked.peek().is_none() {
+        return Verdict::Vacuous;
+    }
+    match picked.find(|o| !good(o)) {
+        None => Verdict::Held,
+        Some(o) => Verdict::Violated(why(o)),
+    }
+}
+
 /// Per node, the intervals `[from, to)` during which it was crashed or paused, from the
 /// scheduled faults (`to` = `Tick::MAX` when it never came back).
 pub fn down_intervals(faults: &[ScriptedAction], nodes: u8) -> Vec<Vec<(Tick, Tick)>> {
@@ -589,25 +612,25 @@ fn node_down_during(down: &[Vec<(Tick, Tick)>], node: NodeId, from: Tick, to: Ti
 
 fn ap_answers(r: &Run) -> Verdict {
     let down = down_intervals(r.faults, r.sim.node_count());
-    let bad = r.sim.history().iter().find(|o| {
-        let Some(end) = o.complete else {
-            return false;
-        };
-        !served(o)
-            && !consistent_request(Mode::Ap, o)
-            && !node_down_during(&down, o.node, o.invoke, end)
-    });
-    match bad {
-        None => Verdict::Held,
-        Some(o) => Verdict::Violated(format!(
-            "op #{} ({}) at n{} sent at tick {} was not answered ({:?}) though its node was up",
-            o.id,
-            o.req.kind.as_str(),
-            u32::from(o.node) + 1,
-            o.invoke,
-            o.outcome
-        )),
-    }
+    let up_all_along = |o: &OpRecord| {
+        let end = o.complete.unwrap_or(Tick::MAX);
+        !node_down_during(&down, o.node, o.invoke, end)
+    };
+    over_ops(
+        r,
+        |o| !consistent_request(Mode::Ap, o) && up_all_along(o),
+        served,
+        |o| {
+            format!(
+                "op #{} ({}) at n{} sent at tick {} was not answered ({:?}) though its node was up",
+                o.id,
+                o.req.kind.as_str(),
+                u32::from(o.node) + 1,
+                o.invoke,
+                o.outcome
+            )
+        },
+    )
 }
 
 /// Whether the mode makes `o` wait for other replicas (see `consistency-costs-a-round-trip`).
@@ -634,23 +657,24 @@ fn pays_a_round_trip(r: &Run) -> Verdict {
             .unwrap_or(0)
     };
     let mode = sim.config().mode;
-    let bad = sim.history().iter().find(|o| {
-        o.outcome == Some(Outcome::Ok)
-            && consistent_request(mode, o)
-            && o.complete
-                .is_some_and(|c| c - o.invoke < round_trip(o.node))
-    });
-    match bad {
-        None => Verdict::Held,
-        Some(o) => Verdict::Violated(format!(
-            "op #{} ({}) at n{} answered in {} ticks, under the {}-tick round trip",
-            o.id,
-            o.req.kind.as_str(),
-            u32::from(o.node) + 1,
-            o.complete.unwrap_or(o.invoke) - o.invoke,
-            round_trip(o.node)
-        )),
-    }
+    over_ops(
+        r,
+        |o| o.outcome == Some(Outcome::Ok) && consistent_request(mode, o),
+        |o| {
+            o.complete
+                .is_some_and(|c| c - o.invoke >= round_trip(o.node))
+        },
+        |o| {
+            format!(
+                "op #{} ({}) at n{} answered in {} ticks, under the {}-tick round trip",
+                o.id,
+                o.req.kind.as_str(),
+                u32::from(o.node) + 1,
+                o.complete.unwrap_or(o.invoke) - o.invoke,
+                round_trip(o.node)
+            )
+        },
+    )
 }
 
 /// A strong read misses no quorum write (a default AP write, confirmed by one replica, it may).
@@ -666,40 +690,34 @@ fn strong_reads_fresh(r: &Run) -> Verdict {
         h.get(*id as usize)
             .is_some_and(|w| w.req.consistency == Consistency::Quorum)
     };
-    let bad = h.iter().find(|o| {
-        o.req.kind == OpKind::Read
-            && o.req.consistency == Consistency::Strong
-            && o.missed.iter().any(quorum_write)
-    });
-    match bad {
-        None => Verdict::Held,
-        Some(o) => Verdict::Violated(format!(
-            "strong read #{} at n{} missed quorum writes among {}",
-            o.id,
-            u32::from(o.node) + 1,
-            ids(&o.missed)
-        )),
-    }
+    over_ops(
+        r,
+        |o| o.req.kind == OpKind::Read && o.req.consistency == Consistency::Strong,
+        |o| !o.missed.iter().any(quorum_write),
+        |o| {
+            format!(
+                "strong read #{} at n{} missed quorum writes among {}",
+                o.id,
+                u32::from(o.node) + 1,
+                ids(&o.missed)
+            )
+        },
+    )
 }
 
 fn served_when_calm(r: &Run) -> Verdict {
     let first = first_fault(r);
     let calm = calm_since(r);
-    let bad = r.sim.history().iter().find(|o| {
-        let Some(end) = o.complete else {
-            return false;
-        };
-        let before = first.is_none_or(|f| end < f);
-        let after = calm.is_some_and(|c| o.invoke > c);
-        (before || after) && !served(o)
-    });
-    match bad {
-        None => Verdict::Held,
-        Some(o) => Verdict::Violated(format!(
+    let no_fault = |o: &OpRecord| {
+        let end = o.complete.unwrap_or(Tick::MAX);
+        first.is_none_or(|f| end < f) || calm.is_some_and(|c| o.invoke > c)
+    };
+    over_ops(r, no_fault, served, |o| {
+        format!(
             "op #{} sent at tick {} with no fault in place was not served ({:?})",
             o.id, o.invoke, o.outcome
-        )),
-    }
+        )
+    })
 }
 
 /// Checks one promise over a run (`Vacuous` when it is not made for the run's configuration).
