@@ -178,6 +178,7 @@ fn sweep_finds_the_ap_bank_overdraft_and_cp_stays_clean() {
         "1..40",
         "--json",
     ]));
+    assert_eq!(ap["faults"]["kind"], "scripted", "the default");
     let a = &ap["anomalies"];
     assert!(a["double_spends"]["seeds"].as_u64().unwrap() > 0, "{a}");
     assert!(a["double_spends"]["first_seed"].as_u64().is_some());

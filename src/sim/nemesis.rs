@@ -239,6 +239,7 @@ fn link_latency(s: &Scenario, a: NodeId, b: NodeId) -> (Tick, Tick) {
 }
 
 /// `s` with its scripted faults replaced by the nemesis schedule of `seed`, and its seed set.
+/// Requests scripted among the faults stay (merged by tick, a request first on a tie).
 pub fn with_random_faults(
     s: &Scenario,
     spec: &NemesisSpec,
@@ -246,7 +247,14 @@ pub fn with_random_faults(
 ) -> Result<Scenario, NemesisError> {
     let mut out = s.clone();
     out.seed = seed;
-    out.faults = schedule(s, spec, seed)?;
+    out.faults = s
+        .faults
+        .iter()
+        .filter(|f| matches!(f.action, Action::Request { .. }))
+        .cloned()
+        .collect();
+    out.faults.extend(schedule(s, spec, seed)?);
+    out.faults.sort_by_key(|f| f.at);
     Ok(out)
 }
 
@@ -341,6 +349,51 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Without a quiet tick nothing is scheduled past the end, and some faults last to it.
+    #[test]
+    fn without_a_quiet_tick_faults_may_last_to_the_end() {
+        let s = bank();
+        let spec = NemesisSpec {
+            quiet: None,
+            ..NemesisSpec::for_scenario(&s)
+        };
+        let mut lasting = 0;
+        for seed in 0..50 {
+            let f = schedule(&s, &spec, seed).expect("schedule");
+            assert!(f.iter().all(|a| a.at <= s.end_tick));
+            let mut sim = with_random_faults(&s, &spec, seed)
+                .unwrap()
+                .build()
+                .unwrap();
+            sim.run_to_end();
+            lasting += usize::from(sim.faults_active());
+        }
+        assert!(
+            (1..50).contains(&lasting),
+            "{lasting} of 50 runs end faulty"
+        );
+    }
+
+    #[test]
+    fn scripted_requests_among_the_faults_stay() {
+        let mut s = bank();
+        let req = ScriptedAction {
+            at: 900,
+            action: Action::Request {
+                client: 0,
+                req: s.requests[0].req,
+            },
+        };
+        s.faults.push(req.clone());
+        let out = with_random_faults(&s, &NemesisSpec::for_scenario(&s), 3).unwrap();
+        assert!(out.faults.contains(&req));
+        assert!(
+            !out.faults.contains(&s.faults[0]),
+            "the scripted partition is gone"
+        );
+        assert!(out.faults.windows(2).all(|w| w[0].at <= w[1].at));
     }
 
     #[test]

@@ -147,7 +147,7 @@ fn tally_json(tallies: &[Tally]) -> Json {
 
 fn faults_json(f: Faults) -> Json {
     match f {
-        Faults::Scripted => json!("scripted"),
+        Faults::Scripted => json!({ "kind": "scripted" }),
         Faults::Random(spec) => json!({
             "kind": "random",
             "start": spec.start,
