@@ -205,9 +205,8 @@ fn sweep_finds_the_ap_bank_overdraft_and_cp_stays_clean() {
 }
 
 /// `--faults random`: a nemesis schedule per seed, each promise reported by id with its counts;
-/// the same seeds give the same report; a promise that breaks is reported violated with its
-/// first seed (quorum's "R + W > N: reads see the latest write" on the bank, known wrong until
-/// branch quorum: its violations are the stale-read seeds), and the AP bank's double spends are a `sometimes` promise, witnessed, not a
+/// the same seeds give the same report; the counts are consistent (a promise violated in some
+/// run has status "violated" and a first seed: see also the reporting's unit tests), and the AP bank's double spends are a `sometimes` promise, witnessed, not a
 /// violation.
 #[test]
 fn sweep_random_faults_reports_each_promise() {
@@ -277,13 +276,16 @@ fn sweep_random_faults_reports_each_promise() {
         q["promises"].as_array().unwrap(),
         "quorum-overlap-sees-writes",
     );
-    // The promise is "no stale read": its violations are exactly the seeds with stale reads.
+    // "No stale read" (with excuses): never violated in more seeds than showed a stale read.
     let stale = &q["anomalies"]["stale_reads"];
-    assert_eq!(overlap["violated"], stale["seeds"], "{overlap} vs {stale}");
-    assert_eq!(overlap["first_violating_seed"], stale["first_seed"]);
-    if overlap["violated"].as_u64().unwrap() > 0 {
-        // Today (before branch quorum) the bank shows stale reads with R + W > N.
-        assert_eq!(overlap["status"], "violated", "{overlap}");
+    assert!(
+        overlap["violated"].as_u64() <= stale["seeds"].as_u64(),
+        "{overlap} vs {stale}"
+    );
+    for p in q["promises"].as_array().unwrap().iter().chain(list) {
+        let violated = p["violated"].as_u64().unwrap() > 0;
+        assert_eq!(p["status"] == "violated", violated, "{p}");
+        assert_eq!(p["first_violating_seed"].is_u64(), violated, "{p}");
     }
 
     let text = caplab(&[

@@ -283,3 +283,62 @@ pub fn check_text(
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use caplab::sim::promises::{by_id, Run, Tally as PromiseTally, Verdict};
+    use caplab::sim::report;
+
+    /// A deliberately wrong promise ("a CP bank never refuses") fed through the sweep's tally and
+    /// report: it is listed violated, with its first violating seed, in the JSON and the text.
+    #[test]
+    fn a_violated_promise_is_reported_with_its_first_seed() {
+        fn never_refuses(r: &Run) -> Verdict {
+            match r.checks.refused {
+                0 => Verdict::Held,
+                n => Verdict::Violated(format!("{n} refusals")),
+            }
+        }
+        static WRONG: std::sync::OnceLock<caplab::sim::promises::Promise> =
+            std::sync::OnceLock::new();
+        let wrong = WRONG.get_or_init(|| caplab::sim::promises::Promise {
+            id: "cp-never-refuses",
+            check: never_refuses,
+            ..*by_id("cp-linearizable").expect("a promise")
+        });
+        let s = Scenario::builtin("bank").expect("built-in");
+        let mut tally = PromiseTally::default();
+        for seed in 3..6 {
+            let mut t = s.clone();
+            t.seed = seed;
+            let mut sim = t.build().expect("builds");
+            sim.run_to_end();
+            let c = report::checks(&sim, report::LIN_BUDGET);
+            let run = Run {
+                sim: &sim,
+                checks: &c,
+                faults: &t.faults,
+            };
+            tally.add(wrong.modality, seed, &(wrong.check)(&run));
+        }
+        let r = SweepResult {
+            anomalies: ANOMALIES.iter().map(|_| Tally::default()).collect(),
+            promises: vec![(wrong, tally)],
+        };
+        let j = sweep_json(&s, Faults::Scripted, 3, 6, &r);
+        let p = &j["promises"][0];
+        assert_eq!(p["id"], "cp-never-refuses");
+        assert_eq!(p["status"], "violated");
+        assert_eq!(
+            (p["runs"].as_u64(), p["violated"].as_u64()),
+            (Some(3), Some(3))
+        );
+        assert_eq!(p["first_violating_seed"], 3);
+        let text = sweep_text(&s, Faults::Scripted, 3, 6, &r);
+        assert!(
+            text.contains("cp-never-refuses") && text.contains("first violated at seed 3"),
+            "{text}"
+        );
+    }
+}
