@@ -340,4 +340,3 @@ fn a_cp_eventual_read_is_no_double_spend() {
     assert_eq!(c.checks.double_spends, 0);
     assert_eq!(violation(&c, Modality::Always), None);
 }
-

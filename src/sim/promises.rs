@@ -190,7 +190,7 @@ pub const PROMISES: &[Promise] = &[
         conflicts: ALL_CONFLICTS,
         dials: Dials::Any,
         condition: Some(
-            "every fault has ended (all nodes up, all links up, no loss); requests sent 2000 ticks or more after that",
+            "every fault has ended (all nodes up, all links up, loss and latency back to the scenario's); requests sent 2000 ticks or more after that",
         ),
         modality: Modality::Eventually,
         check: majority_serves,
@@ -212,7 +212,11 @@ pub const PROMISES: &[Promise] = &[
     Promise {
         id: "ap-always-answers",
         text: "AP · Dynamo-style, always writable: the feed stays available during a partition.",
-        shown: &["stage title (AP)", "lesson feed-ap (card)", "lesson bank-ap (card)"],
+        shown: &[
+            "stage title (AP)",
+            "lesson feed-ap (card)",
+            "lesson bank-ap (card; 'it never says no for lack of contact')",
+        ],
         modes: AP,
         cases: ALL_CASES,
         conflicts: ALL_CONFLICTS,
