@@ -440,6 +440,7 @@ fn crowd_cp_seed_40_serves_again_after_the_heal() {
         ok_after(heal + 1_000) > 0,
         "nothing served 1000 ticks after the heal"
     );
+}
 
 #[test]
 fn the_event_budget_stops_a_run_with_a_typed_error() {

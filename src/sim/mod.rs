@@ -6,7 +6,9 @@
 pub mod action;
 pub mod check;
 pub mod model;
+pub mod nemesis;
 pub mod net;
+pub mod promises;
 pub mod proto;
 pub mod queue;
 pub mod report;

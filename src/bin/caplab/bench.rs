@@ -10,7 +10,7 @@ use caplab::sim::types::Mode;
 use serde_json::json;
 
 use crate::args::Args;
-use crate::commands::{run_scenario, sweep_seeds};
+use crate::commands::{run_scenario, sweep_seeds, Faults};
 
 /// Runs `f` repeatedly for at least `min` and returns (iterations, elapsed).
 fn repeat_for(min: Duration, mut f: impl FnMut()) -> (u64, Duration) {
@@ -79,7 +79,7 @@ fn sweep_seeds_per_sec() -> Result<f64, String> {
     let mut seeds = 0u64;
     let mut err = None;
     let (_, t) = repeat_for(Duration::from_secs(2), || {
-        if let Err(e) = sweep_seeds(&base, seeds, seeds + 50, Budget::Sweep) {
+        if let Err(e) = sweep_seeds(&base, Faults::Scripted, seeds, seeds + 50, Budget::Sweep) {
             err = Some(e);
         }
         seeds += 50;

@@ -3,6 +3,8 @@
 use std::io::Read;
 
 use caplab::sim::check::{self, history, Budget, Checks};
+use caplab::sim::nemesis::{self, NemesisSpec};
+use caplab::sim::promises::{self, Promise, Run, Tally as PromiseTally, Verdict, PROMISES};
 use caplab::sim::report;
 use caplab::sim::scenario::{Overrides, Scenario};
 use caplab::sim::types::{Case, Conflict, Mode, MAX_INPUT_BYTES};
@@ -160,37 +162,91 @@ fn anomalies(c: &Checks) -> [bool; 7] {
     ]
 }
 
-/// The anomaly flags of one seed's run.
-fn seed_anomalies(base: &Scenario, seed: u64, lin_budget: Budget) -> Result<[bool; 7], String> {
-    let s = base.with_overrides(&Overrides {
-        seed: Some(seed),
-        ..Overrides::default()
-    });
-    let sim = run_scenario(&s)?;
-    Ok(anomalies(&report::checks(&sim, lin_budget)))
+/// Where a sweep's faults come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Faults {
+    /// The scenario's own scripted faults, the same for every seed.
+    Scripted,
+    /// A nemesis schedule per seed, replacing the scenario's faults.
+    Random(NemesisSpec),
 }
 
-/// Runs seeds `a..b` of `base` and tallies each anomaly. Seeds are independent, so they run on
-/// every core; the tallies are folded in seed order, so the result is the same as a sequential
-/// sweep's (first seeds included).
+/// What one seed's run showed: the anomaly flags and each applicable promise's verdict.
+pub struct SeedResult {
+    pub anomalies: [bool; 7],
+    pub verdicts: Vec<Verdict>,
+}
+
+/// The promises made for `s`'s configuration, in table order.
+pub fn applicable(s: &Scenario) -> Vec<&'static Promise> {
+    let c = s.proto_config();
+    PROMISES
+        .iter()
+        .filter(|p| p.applies(c.mode, c.case, c.conflict, (c.n, c.r, c.w)))
+        .collect()
+}
+
+/// One seed's run: its scenario (random faults drawn from the seed), the anomaly flags and
+/// the verdict of each promise in `promises`.
+fn seed_result(
+    base: &Scenario,
+    faults: Faults,
+    seed: u64,
+    lin_budget: Budget,
+    promises: &[&Promise],
+) -> Result<SeedResult, String> {
+    let s = match faults {
+        Faults::Scripted => base.with_overrides(&Overrides {
+            seed: Some(seed),
+            ..Overrides::default()
+        }),
+        Faults::Random(spec) => {
+            nemesis::with_random_faults(base, &spec, seed).map_err(|e| e.to_string())?
+        }
+    };
+    let sim = run_scenario(&s)?;
+    let c = report::checks(&sim, lin_budget);
+    let run = Run {
+        sim: &sim,
+        checks: &c,
+        faults: &s.faults,
+    };
+    Ok(SeedResult {
+        anomalies: anomalies(&c),
+        verdicts: promises.iter().map(|p| promises::check(p, &run)).collect(),
+    })
+}
+
+/// A sweep's tallies: per anomaly, and per applicable promise (with the promise).
+pub struct SweepResult {
+    pub anomalies: Vec<Tally>,
+    pub promises: Vec<(&'static Promise, PromiseTally)>,
+}
+
+/// Runs seeds `a..b` of `base` and tallies each anomaly and promise. Seeds are independent, so
+/// they run on every core; the tallies are folded in seed order, so the result is the same as a
+/// sequential sweep's (first seeds included).
 pub fn sweep_seeds(
     base: &Scenario,
+    faults: Faults,
     a: u64,
     b: u64,
     lin_budget: Budget,
-) -> Result<Vec<Tally>, String> {
+) -> Result<SweepResult, String> {
+    let promises = applicable(base);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(16) as u64;
     let chunk = (b - a).div_ceil(threads).max(1);
-    let results: Vec<Result<Vec<[bool; 7]>, String>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Vec<SeedResult>, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (a..b)
             .step_by(chunk as usize)
             .map(|lo| {
                 let hi = (lo + chunk).min(b);
+                let promises = &promises;
                 scope.spawn(move || {
                     (lo..hi)
-                        .map(|seed| seed_anomalies(base, seed, lin_budget))
+                        .map(|seed| seed_result(base, faults, seed, lin_budget, promises))
                         .collect()
                 })
             })
@@ -203,18 +259,40 @@ pub fn sweep_seeds(
             })
             .collect()
     });
-    let mut tallies: Vec<Tally> = ANOMALIES.iter().map(|_| Tally::default()).collect();
+    let mut out = SweepResult {
+        anomalies: ANOMALIES.iter().map(|_| Tally::default()).collect(),
+        promises: promises
+            .iter()
+            .map(|p| (*p, PromiseTally::default()))
+            .collect(),
+    };
     let mut seed = a;
     for chunk in results {
-        for hits in chunk? {
-            for (t, hit) in tallies.iter_mut().zip(hits) {
+        for r in chunk? {
+            for (t, hit) in out.anomalies.iter_mut().zip(r.anomalies) {
                 t.add(seed, hit);
+            }
+            for ((p, t), v) in out.promises.iter_mut().zip(&r.verdicts) {
+                t.add(p.modality, seed, v);
             }
             seed += 1;
         }
     }
     assert_eq!(seed, b, "every seed is tallied once");
-    Ok(tallies)
+    Ok(out)
+}
+
+fn faults_from(args: &Args, s: &Scenario) -> Result<Faults, String> {
+    match args.get("--faults").unwrap_or("scripted") {
+        "scripted" => Ok(Faults::Scripted),
+        "random" => {
+            let spec = NemesisSpec::for_scenario(s);
+            // Draw once to turn a scenario the nemesis cannot work on into a clear error.
+            nemesis::schedule(s, &spec, 0).map_err(|e| e.to_string())?;
+            Ok(Faults::Random(spec))
+        }
+        other => Err(format!("--faults must be scripted|random, got '{other}'")),
+    }
 }
 
 pub fn sweep(raw: &[String]) -> Result<(), String> {
@@ -228,6 +306,7 @@ pub fn sweep(raw: &[String]) -> Result<(), String> {
             "--r",
             "--w",
             "--seeds",
+            "--faults",
         ],
     )?;
     if args.get("--mode").is_none() {
@@ -235,11 +314,12 @@ pub fn sweep(raw: &[String]) -> Result<(), String> {
     }
     let s = scenario_from(&args)?;
     let (a, b) = seed_range(args.get("--seeds").ok_or("--seeds A..B is required")?)?;
-    let tallies = sweep_seeds(&s, a, b, Budget::Sweep)?;
+    let faults = faults_from(&args, &s)?;
+    let result = sweep_seeds(&s, faults, a, b, Budget::Sweep)?;
     if args.flag("--json") {
-        println!("{}", output::sweep_json(&s, a, b, &tallies));
+        println!("{}", output::sweep_json(&s, faults, a, b, &result));
     } else {
-        print!("{}", output::sweep_text(&s, a, b, &tallies));
+        print!("{}", output::sweep_text(&s, faults, a, b, &result));
     }
     Ok(())
 }

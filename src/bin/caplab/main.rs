@@ -28,8 +28,11 @@ Usage:
   caplab run --scenario <name|file.json> [--mode ca|cp|ap|quorum] [--conflict lww|vclock|crdt]
              [--n N --r R --w W] [--seed N] [--json] [--export-history FILE]
                                                 run to the end; print a summary (or a JSON report)
-  caplab sweep --scenario <name|file.json> --mode M --seeds A..B [--conflict C] [--json]
-                                                run many seeds; count each anomaly, first seed of each
+  caplab sweep --scenario <name|file.json> --mode M --seeds A..B [--conflict C] [--n N --r R --w W]
+             [--faults scripted|random] [--json]
+                                                run many seeds; count each anomaly and check each
+                                                promise (first seed of each); random: a nemesis
+                                                fault schedule per seed instead of the scenario's
   caplab check <history.json|log.jsonl> [--case C] [--initial A,B] [--json]
                                                 re-check an exported history or a Porcupine log
   caplab bench [--json]                         benchmarks: events/s, 10 000-op check ms, sweep seeds/s

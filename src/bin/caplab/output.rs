@@ -8,7 +8,9 @@ use caplab::sim::types::{node_name, OpId, OpRecord, Outcome};
 use caplab::sim::world::Sim;
 use serde_json::{json, Value as Json};
 
-use crate::commands::{Tally, ANOMALIES};
+use caplab::sim::promises::Modality;
+
+use crate::commands::{Faults, SweepResult, Tally, ANOMALIES};
 
 fn op_json(o: &OpRecord) -> Json {
     let mut j = json!({
@@ -168,31 +170,97 @@ fn tally_json(tallies: &[Tally]) -> Json {
     Json::Object(m)
 }
 
-pub fn sweep_json(s: &Scenario, a: u64, b: u64, tallies: &[Tally]) -> Json {
+fn faults_json(f: Faults) -> Json {
+    match f {
+        Faults::Scripted => json!({ "kind": "scripted" }),
+        Faults::Random(spec) => json!({
+            "kind": "random",
+            "start": spec.start,
+            "quiet": spec.quiet,
+            "max_episodes": spec.episodes,
+        }),
+    }
+}
+
+fn promises_json(r: &SweepResult) -> Json {
+    let list: Vec<Json> = r
+        .promises
+        .iter()
+        .map(|(p, t)| {
+            json!({
+                "id": p.id,
+                "text": p.text,
+                "modality": p.modality.as_str(),
+                "condition": p.condition,
+                "status": t.status(p.modality),
+                "runs": t.runs,
+                "held": t.held,
+                "violated": t.violated,
+                "unknown": t.unknown,
+                "first_violating_seed": t.first_violation,
+                "first_witness_seed": t.first_witness,
+                "known_issue": p.known_issue,
+            })
+        })
+        .collect();
+    Json::Array(list)
+}
+
+pub fn sweep_json(s: &Scenario, f: Faults, a: u64, b: u64, r: &SweepResult) -> Json {
     json!({
         "scenario": s.name,
         "mode": s.mode.as_str(),
         "conflict": s.conflict.as_str(),
+        "faults": faults_json(f),
         "seeds": { "from": a, "to": b, "count": b - a },
-        "anomalies": tally_json(tallies),
+        "anomalies": tally_json(&r.anomalies),
+        "promises": promises_json(r),
     })
 }
 
-pub fn sweep_text(s: &Scenario, a: u64, b: u64, tallies: &[Tally]) -> String {
+pub fn sweep_text(s: &Scenario, f: Faults, a: u64, b: u64, r: &SweepResult) -> String {
     let mut t = String::new();
+    let faults = match f {
+        Faults::Scripted => "scripted faults".to_string(),
+        Faults::Random(spec) => format!(
+            "random faults (up to {} episodes from tick {}, all healed by {})",
+            spec.episodes,
+            spec.start,
+            spec.quiet.map_or("the end".to_string(), |q| q.to_string())
+        ),
+    };
     let _ = writeln!(
         t,
-        "sweep {} · mode {} · conflict {} · seeds {a}..{b} ({} runs)",
+        "sweep {} · mode {} · conflict {} · {faults} · seeds {a}..{b} ({} runs)",
         s.name,
         s.mode.as_str(),
         s.conflict.as_str(),
         b - a
     );
-    for (name, x) in ANOMALIES.iter().zip(tallies) {
+    for (name, x) in ANOMALIES.iter().zip(&r.anomalies) {
         let first = x
             .first
             .map_or("-".to_string(), |f| format!("first at seed {f}"));
         let _ = writeln!(t, "  {name:<17} {:>7} seeds   {first}", x.seeds);
+    }
+    let _ = writeln!(t, "promises");
+    for (p, x) in &r.promises {
+        let detail = match (p.modality, x.first_violation, x.first_witness) {
+            (Modality::Sometimes, _, Some(w)) => format!("first at seed {w}"),
+            (_, Some(v), _) => format!("first violated at seed {v}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            t,
+            "  {:<38} {:<10} {:<13} {:>6} runs {:>6} held {:>6} violated {:>4} unknown   {detail}",
+            p.id,
+            p.modality.as_str(),
+            x.status(p.modality),
+            x.runs,
+            x.held,
+            x.violated,
+            x.unknown
+        );
     }
     t
 }
@@ -239,4 +307,63 @@ pub fn check_text(h: &LoadedHistory, c: &Checks) -> String {
         );
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use caplab::sim::promises::{by_id, Run, Tally as PromiseTally, Verdict};
+    use caplab::sim::report;
+
+    /// A deliberately wrong promise ("a CP bank never refuses") fed through the sweep's tally and
+    /// report: it is listed violated, with its first violating seed, in the JSON and the text.
+    #[test]
+    fn a_violated_promise_is_reported_with_its_first_seed() {
+        fn never_refuses(r: &Run) -> Verdict {
+            match r.checks.refused {
+                0 => Verdict::Held,
+                n => Verdict::Violated(format!("{n} refusals")),
+            }
+        }
+        static WRONG: std::sync::OnceLock<caplab::sim::promises::Promise> =
+            std::sync::OnceLock::new();
+        let wrong = WRONG.get_or_init(|| caplab::sim::promises::Promise {
+            id: "cp-never-refuses",
+            check: never_refuses,
+            ..*by_id("cp-linearizable").expect("a promise")
+        });
+        let s = Scenario::builtin("bank").expect("built-in");
+        let mut tally = PromiseTally::default();
+        for seed in 3..6 {
+            let mut t = s.clone();
+            t.seed = seed;
+            let mut sim = t.build().expect("builds");
+            sim.run_to_end();
+            let c = report::checks(&sim, report::LIN_BUDGET);
+            let run = Run {
+                sim: &sim,
+                checks: &c,
+                faults: &t.faults,
+            };
+            tally.add(wrong.modality, seed, &(wrong.check)(&run));
+        }
+        let r = SweepResult {
+            anomalies: ANOMALIES.iter().map(|_| Tally::default()).collect(),
+            promises: vec![(wrong, tally)],
+        };
+        let j = sweep_json(&s, Faults::Scripted, 3, 6, &r);
+        let p = &j["promises"][0];
+        assert_eq!(p["id"], "cp-never-refuses");
+        assert_eq!(p["status"], "violated");
+        assert_eq!(
+            (p["runs"].as_u64(), p["violated"].as_u64()),
+            (Some(3), Some(3))
+        );
+        assert_eq!(p["first_violating_seed"], 3);
+        let text = sweep_text(&s, Faults::Scripted, 3, 6, &r);
+        assert!(
+            text.contains("cp-never-refuses") && text.contains("first violated at seed 3"),
+            "{text}"
+        );
+    }
 }
