@@ -98,39 +98,103 @@ struct POp {
 /// Checks `ops` (a whole history of `case`, starting from `initial`) for linearizability within
 /// `budget` search steps. Never panics on malformed ops; never runs past the budget.
 pub fn check(case: Case, initial: &[i64], ops: &[OpRecord], budget: u64) -> LinResult {
-    let invalid: Vec<OpId> = ops
-        .iter()
-        .filter(|o| !op_is_valid(case, &o.req))
-        .map(|o| o.id)
-        .collect();
-    if !invalid.is_empty() {
-        return LinResult {
-            verdict: None,
-            counterexample: invalid,
-            explored: 0,
+    let mut search = Search::new(case, initial, ops);
+    search.step(budget).unwrap_or(LinResult {
+        verdict: None,
+        counterexample: Vec::new(),
+        explored: search.explored(),
+    })
+}
+
+/// A linearizability search that can be resumed: [`Search::step`] runs it for a number of steps
+/// and keeps where it stopped, so a caller can spread one search over many short slices (the
+/// page does one slice per animation frame) instead of giving it one fixed budget.
+pub struct Search {
+    case: Case,
+    initial: Vec<i64>,
+    /// The parts not started yet, last first.
+    todo: Vec<Vec<POp>>,
+    current: Option<PartSearch>,
+    explored: u64,
+    /// The answer, once known.
+    done: Option<LinResult>,
+    /// Test hook: false runs the plain Wing–Gong–Lowe search (no symmetry pruning).
+    symmetry: bool,
+}
+
+impl Search {
+    /// Prepares the search over a whole history of `case` starting from `initial`. Takes no
+    /// search step. Ops the case cannot run make the answer `None` at once (see [`LinResult`]).
+    pub fn new(case: Case, initial: &[i64], ops: &[OpRecord]) -> Search {
+        let invalid: Vec<OpId> = ops
+            .iter()
+            .filter(|o| !op_is_valid(case, &o.req))
+            .map(|o| o.id)
+            .collect();
+        let (todo, done) = if invalid.is_empty() {
+            let mut parts = split(case, ops);
+            parts.reverse();
+            (parts, None)
+        } else {
+            let r = LinResult {
+                verdict: None,
+                counterexample: invalid,
+                explored: 0,
+            };
+            (Vec::new(), Some(r))
         };
-    }
-    let mut explored = 0u64;
-    let mut unknown = false;
-    for part in split(case, ops) {
-        match check_part(case, initial, part, budget, &mut explored) {
-            PartVerdict::Linearizable => {}
-            PartVerdict::Unknown => unknown = true,
-            PartVerdict::Violation(mut ids) => {
-                ids.sort_unstable();
-                ids.dedup();
-                return LinResult {
-                    verdict: Some(false),
-                    counterexample: ids,
-                    explored,
-                };
-            }
+        Search {
+            case,
+            initial: initial.to_vec(),
+            todo,
+            current: None,
+            explored: 0,
+            done,
+            symmetry: true,
         }
     }
-    LinResult {
-        verdict: if unknown { None } else { Some(true) },
-        counterexample: Vec::new(),
-        explored,
+
+    /// Search steps taken so far, over all parts.
+    pub fn explored(&self) -> u64 {
+        self.explored
+    }
+
+    /// Runs at most `budget` more steps. `Some`: the answer (the same on every later call);
+    /// `None`: not decided yet, call again to go on.
+    pub fn step(&mut self, budget: u64) -> Option<LinResult> {
+        let limit = self.explored.saturating_add(budget);
+        while self.done.is_none() {
+            if self.current.is_none() {
+                let Some(part) = self.todo.pop() else {
+                    self.done = Some(LinResult {
+                        verdict: Some(true),
+                        counterexample: Vec::new(),
+                        explored: self.explored,
+                    });
+                    break;
+                };
+                let part = drop_unobservable(self.case, part);
+                let mut ps = PartSearch::new(self.case, &self.initial, part);
+                ps.symmetry = self.symmetry;
+                self.current = Some(ps);
+            }
+            let part = self.current.as_mut().expect("a part is under way");
+            match part.run(&mut self.explored, limit)? {
+                PartVerdict::Linearizable => self.current = None,
+                PartVerdict::Violation(mut ids) => {
+                    ids.sort_unstable();
+                    ids.dedup();
+                    self.current = None;
+                    self.todo.clear();
+                    self.done = Some(LinResult {
+                        verdict: Some(false),
+                        counterexample: ids,
+                        explored: self.explored,
+                    });
+                }
+            }
+        }
+        self.done.clone()
     }
 }
 
@@ -249,22 +313,9 @@ fn drop_unobservable(case: Case, part: Vec<POp>) -> Vec<POp> {
         .collect()
 }
 
-/// Checks one part (after dropping the optional ops that can never matter).
-fn check_part(
-    case: Case,
-    initial: &[i64],
-    part: Vec<POp>,
-    budget: u64,
-    explored: &mut u64,
-) -> PartVerdict {
-    let part = drop_unobservable(case, part);
-    search(case, initial, &part, budget, explored)
-}
-
 enum PartVerdict {
     Linearizable,
     Violation(Vec<OpId>),
-    Unknown,
 }
 
 const NIL: usize = usize::MAX;
@@ -476,7 +527,7 @@ struct Deepest {
     ids: Vec<OpId>,
 }
 
-/// The Wing–Gong–Lowe search over one part. `explored` counts steps over all parts.
+/// The Wing–Gong–Lowe search over one part, resumable ([`PartSearch::run`]).
 ///
 /// At each point the candidates are the calls before the first remaining return. They are tried
 /// in two passes: required ops first, then optional (timed-out, pending) ones, so an optional op
@@ -487,83 +538,181 @@ struct Deepest {
 /// Otherwise the dead end comes from an earlier choice and the search backtracks at once: an
 /// optional op that changes no candidate's answer commutes with the next required op, so placing
 /// it later reaches the same configurations.
-fn search(
+///
+/// Symmetry: a candidate is skipped when another waiting candidate of the same class (same
+/// request, same expected answer) must be placed no later than it ([`PartSearch::dominated`]).
+/// Swapping the two in any linearization gives another one, so trying one of them is enough.
+/// This is what keeps dozens of identical likes (or deposits, or reads of one value) from
+/// being tried in every order and every subset.
+struct PartSearch {
     case: Case,
-    initial: &[i64],
-    ops: &[POp],
-    budget: u64,
-    explored: &mut u64,
-) -> PartVerdict {
-    let mut ev = Events::new(ops);
-    let mut state = State::new(case, initial);
-    let mut lin = Linearized::new(ops.len());
-    let n_required = ops.iter().filter(|o| o.ret.is_some()).count();
-    let mut required_left = n_required;
-    // (call event, the state before it when the op changed it).
-    let mut stack: Vec<(usize, Option<State>)> = Vec::new();
-    let mut memo = Memo::default();
-    let mut deepest = Deepest::default();
-    let mut entry = ev.next[HEAD];
-    // False: the pass over required candidates; true: the pass over optional ones.
-    let mut optional_pass = false;
-    loop {
-        if required_left == 0 {
-            return PartVerdict::Linearizable;
+    ops: Vec<POp>,
+    /// Ops with equal requests and expected answers share a class.
+    class: Vec<u32>,
+    ev: Events,
+    state: State,
+    lin: Linearized,
+    n_required: usize,
+    required_left: usize,
+    /// (call event, the state before it when the op changed it).
+    stack: Vec<(usize, Option<State>)>,
+    memo: Memo,
+    deepest: Deepest,
+    entry: usize,
+    /// False: the pass over required candidates; true: the pass over optional ones.
+    optional_pass: bool,
+    symmetry: bool,
+}
+
+impl PartSearch {
+    fn new(case: Case, initial: &[i64], ops: Vec<POp>) -> PartSearch {
+        let ev = Events::new(&ops);
+        let n_required = ops.iter().filter(|o| o.ret.is_some()).count();
+        PartSearch {
+            case,
+            class: classes(&ops),
+            entry: ev.next[HEAD],
+            ev,
+            state: State::new(case, initial),
+            lin: Linearized::new(ops.len()),
+            n_required,
+            required_left: n_required,
+            stack: Vec::new(),
+            memo: Memo::default(),
+            deepest: Deepest::default(),
+            optional_pass: false,
+            symmetry: true,
+            ops,
         }
-        if *explored >= budget {
-            return PartVerdict::Unknown;
-        }
-        *explored += 1;
-        if entry != NIL && ev.is_call[entry] {
-            let i = ev.op[entry];
-            let is_optional = ops[i].ret.is_none();
-            if is_optional != optional_pass {
-                entry = ev.next[entry];
+    }
+
+    /// Searches until `explored` reaches `limit` (`None`: not decided yet) or an answer.
+    fn run(&mut self, explored: &mut u64, limit: u64) -> Option<PartVerdict> {
+        loop {
+            if self.required_left == 0 {
+                return Some(PartVerdict::Linearizable);
+            }
+            if *explored >= limit {
+                return None;
+            }
+            *explored += 1;
+            let entry = self.entry;
+            if entry != NIL && self.ev.is_call[entry] {
+                self.try_candidate(entry);
                 continue;
             }
-            if let Some(saved) = try_place(&ops[i], &mut state, &mut lin, i, &mut memo) {
-                stack.push((entry, saved));
-                ev.lift(entry);
-                if !is_optional {
-                    required_left -= 1;
-                }
-                entry = ev.next[HEAD];
-                optional_pass = false;
-            } else {
-                entry = ev.next[entry];
+            if !self.optional_pass && optional_can_help(self.case, &self.ops, &self.ev, &self.state)
+            {
+                self.entry = self.ev.next[HEAD];
+                self.optional_pass = true;
+                continue;
             }
-            continue;
+            if let Some(verdict) = self.backtrack() {
+                return Some(verdict);
+            }
         }
-        if !optional_pass && optional_can_help(case, ops, &ev, &state) {
-            entry = ev.next[HEAD];
-            optional_pass = true;
-            continue;
+    }
+
+    /// Tries to place the candidate whose call is `entry`; moves on to the next event if not.
+    fn try_candidate(&mut self, entry: usize) {
+        let i = self.ev.op[entry];
+        let is_optional = self.ops[i].ret.is_none();
+        if is_optional != self.optional_pass || (self.symmetry && self.dominated(entry)) {
+            self.entry = self.ev.next[entry];
+            return;
         }
-        // A return (or the end) after both passes: the op it closes cannot be placed. Backtrack.
+        let placed = try_place(
+            &self.ops[i],
+            &mut self.state,
+            &mut self.lin,
+            i,
+            &mut self.memo,
+        );
+        let Some(saved) = placed else {
+            self.entry = self.ev.next[entry];
+            return;
+        };
+        self.stack.push((entry, saved));
+        self.ev.lift(entry);
+        if !is_optional {
+            self.required_left -= 1;
+        }
+        self.entry = self.ev.next[HEAD];
+        self.optional_pass = false;
+    }
+
+    /// A return (or the end) after both passes: the op it closes cannot be placed. Undoes the
+    /// last placement; `Some` when there is none left (the part is not linearizable).
+    fn backtrack(&mut self) -> Option<PartVerdict> {
         // Depth counts required ops only: placing optional ops does not make a path "deeper".
-        let depth = n_required - required_left;
-        if deepest.depth.is_none_or(|d| depth > d) {
-            deepest = Deepest {
+        let depth = self.n_required - self.required_left;
+        if self.deepest.depth.is_none_or(|d| depth > d) {
+            self.deepest = Deepest {
                 depth: Some(depth),
-                ids: explain(case, ops, &ev, &stack, entry),
+                ids: explain(self.case, &self.ops, &self.ev, &self.stack, self.entry),
             };
         }
-        let Some((call, saved)) = stack.pop() else {
-            return PartVerdict::Violation(deepest.ids);
+        let Some((call, saved)) = self.stack.pop() else {
+            return Some(PartVerdict::Violation(std::mem::take(
+                &mut self.deepest.ids,
+            )));
         };
-        let i = ev.op[call];
-        lin.toggle(i);
+        let i = self.ev.op[call];
+        self.lin.toggle(i);
         if let Some(s) = saved {
-            state = s;
+            self.state = s;
         }
-        let is_optional = ops[i].ret.is_none();
+        let is_optional = self.ops[i].ret.is_none();
         if !is_optional {
-            required_left += 1;
+            self.required_left += 1;
         }
-        ev.unlift(call);
-        entry = ev.next[call];
-        optional_pass = is_optional;
+        self.ev.unlift(call);
+        self.entry = self.ev.next[call];
+        self.optional_pass = is_optional;
+        None
     }
+
+    /// True when another waiting candidate of the same class must be placed no later than the
+    /// candidate at `call`: its return event comes first (an optional op has none; between two
+    /// of them the earlier call wins). Placing that one instead is never worse.
+    fn dominated(&self, call: usize) -> bool {
+        let ev = &self.ev;
+        let c = self.class[ev.op[call]];
+        let order = |e: usize| (ev.matching[e], e);
+        let mut e = ev.next[HEAD];
+        while e != NIL && ev.is_call[e] {
+            if e != call && self.class[ev.op[e]] == c && order(e) < order(call) {
+                return true;
+            }
+            e = ev.next[e];
+        }
+        false
+    }
+}
+
+/// Numbers the ops of a part by class: equal requests (as the model sees them) and equal
+/// expected answers.
+fn classes(ops: &[POp]) -> Vec<u32> {
+    let mut seen: BTreeMap<ClassKey, u32> = BTreeMap::new();
+    ops.iter()
+        .map(|o| {
+            let next = u32::try_from(seen.len()).expect("parts hold at most MAX_OPS ops");
+            *seen.entry(class_key(o)).or_insert(next)
+        })
+        .collect()
+}
+
+/// (kind, key, key2, arg, expectation tag, expected read value).
+type ClassKey = (OpKind, u8, u8, i64, u8, Option<Value>);
+
+fn class_key(o: &POp) -> ClassKey {
+    let (tag, value) = match &o.expect {
+        Expect::Read(v) => (0, v.clone()),
+        Expect::Done => (1, None),
+        Expect::Refused => (2, None),
+        Expect::Any => (3, None),
+    };
+    (o.req.kind, o.req.key, o.req.key2, o.req.arg, tag, value)
 }
 
 /// At a dead end: could placing some of the optional ops now waiting make a required candidate
