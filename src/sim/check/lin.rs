@@ -35,6 +35,10 @@
 //! dropped up front, and at a dead end waiting optional ops are only tried when they could turn
 //! a rejected answer right (see `optional_can_help`); still, dozens of timed-out bank updates
 //! whose effect is unknown can exhaust the budget, and the verdict is then `None`.
+//! Two reductions keep many clients cheap: identical candidates are tried once (symmetry, see
+//! [`PartSearch::dominated`]), and in feed and register parts optional ops are only placed as the
+//! exact block a read lacks, just before it (see `Placed`). A [`Search`] can also be resumed
+//! slice by slice instead of stopping at a budget.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -554,8 +558,8 @@ struct PartSearch {
     lin: Linearized,
     n_required: usize,
     required_left: usize,
-    /// (call event, the state before it when the op changed it).
-    stack: Vec<(usize, Option<State>)>,
+    /// (call event, the state before it when the op changed it, part of a read's block).
+    stack: Vec<Placed>,
     memo: Memo,
     deepest: Deepest,
     entry: usize,
@@ -617,6 +621,17 @@ impl PartSearch {
     fn try_candidate(&mut self, entry: usize) {
         let i = self.ev.op[entry];
         let is_optional = self.ops[i].ret.is_none();
+        if self.blocks() && self.optional_pass {
+            // The second pass: rejected reads, each with the block it lacks.
+            let tried = !is_optional
+                && !self.dominated(entry)
+                && !accepted_now(&self.ops[i], &self.state)
+                && self.try_block(entry);
+            if !tried {
+                self.entry = self.ev.next[entry];
+            }
+            return;
+        }
         if is_optional != self.optional_pass || (self.symmetry && self.dominated(entry)) {
             self.entry = self.ev.next[entry];
             return;
@@ -632,7 +647,7 @@ impl PartSearch {
             self.entry = self.ev.next[entry];
             return;
         };
-        self.stack.push((entry, saved));
+        self.stack.push((entry, saved, false));
         self.ev.lift(entry);
         if !is_optional {
             self.required_left -= 1;
@@ -652,7 +667,7 @@ impl PartSearch {
                 ids: explain(self.case, &self.ops, &self.ev, &self.stack, self.entry),
             };
         }
-        let Some((call, saved)) = self.stack.pop() else {
+        let Some((call, saved, _)) = self.stack.pop() else {
             return Some(PartVerdict::Violation(std::mem::take(
                 &mut self.deepest.ids,
             )));
@@ -667,8 +682,10 @@ impl PartSearch {
             self.required_left += 1;
         }
         self.ev.unlift(call);
+        // A read placed with a block was tried in the second pass: go on with that pass.
+        let had_block = self.undo_block() > 0;
         self.entry = self.ev.next[call];
-        self.optional_pass = is_optional;
+        self.optional_pass = is_optional || had_block;
         None
     }
 
@@ -689,6 +706,145 @@ impl PartSearch {
         false
     }
 }
+
+/// A placed op: (call event, the state before it when the op changed it, part of a block).
+type Placed = (usize, Option<State>, bool);
+
+/// Blocks: in cases whose updates commute (feed) or overwrite each other (a register part holds
+/// one key), an optional update only matters to the reads after it. Moving it later, to just
+/// before the first read after it, keeps every answer (feed: nothing in between observes it;
+/// register: the next op on the key is that read, or a write that hides it, and then it can be
+/// dropped). So some linearization, if any, places optional ops only in a block just before a
+/// read, and the block is exactly what that read lacks: its missing posts and likes, or one
+/// write of its value. The search then never tries optional ops on their own: a rejected read
+/// is tried with its block ([`PartSearch::try_block`]), and a dead end just backtracks.
+impl PartSearch {
+    fn blocks(&self) -> bool {
+        self.symmetry && matches!(self.case, Case::Feed | Case::Register)
+    }
+
+    /// Places the block the rejected read at `call` lacks, then the read. False (and nothing
+    /// placed) when no block of waiting optional ops can make the read right, or the resulting
+    /// configuration was already explored.
+    fn try_block(&mut self, call: usize) -> bool {
+        let r = self.ev.op[call];
+        let Some(block) = self.block_for(r) else {
+            return false;
+        };
+        for e in block {
+            let i = self.ev.op[e];
+            let mut next = self.state.clone();
+            let _ = next.apply(&self.ops[i].req);
+            self.lin.toggle(i);
+            self.ev.lift(e);
+            self.stack
+                .push((e, Some(std::mem::replace(&mut self.state, next)), true));
+        }
+        match try_place(
+            &self.ops[r],
+            &mut self.state,
+            &mut self.lin,
+            r,
+            &mut self.memo,
+        ) {
+            Some(saved) => {
+                self.stack.push((call, saved, false));
+                self.ev.lift(call);
+                self.required_left -= 1;
+                self.entry = self.ev.next[HEAD];
+                self.optional_pass = false;
+                true
+            }
+            None => {
+                let _ = self.undo_block();
+                false
+            }
+        }
+    }
+
+    /// Undoes the block ops on top of the stack (those placed for the read just undone).
+    fn undo_block(&mut self) -> usize {
+        let mut undone = 0;
+        while self.stack.last().is_some_and(|p| p.2) {
+            undone += 1;
+            let (e, saved, _) = self.stack.pop().expect("the stack has a top");
+            self.lin.toggle(self.ev.op[e]);
+            if let Some(s) = saved {
+                self.state = s;
+            }
+            self.ev.unlift(e);
+        }
+        undone
+    }
+
+    /// The call events of the waiting optional ops that make read `r` right, in event order
+    /// (the earliest of each class: see [`PartSearch::dominated`]); `None` if there are none.
+    fn block_for(&self, r: usize) -> Option<Vec<usize>> {
+        let Expect::Read(Some(want)) = &self.ops[r].expect else {
+            return None;
+        };
+        let mut need: Vec<Request> = Vec::new();
+        match (want, &self.state.keys[..]) {
+            (Value::Int(v), _) if self.case == Case::Register => need.push(Request {
+                kind: OpKind::Write,
+                arg: *v,
+                ..self.ops[r].req
+            }),
+            (Value::Feed { posts, likes }, [Value::Set(have), ..]) => {
+                let missing_likes = likes.checked_sub(self.state.int(1))?;
+                if !have.iter().all(|p| posts.contains(p)) || missing_likes > MAX_BLOCK {
+                    return None;
+                }
+                let like = Request {
+                    kind: OpKind::Like,
+                    key: 1,
+                    key2: 1,
+                    arg: 0,
+                    consistency: self.ops[r].req.consistency,
+                };
+                need.extend((0..missing_likes).map(|_| like));
+                need.extend(posts.iter().filter(|p| !have.contains(p)).map(|p| Request {
+                    kind: OpKind::Post,
+                    key: 0,
+                    key2: 0,
+                    arg: i64::from(*p),
+                    ..like
+                }));
+            }
+            _ => return None,
+        }
+        self.pick_waiting(need)
+    }
+
+    /// For each needed request, a distinct waiting optional op that makes the same change.
+    fn pick_waiting(&self, mut need: Vec<Request>) -> Option<Vec<usize>> {
+        // What the model reads of a request: a like's key and arg, a post's key mean nothing.
+        let same = |a: &Request, b: &Request| {
+            a.kind == b.kind
+                && match a.kind {
+                    OpKind::Like => true,
+                    OpKind::Post => a.arg == b.arg,
+                    _ => a.arg == b.arg && a.key == b.key,
+                }
+        };
+        let mut picked = Vec::with_capacity(need.len());
+        let mut e = self.ev.next[HEAD];
+        while e != NIL && self.ev.is_call[e] && !need.is_empty() {
+            let o = &self.ops[self.ev.op[e]];
+            if o.ret.is_none() {
+                if let Some(k) = need.iter().position(|n| same(n, &o.req)) {
+                    need.swap_remove(k);
+                    picked.push(e);
+                }
+            }
+            e = self.ev.next[e];
+        }
+        need.is_empty().then_some(picked)
+    }
+}
+
+/// The most optional ops one block may hold (a read needing more gets none: it is rejected).
+const MAX_BLOCK: i64 = crate::sim::types::MAX_OPS as i64;
 
 /// Numbers the ops of a part by class: equal requests (as the model sees them) and equal
 /// expected answers.
@@ -712,7 +868,14 @@ fn class_key(o: &POp) -> ClassKey {
         Expect::Refused => (2, None),
         Expect::Any => (3, None),
     };
-    (o.req.kind, o.req.key, o.req.key2, o.req.arg, tag, value)
+    let r = &o.req;
+    let (key, key2, arg) = match r.kind {
+        // What the model ignores: a like's key and arg, a post's keys.
+        OpKind::Like => (1, 1, 0),
+        OpKind::Post => (0, 0, r.arg),
+        _ => (r.key, r.key2, r.arg),
+    };
+    (r.kind, key, key2, arg, tag, value)
 }
 
 /// At a dead end: could placing some of the optional ops now waiting make a required candidate
@@ -854,13 +1017,7 @@ fn try_place(
 
 /// The counter-example at a dead end: the blocked op, the required ops still waiting in its
 /// window, and the last linearized update of each key the blocked op touches.
-fn explain(
-    case: Case,
-    ops: &[POp],
-    ev: &Events,
-    stack: &[(usize, Option<State>)],
-    blocked: usize,
-) -> Vec<OpId> {
+fn explain(case: Case, ops: &[POp], ev: &Events, stack: &[Placed], blocked: usize) -> Vec<OpId> {
     let mut ids = Vec::new();
     let mut e = ev.next[HEAD];
     while e != NIL && e != blocked {
@@ -875,7 +1032,7 @@ fn explain(
     let b = &ops[ev.op[blocked]];
     ids.push(b.id);
     let mut keys = State::keys_of(case, &b.req);
-    for (call, _) in stack.iter().rev() {
+    for (call, _, _) in stack.iter().rev() {
         if keys.is_empty() {
             break;
         }
