@@ -553,6 +553,7 @@ struct PartSearch {
     ops: Vec<POp>,
     /// Ops with equal requests and expected answers share a class.
     class: Vec<u32>,
+    pending: Pending,
     ev: Events,
     state: State,
     lin: Linearized,
@@ -575,6 +576,7 @@ impl PartSearch {
         PartSearch {
             case,
             class: classes(&ops),
+            pending: Pending::new(case, &ops),
             entry: ev.next[HEAD],
             ev,
             state: State::new(case, initial),
@@ -636,17 +638,22 @@ impl PartSearch {
             self.entry = self.ev.next[entry];
             return;
         }
-        let placed = try_place(
-            &self.ops[i],
-            &mut self.state,
-            &mut self.lin,
-            i,
-            &mut self.memo,
-        );
+        let placed = if self.write_blocked(i) {
+            None
+        } else {
+            try_place(
+                &self.ops[i],
+                &mut self.state,
+                &mut self.lin,
+                i,
+                &mut self.memo,
+            )
+        };
         let Some(saved) = placed else {
             self.entry = self.ev.next[entry];
             return;
         };
+        self.count(i, true);
         self.stack.push((entry, saved, false));
         self.ev.lift(entry);
         if !is_optional {
@@ -664,7 +671,7 @@ impl PartSearch {
         if self.deepest.depth.is_none_or(|d| depth > d) {
             self.deepest = Deepest {
                 depth: Some(depth),
-                ids: explain(self.case, &self.ops, &self.ev, &self.stack, self.entry),
+                ids: self.explain_here(),
             };
         }
         let Some((call, saved, _)) = self.stack.pop() else {
@@ -674,6 +681,7 @@ impl PartSearch {
         };
         let i = self.ev.op[call];
         self.lin.toggle(i);
+        self.count(i, false);
         if let Some(s) = saved {
             self.state = s;
         }
@@ -707,6 +715,105 @@ impl PartSearch {
     }
 }
 
+/// Registers: a value nobody writes again cannot come back once overwritten. So while the
+/// register holds `v`, some read of `v` is still to place and no write of `v` is left, placing
+/// any write leads nowhere ([`PartSearch::write_blocked`]). With values written once each, this
+/// makes the search follow the writes' order as the reads reveal it.
+#[derive(Default)]
+struct Pending {
+    /// Required reads not placed yet, by the value they expect.
+    reads: BTreeMap<i64, u32>,
+    /// Writes (required or optional) not placed yet, by the value they write.
+    writes: BTreeMap<i64, u32>,
+}
+
+impl Pending {
+    fn new(case: Case, ops: &[POp]) -> Pending {
+        let mut p = Pending::default();
+        if case == Case::Register {
+            for o in ops {
+                if let Some((map, v)) = p.slot(o) {
+                    *map.entry(v).or_insert(0) += 1;
+                }
+            }
+        }
+        p
+    }
+
+    /// The counter op `o` counts in, if any.
+    fn slot(&mut self, o: &POp) -> Option<(&mut BTreeMap<i64, u32>, i64)> {
+        match (&o.expect, o.req.kind) {
+            (Expect::Read(Some(Value::Int(v))), OpKind::Read) => Some((&mut self.reads, *v)),
+            (_, OpKind::Write) => Some((&mut self.writes, o.req.arg)),
+            _ => None,
+        }
+    }
+}
+
+impl PartSearch {
+    /// Keeps [`Pending`] in step with op `i` being placed (`true`) or undone.
+    fn count(&mut self, i: usize, placed: bool) {
+        if self.case != Case::Register {
+            return;
+        }
+        if let Some((map, v)) = self.pending.slot(&self.ops[i]) {
+            let n = map.entry(v).or_insert(0);
+            assert!(placed || *n < u32::MAX, "pending counts stay in range");
+            *n = if placed { n.saturating_sub(1) } else { *n + 1 };
+        }
+    }
+
+    /// The counter-example at this dead end ([`explain`]). When the register holds a value
+    /// whose reads are still to come and nobody writes it again, that is the conflict: a write
+    /// blocked by it is explained by the write and the first such read alone; any other dead
+    /// end adds that read to the usual explanation.
+    fn explain_here(&self) -> Vec<OpId> {
+        let read = self.first_pending_read();
+        let blocked = (self.entry != NIL).then(|| self.ev.op[self.entry]);
+        if let (Some(b), Some(r)) = (blocked, read) {
+            if self.write_blocked(b) {
+                return vec![self.ops[b].id, r];
+            }
+        }
+        let mut ids = explain(self.case, &self.ops, &self.ev, &self.stack, self.entry);
+        ids.extend(read);
+        ids
+    }
+
+    /// The first read still to place of the value the register holds, when no write of that
+    /// value is left (`None` otherwise, and outside registers).
+    fn first_pending_read(&self) -> Option<OpId> {
+        if !self.symmetry || self.case != Case::Register {
+            return None;
+        }
+        let mut e = self.ev.next[HEAD];
+        while e != NIL {
+            let o = &self.ops[self.ev.op[e]];
+            if self.ev.is_call[e] && o.req.kind == OpKind::Read {
+                let v = self.state.int(o.req.key);
+                let left = |m: &BTreeMap<i64, u32>| m.get(&v).copied().unwrap_or(0);
+                let expects_v = matches!(&o.expect, Expect::Read(Some(Value::Int(x))) if *x == v);
+                if expects_v && o.ret.is_some() && left(&self.pending.writes) == 0 {
+                    return Some(o.id);
+                }
+            }
+            e = self.ev.next[e];
+        }
+        None
+    }
+
+    /// Whether op `i` is a register write that cannot be placed now (see [`Pending`]).
+    fn write_blocked(&self, i: usize) -> bool {
+        let op = &self.ops[i];
+        if !self.symmetry || self.case != Case::Register || op.req.kind != OpKind::Write {
+            return false;
+        }
+        let v = self.state.int(op.req.key);
+        let left = |m: &BTreeMap<i64, u32>| m.get(&v).copied().unwrap_or(0);
+        left(&self.pending.reads) > 0 && left(&self.pending.writes) == 0
+    }
+}
+
 /// A placed op: (call event, the state before it when the op changed it, part of a block).
 type Placed = (usize, Option<State>, bool);
 
@@ -731,8 +838,12 @@ impl PartSearch {
         let Some(block) = self.block_for(r) else {
             return false;
         };
+        if block.iter().any(|e| self.write_blocked(self.ev.op[*e])) {
+            return false;
+        }
         for e in block {
             let i = self.ev.op[e];
+            self.count(i, true);
             let mut next = self.state.clone();
             let _ = next.apply(&self.ops[i].req);
             self.lin.toggle(i);
@@ -748,6 +859,7 @@ impl PartSearch {
             &mut self.memo,
         ) {
             Some(saved) => {
+                self.count(r, true);
                 self.stack.push((call, saved, false));
                 self.ev.lift(call);
                 self.required_left -= 1;
@@ -769,6 +881,7 @@ impl PartSearch {
             undone += 1;
             let (e, saved, _) = self.stack.pop().expect("the stack has a top");
             self.lin.toggle(self.ev.op[e]);
+            self.count(self.ev.op[e], false);
             if let Some(s) = saved {
                 self.state = s;
             }

@@ -287,6 +287,16 @@ fn explored_by_size() {
             );
         }
     }
+    let (case, initial, ops) = super::super::bench::register_history(10_000, 20, 7);
+    let mut plain = Search::new(case, &initial, &ops);
+    plain.symmetry = false;
+    let pruned = check(case, &initial, &ops, 2_000_000);
+    println!(
+        "register 10 000 ops, 20 clients: plain {:?} pruned {:?} after {} steps",
+        plain.step(2_000_000).map(|r| r.verdict),
+        pruned.verdict,
+        pruned.explored
+    );
 }
 
 /// `n` concurrent likes acknowledged, `t` more timed out, then a feed read of `likes`.
@@ -443,4 +453,18 @@ fn a_search_resumed_in_slices_gives_the_same_answer() {
         assert_eq!(sliced, whole);
         assert!(slices > 1 && search.step(7) == Some(sliced));
     }
+}
+
+#[test]
+fn many_clients_unique_write_register_checks_fast() {
+    let (case, initial, ops) = super::super::bench::register_history(2_000, 20, 5);
+    assert!(ops.iter().any(|o| o.outcome == Some(Outcome::Timeout)));
+    let r = check(case, &initial, &ops, DEFAULT_BUDGET);
+    assert_eq!(r.verdict, Some(true), "{r:?}");
+    // A read moved to a value overwritten long before it: caught.
+    let mut bad = ops;
+    let i = bad.iter().rposition(|o| o.value.is_some()).expect("a read");
+    bad[i].value = Some(Value::Int(1));
+    let r = check(case, &initial, &bad, DEFAULT_BUDGET);
+    assert_eq!(r.verdict, Some(false), "{r:?}");
 }
