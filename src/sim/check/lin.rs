@@ -36,7 +36,7 @@
 //! a rejected answer right (see `optional_can_help`); still, dozens of timed-out bank updates
 //! whose effect is unknown can exhaust the budget, and the verdict is then `None`.
 //! Two reductions keep many clients cheap: identical candidates are tried once (symmetry, see
-//! [`PartSearch::dominated`]), and in feed and register parts optional ops are only placed as the
+//! `PartSearch::dominated`), and in feed and register parts optional ops are only placed as the
 //! exact block a read lacks, just before it (see `Placed`). A [`Search`] can also be resumed
 //! slice by slice instead of stopping at a budget.
 
