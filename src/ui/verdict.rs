@@ -21,8 +21,9 @@ use crate::sim::world::Sim;
 pub const STEPS_PER_FRAME: u64 = 2_000;
 
 /// Search steps per call while paused or stepping: no animation then, and the answer should be
-/// the frame's own. The same budget as the CLI's; past it the verdict stays "unknown".
-pub const STEPS_PAUSED: u64 = report::LIN_BUDGET;
+/// the frame's own (the budget `caplab sweep` uses, which decides every built-in scenario's runs
+/// at default settings). A longer search goes on at the next render, "checking…" meanwhile.
+pub const STEPS_PAUSED: u64 = report::LIN_BUDGET / 10;
 
 /// A search that has taken this many steps in all is abandoned ("unknown"): its memo grows
 /// with every step, and a page must not grow without bound.
