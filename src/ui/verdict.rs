@@ -2,31 +2,44 @@
 //! over the sim's checkers (`sim::report::checks_with_lin`, `sim::check::lin`). The UI computes
 //! nothing about correctness itself.
 //!
-//! The linearizability search is the one costly checker, so its result is cached per run and
-//! recomputed only when the history changes (an op is invoked or completes); everything else is
-//! recomputed on each render.
+//! The linearizability search is the one costly checker. It is a resumable [`lin::Search`]
+//! kept per run: each call does one slice of it (a few ms of work, counted in steps), so a long
+//! search is spread over animation frames and the page shows "checking…" until it answers,
+//! never "unknown" because a fixed budget ran out. A new search starts when the history
+//! changes (an op is invoked or completes).
 
 use std::cell::RefCell;
 
 use crate::sim::check::lin::{self, LinResult};
-use crate::sim::check::Budget;
 use crate::sim::report;
 use crate::sim::types::{OpId, Tick};
 use crate::sim::world::Sim;
 
-/// Search steps the linearizability checker may take per history change.
-pub const LIN_BUDGET: u64 = Budget::PageSlice.steps();
+/// Search steps per call while playing (about 1 µs each natively, a few times that in wasm:
+/// a few ms of a frame).
+pub const STEPS_PER_FRAME: u64 = 2_000;
 
-/// While the run plays, the search reruns at most this often (wall-clock ms): in a busy run the
-/// history changes almost every frame, and a search per frame would cost most of the frame.
-/// Paused or stepping, the verdict is always exact for the frame shown.
+/// Search steps per call while paused or stepping: no animation then, and the answer should be
+/// the frame's own (the budget `caplab sweep` uses, which decides every built-in scenario's runs
+/// at default settings). A longer search goes on at the next render, "checking…" meanwhile.
+pub const STEPS_PAUSED: u64 = report::LIN_BUDGET / 10;
+
+/// A search that has taken this many steps in all is abandoned ("unknown"): its memo grows
+/// with every step, and a page must not grow without bound.
+pub const MAX_STEPS: u64 = 20_000_000;
+
+/// While the run plays, a new search starts at most this often (wall-clock ms): in a busy run
+/// the history changes almost every frame. Paused or stepping, the verdict is always for the
+/// frame shown.
 const PLAYING_REFRESH_MS: f64 = 500.0;
 
 /// The figures the page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
-    /// `None`: unknown (the search budget ran out).
+    /// `None`: not decided (yet: see `checking`).
     pub linearizable: Option<bool>,
+    /// The search is still under way (`linearizable` is then `None`).
+    pub checking: bool,
     pub counterexample: Vec<OpId>,
     /// Percent of finished ops the system served; `None` before any op finished.
     pub availability: Option<f64>,
@@ -43,11 +56,13 @@ pub struct Verdict {
     pub latency_p99: Option<Tick>,
 }
 
-/// What was last shown for one run: the history's shape (length, finished ops) the search ran
-/// on and its result, and the whole verdict with the wall-clock ms it was computed at.
+/// What was last shown for one run: the search under way (for the history shape `key`:
+/// length, finished ops) or its answer, and the whole verdict with the wall-clock ms it was
+/// computed at.
 pub struct Shown {
     key: (usize, usize),
-    lin: LinResult,
+    search: Option<lin::Search>,
+    lin: Option<LinResult>,
     at_ms: f64,
     verdict: Verdict,
 }
@@ -55,48 +70,85 @@ pub struct Shown {
 /// The per-run cache of [`verdict`].
 pub type LinCache = RefCell<Option<Shown>>;
 
-/// Checks the run as it stands now. While the run plays, the figures are refreshed at most every
-/// `PLAYING_REFRESH_MS` (a frame must not pay for every checker over the whole history); paused
-/// or stepping, they are exact for the frame shown. The search reruns only when the history
-/// changed.
+/// Checks the run as it stands now, one search slice per call. While the run plays, the other
+/// figures are refreshed at most every `PLAYING_REFRESH_MS` (a frame must not pay for every
+/// checker over the whole history) and a search under way is finished before a new one starts;
+/// paused or stepping, they are exact for the frame shown.
 pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
     let now_ms = js_sys::Date::now();
-    if playing {
-        if let Some(shown) = &*cache.borrow() {
-            if now_ms - shown.at_ms < PLAYING_REFRESH_MS {
-                return shown.verdict.clone();
-            }
-        }
-    }
     let ops = sim.history();
     let finished = ops.iter().filter(|o| o.outcome.is_some()).count();
     let key = (ops.len(), finished);
-    let cached = cache
-        .borrow()
-        .as_ref()
-        .filter(|s| s.key == key)
-        .map(|s| s.lin.clone());
-    let lin = cached.unwrap_or_else(|| {
+    let mut slot = cache.borrow_mut();
+    let shown = slot.get_or_insert_with(|| Shown {
+        key: (usize::MAX, 0),
+        search: None,
+        lin: None,
+        at_ms: f64::NEG_INFINITY,
+        verdict: figures(sim, None, true, finished),
+    });
+    let fresh = now_ms - shown.at_ms < PLAYING_REFRESH_MS;
+    let busy = shown.search.is_some();
+    if shown.key != key && !(playing && (busy || fresh)) {
         let cfg = sim.config();
-        lin::check(cfg.case, &cfg.initial, ops, LIN_BUDGET)
+        shown.key = key;
+        shown.search = Some(lin::Search::new(cfg.case, &cfg.initial, ops));
+        if !playing {
+            // Paused, the verdict is the frame's own; playing, the last answer stays up.
+            shown.lin = None;
+        }
+    } else if !busy && (playing && fresh || shown.key == key) {
+        return shown.verdict.clone();
+    }
+    let answered = step(
+        shown,
+        if playing {
+            STEPS_PER_FRAME
+        } else {
+            STEPS_PAUSED
+        },
+    );
+    if answered || !playing || !fresh {
+        let checking = shown.search.is_some() && shown.lin.is_none();
+        shown.verdict = figures(sim, shown.lin.as_ref(), checking, finished);
+        shown.at_ms = now_ms;
+    }
+    shown.verdict.clone()
+}
+
+/// One slice of the search under way; true when it just answered.
+fn step(shown: &mut Shown, steps: u64) -> bool {
+    let Some(search) = shown.search.as_mut() else {
+        return false;
+    };
+    let answer = search.step(steps).or_else(|| {
+        (search.explored() >= MAX_STEPS).then(|| LinResult {
+            verdict: None,
+            counterexample: Vec::new(),
+            explored: search.explored(),
+        })
     });
-    let v = figures(sim, &lin, finished);
-    *cache.borrow_mut() = Some(Shown {
-        key,
-        lin,
-        at_ms: now_ms,
-        verdict: v.clone(),
-    });
-    v
+    let done = answer.is_some();
+    if done {
+        shown.lin = answer;
+        shown.search = None;
+    }
+    done
 }
 
 /// Every figure but the search's, which comes in `lin`.
-fn figures(sim: &Sim, lin: &LinResult, finished: usize) -> Verdict {
-    // The one verdict path, with the search's result from the cache.
-    let c = report::checks_with_lin(sim, lin.clone());
+fn figures(sim: &Sim, lin: Option<&LinResult>, checking: bool, finished: usize) -> Verdict {
+    // The one verdict path, with the search's result from the cache (none yet: unknown).
+    let pending = LinResult {
+        verdict: None,
+        counterexample: Vec::new(),
+        explored: 0,
+    };
+    let c = report::checks_with_lin(sim, lin.cloned().unwrap_or(pending));
     let bank = sim.config().case == crate::sim::types::Case::Bank;
     Verdict {
         linearizable: c.linearizable,
+        checking,
         counterexample: c.lin_counterexample,
         availability: (finished > 0).then_some(100.0 * c.availability),
         stale_reads: c.stale_reads,

@@ -35,6 +35,10 @@
 //! dropped up front, and at a dead end waiting optional ops are only tried when they could turn
 //! a rejected answer right (see `optional_can_help`); still, dozens of timed-out bank updates
 //! whose effect is unknown can exhaust the budget, and the verdict is then `None`.
+//! Two reductions keep many clients cheap: identical candidates are tried once (symmetry, see
+//! `PartSearch::dominated`), and in feed and register parts optional ops are only placed as the
+//! exact block a read lacks, just before it (see `Placed`). A [`Search`] can also be resumed
+//! slice by slice instead of stopping at a budget.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -98,39 +102,103 @@ struct POp {
 /// Checks `ops` (a whole history of `case`, starting from `initial`) for linearizability within
 /// `budget` search steps. Never panics on malformed ops; never runs past the budget.
 pub fn check(case: Case, initial: &[i64], ops: &[OpRecord], budget: u64) -> LinResult {
-    let invalid: Vec<OpId> = ops
-        .iter()
-        .filter(|o| !op_is_valid(case, &o.req))
-        .map(|o| o.id)
-        .collect();
-    if !invalid.is_empty() {
-        return LinResult {
-            verdict: None,
-            counterexample: invalid,
-            explored: 0,
+    let mut search = Search::new(case, initial, ops);
+    search.step(budget).unwrap_or(LinResult {
+        verdict: None,
+        counterexample: Vec::new(),
+        explored: search.explored(),
+    })
+}
+
+/// A linearizability search that can be resumed: [`Search::step`] runs it for a number of steps
+/// and keeps where it stopped, so a caller can spread one search over many short slices (the
+/// page does one slice per animation frame) instead of giving it one fixed budget.
+pub struct Search {
+    case: Case,
+    initial: Vec<i64>,
+    /// The parts not started yet, last first.
+    todo: Vec<Vec<POp>>,
+    current: Option<PartSearch>,
+    explored: u64,
+    /// The answer, once known.
+    done: Option<LinResult>,
+    /// Test hook: false runs the plain Wing–Gong–Lowe search (no symmetry pruning).
+    symmetry: bool,
+}
+
+impl Search {
+    /// Prepares the search over a whole history of `case` starting from `initial`. Takes no
+    /// search step. Ops the case cannot run make the answer `None` at once (see [`LinResult`]).
+    pub fn new(case: Case, initial: &[i64], ops: &[OpRecord]) -> Search {
+        let invalid: Vec<OpId> = ops
+            .iter()
+            .filter(|o| !op_is_valid(case, &o.req))
+            .map(|o| o.id)
+            .collect();
+        let (todo, done) = if invalid.is_empty() {
+            let mut parts = split(case, ops);
+            parts.reverse();
+            (parts, None)
+        } else {
+            let r = LinResult {
+                verdict: None,
+                counterexample: invalid,
+                explored: 0,
+            };
+            (Vec::new(), Some(r))
         };
-    }
-    let mut explored = 0u64;
-    let mut unknown = false;
-    for part in split(case, ops) {
-        match check_part(case, initial, part, budget, &mut explored) {
-            PartVerdict::Linearizable => {}
-            PartVerdict::Unknown => unknown = true,
-            PartVerdict::Violation(mut ids) => {
-                ids.sort_unstable();
-                ids.dedup();
-                return LinResult {
-                    verdict: Some(false),
-                    counterexample: ids,
-                    explored,
-                };
-            }
+        Search {
+            case,
+            initial: initial.to_vec(),
+            todo,
+            current: None,
+            explored: 0,
+            done,
+            symmetry: true,
         }
     }
-    LinResult {
-        verdict: if unknown { None } else { Some(true) },
-        counterexample: Vec::new(),
-        explored,
+
+    /// Search steps taken so far, over all parts.
+    pub fn explored(&self) -> u64 {
+        self.explored
+    }
+
+    /// Runs at most `budget` more steps. `Some`: the answer (the same on every later call);
+    /// `None`: not decided yet, call again to go on.
+    pub fn step(&mut self, budget: u64) -> Option<LinResult> {
+        let limit = self.explored.saturating_add(budget);
+        while self.done.is_none() {
+            if self.current.is_none() {
+                let Some(part) = self.todo.pop() else {
+                    self.done = Some(LinResult {
+                        verdict: Some(true),
+                        counterexample: Vec::new(),
+                        explored: self.explored,
+                    });
+                    break;
+                };
+                let part = drop_unobservable(self.case, part);
+                let mut ps = PartSearch::new(self.case, &self.initial, part);
+                ps.symmetry = self.symmetry;
+                self.current = Some(ps);
+            }
+            let part = self.current.as_mut().expect("a part is under way");
+            match part.run(&mut self.explored, limit)? {
+                PartVerdict::Linearizable => self.current = None,
+                PartVerdict::Violation(mut ids) => {
+                    ids.sort_unstable();
+                    ids.dedup();
+                    self.current = None;
+                    self.todo.clear();
+                    self.done = Some(LinResult {
+                        verdict: Some(false),
+                        counterexample: ids,
+                        explored: self.explored,
+                    });
+                }
+            }
+        }
+        self.done.clone()
     }
 }
 
@@ -249,22 +317,9 @@ fn drop_unobservable(case: Case, part: Vec<POp>) -> Vec<POp> {
         .collect()
 }
 
-/// Checks one part (after dropping the optional ops that can never matter).
-fn check_part(
-    case: Case,
-    initial: &[i64],
-    part: Vec<POp>,
-    budget: u64,
-    explored: &mut u64,
-) -> PartVerdict {
-    let part = drop_unobservable(case, part);
-    search(case, initial, &part, budget, explored)
-}
-
 enum PartVerdict {
     Linearizable,
     Violation(Vec<OpId>),
-    Unknown,
 }
 
 const NIL: usize = usize::MAX;
@@ -476,7 +531,7 @@ struct Deepest {
     ids: Vec<OpId>,
 }
 
-/// The Wing–Gong–Lowe search over one part. `explored` counts steps over all parts.
+/// The Wing–Gong–Lowe search over one part, resumable ([`PartSearch::run`]).
 ///
 /// At each point the candidates are the calls before the first remaining return. They are tried
 /// in two passes: required ops first, then optional (timed-out, pending) ones, so an optional op
@@ -487,83 +542,453 @@ struct Deepest {
 /// Otherwise the dead end comes from an earlier choice and the search backtracks at once: an
 /// optional op that changes no candidate's answer commutes with the next required op, so placing
 /// it later reaches the same configurations.
-fn search(
+///
+/// Symmetry: a candidate is skipped when another waiting candidate of the same class (same
+/// request, same expected answer) must be placed no later than it ([`PartSearch::dominated`]).
+/// Swapping the two in any linearization gives another one, so trying one of them is enough.
+/// This is what keeps dozens of identical likes (or deposits, or reads of one value) from
+/// being tried in every order and every subset.
+struct PartSearch {
     case: Case,
-    initial: &[i64],
-    ops: &[POp],
-    budget: u64,
-    explored: &mut u64,
-) -> PartVerdict {
-    let mut ev = Events::new(ops);
-    let mut state = State::new(case, initial);
-    let mut lin = Linearized::new(ops.len());
-    let n_required = ops.iter().filter(|o| o.ret.is_some()).count();
-    let mut required_left = n_required;
-    // (call event, the state before it when the op changed it).
-    let mut stack: Vec<(usize, Option<State>)> = Vec::new();
-    let mut memo = Memo::default();
-    let mut deepest = Deepest::default();
-    let mut entry = ev.next[HEAD];
-    // False: the pass over required candidates; true: the pass over optional ones.
-    let mut optional_pass = false;
-    loop {
-        if required_left == 0 {
-            return PartVerdict::Linearizable;
+    ops: Vec<POp>,
+    /// Ops with equal requests and expected answers share a class.
+    class: Vec<u32>,
+    pending: Pending,
+    ev: Events,
+    state: State,
+    lin: Linearized,
+    n_required: usize,
+    required_left: usize,
+    /// (call event, the state before it when the op changed it, part of a read's block).
+    stack: Vec<Placed>,
+    memo: Memo,
+    deepest: Deepest,
+    entry: usize,
+    /// False: the pass over required candidates; true: the pass over optional ones.
+    optional_pass: bool,
+    symmetry: bool,
+}
+
+impl PartSearch {
+    fn new(case: Case, initial: &[i64], ops: Vec<POp>) -> PartSearch {
+        let ev = Events::new(&ops);
+        let n_required = ops.iter().filter(|o| o.ret.is_some()).count();
+        PartSearch {
+            case,
+            class: classes(&ops),
+            pending: Pending::new(case, &ops),
+            entry: ev.next[HEAD],
+            ev,
+            state: State::new(case, initial),
+            lin: Linearized::new(ops.len()),
+            n_required,
+            required_left: n_required,
+            stack: Vec::new(),
+            memo: Memo::default(),
+            deepest: Deepest::default(),
+            optional_pass: false,
+            symmetry: true,
+            ops,
         }
-        if *explored >= budget {
-            return PartVerdict::Unknown;
-        }
-        *explored += 1;
-        if entry != NIL && ev.is_call[entry] {
-            let i = ev.op[entry];
-            let is_optional = ops[i].ret.is_none();
-            if is_optional != optional_pass {
-                entry = ev.next[entry];
+    }
+
+    /// Searches until `explored` reaches `limit` (`None`: not decided yet) or an answer.
+    fn run(&mut self, explored: &mut u64, limit: u64) -> Option<PartVerdict> {
+        loop {
+            if self.required_left == 0 {
+                return Some(PartVerdict::Linearizable);
+            }
+            if *explored >= limit {
+                return None;
+            }
+            *explored += 1;
+            let entry = self.entry;
+            if entry != NIL && self.ev.is_call[entry] {
+                self.try_candidate(entry);
                 continue;
             }
-            if let Some(saved) = try_place(&ops[i], &mut state, &mut lin, i, &mut memo) {
-                stack.push((entry, saved));
-                ev.lift(entry);
-                if !is_optional {
-                    required_left -= 1;
-                }
-                entry = ev.next[HEAD];
-                optional_pass = false;
-            } else {
-                entry = ev.next[entry];
+            if !self.optional_pass && optional_can_help(self.case, &self.ops, &self.ev, &self.state)
+            {
+                self.entry = self.ev.next[HEAD];
+                self.optional_pass = true;
+                continue;
             }
-            continue;
+            if let Some(verdict) = self.backtrack() {
+                return Some(verdict);
+            }
         }
-        if !optional_pass && optional_can_help(case, ops, &ev, &state) {
-            entry = ev.next[HEAD];
-            optional_pass = true;
-            continue;
+    }
+
+    /// Tries to place the candidate whose call is `entry`; moves on to the next event if not.
+    fn try_candidate(&mut self, entry: usize) {
+        let i = self.ev.op[entry];
+        let is_optional = self.ops[i].ret.is_none();
+        if self.blocks() && self.optional_pass {
+            // The second pass: rejected reads, each with the block it lacks.
+            let tried = !is_optional
+                && !self.dominated(entry)
+                && !accepted_now(&self.ops[i], &self.state)
+                && self.try_block(entry);
+            if !tried {
+                self.entry = self.ev.next[entry];
+            }
+            return;
         }
-        // A return (or the end) after both passes: the op it closes cannot be placed. Backtrack.
+        if is_optional != self.optional_pass || (self.symmetry && self.dominated(entry)) {
+            self.entry = self.ev.next[entry];
+            return;
+        }
+        let placed = if self.write_blocked(i) {
+            None
+        } else {
+            try_place(
+                &self.ops[i],
+                &mut self.state,
+                &mut self.lin,
+                i,
+                &mut self.memo,
+            )
+        };
+        let Some(saved) = placed else {
+            self.entry = self.ev.next[entry];
+            return;
+        };
+        self.count(i, true);
+        self.stack.push((entry, saved, false));
+        self.ev.lift(entry);
+        if !is_optional {
+            self.required_left -= 1;
+        }
+        self.entry = self.ev.next[HEAD];
+        self.optional_pass = false;
+    }
+
+    /// A return (or the end) after both passes: the op it closes cannot be placed. Undoes the
+    /// last placement; `Some` when there is none left (the part is not linearizable).
+    fn backtrack(&mut self) -> Option<PartVerdict> {
         // Depth counts required ops only: placing optional ops does not make a path "deeper".
-        let depth = n_required - required_left;
-        if deepest.depth.is_none_or(|d| depth > d) {
-            deepest = Deepest {
+        let depth = self.n_required - self.required_left;
+        if self.deepest.depth.is_none_or(|d| depth > d) {
+            self.deepest = Deepest {
                 depth: Some(depth),
-                ids: explain(case, ops, &ev, &stack, entry),
+                ids: self.explain_here(),
             };
         }
-        let Some((call, saved)) = stack.pop() else {
-            return PartVerdict::Violation(deepest.ids);
+        let Some((call, saved, _)) = self.stack.pop() else {
+            return Some(PartVerdict::Violation(std::mem::take(
+                &mut self.deepest.ids,
+            )));
         };
-        let i = ev.op[call];
-        lin.toggle(i);
+        let i = self.ev.op[call];
+        self.lin.toggle(i);
+        self.count(i, false);
         if let Some(s) = saved {
-            state = s;
+            self.state = s;
         }
-        let is_optional = ops[i].ret.is_none();
+        let is_optional = self.ops[i].ret.is_none();
         if !is_optional {
-            required_left += 1;
+            self.required_left += 1;
         }
-        ev.unlift(call);
-        entry = ev.next[call];
-        optional_pass = is_optional;
+        self.ev.unlift(call);
+        // A read placed with a block was tried in the second pass: go on with that pass.
+        let had_block = self.undo_block() > 0;
+        self.entry = self.ev.next[call];
+        self.optional_pass = is_optional || had_block;
+        None
     }
+
+    /// True when another waiting candidate of the same class must be placed no later than the
+    /// candidate at `call`: its return event comes first (an optional op has none; between two
+    /// of them the earlier call wins). Placing that one instead is never worse.
+    fn dominated(&self, call: usize) -> bool {
+        let ev = &self.ev;
+        let c = self.class[ev.op[call]];
+        let order = |e: usize| (ev.matching[e], e);
+        let mut e = ev.next[HEAD];
+        while e != NIL && ev.is_call[e] {
+            if e != call && self.class[ev.op[e]] == c && order(e) < order(call) {
+                return true;
+            }
+            e = ev.next[e];
+        }
+        false
+    }
+}
+
+/// Registers: a value nobody writes again cannot come back once overwritten. So while the
+/// register holds `v`, some read of `v` is still to place and no write of `v` is left, placing
+/// any write leads nowhere ([`PartSearch::write_blocked`]). With values written once each, this
+/// makes the search follow the writes' order as the reads reveal it.
+#[derive(Default)]
+struct Pending {
+    /// Required reads not placed yet, by the value they expect.
+    reads: BTreeMap<i64, u32>,
+    /// Writes (required or optional) not placed yet, by the value they write.
+    writes: BTreeMap<i64, u32>,
+}
+
+impl Pending {
+    fn new(case: Case, ops: &[POp]) -> Pending {
+        let mut p = Pending::default();
+        if case == Case::Register {
+            for o in ops {
+                if let Some((map, v)) = p.slot(o) {
+                    *map.entry(v).or_insert(0) += 1;
+                }
+            }
+        }
+        p
+    }
+
+    /// The counter op `o` counts in, if any.
+    fn slot(&mut self, o: &POp) -> Option<(&mut BTreeMap<i64, u32>, i64)> {
+        match (&o.expect, o.req.kind) {
+            (Expect::Read(Some(Value::Int(v))), OpKind::Read) => Some((&mut self.reads, *v)),
+            (_, OpKind::Write) => Some((&mut self.writes, o.req.arg)),
+            _ => None,
+        }
+    }
+}
+
+impl PartSearch {
+    /// Keeps [`Pending`] in step with op `i` being placed (`true`) or undone.
+    fn count(&mut self, i: usize, placed: bool) {
+        if self.case != Case::Register {
+            return;
+        }
+        if let Some((map, v)) = self.pending.slot(&self.ops[i]) {
+            let n = map.entry(v).or_insert(0);
+            assert!(placed || *n < u32::MAX, "pending counts stay in range");
+            *n = if placed { n.saturating_sub(1) } else { *n + 1 };
+        }
+    }
+
+    /// The counter-example at this dead end ([`explain`]). When the register holds a value
+    /// whose reads are still to come and nobody writes it again, that is the conflict: a write
+    /// blocked by it is explained by the write and the first such read alone; any other dead
+    /// end adds that read to the usual explanation.
+    fn explain_here(&self) -> Vec<OpId> {
+        let read = self.first_pending_read();
+        let blocked = (self.entry != NIL).then(|| self.ev.op[self.entry]);
+        if let (Some(b), Some(r)) = (blocked, read) {
+            if self.write_blocked(b) {
+                return vec![self.ops[b].id, r];
+            }
+        }
+        let mut ids = explain(self.case, &self.ops, &self.ev, &self.stack, self.entry);
+        ids.extend(read);
+        ids
+    }
+
+    /// The first read still to place of the value the register holds, when no write of that
+    /// value is left (`None` otherwise, and outside registers).
+    fn first_pending_read(&self) -> Option<OpId> {
+        if !self.symmetry || self.case != Case::Register {
+            return None;
+        }
+        let mut e = self.ev.next[HEAD];
+        while e != NIL {
+            let o = &self.ops[self.ev.op[e]];
+            if self.ev.is_call[e] && o.req.kind == OpKind::Read {
+                let v = self.state.int(o.req.key);
+                let left = |m: &BTreeMap<i64, u32>| m.get(&v).copied().unwrap_or(0);
+                let expects_v = matches!(&o.expect, Expect::Read(Some(Value::Int(x))) if *x == v);
+                if expects_v && o.ret.is_some() && left(&self.pending.writes) == 0 {
+                    return Some(o.id);
+                }
+            }
+            e = self.ev.next[e];
+        }
+        None
+    }
+
+    /// Whether op `i` is a register write that cannot be placed now (see [`Pending`]).
+    fn write_blocked(&self, i: usize) -> bool {
+        let op = &self.ops[i];
+        if !self.symmetry || self.case != Case::Register || op.req.kind != OpKind::Write {
+            return false;
+        }
+        let v = self.state.int(op.req.key);
+        let left = |m: &BTreeMap<i64, u32>| m.get(&v).copied().unwrap_or(0);
+        left(&self.pending.reads) > 0 && left(&self.pending.writes) == 0
+    }
+}
+
+/// A placed op: (call event, the state before it when the op changed it, part of a block).
+type Placed = (usize, Option<State>, bool);
+
+/// Blocks: in cases whose updates commute (feed) or overwrite each other (a register part holds
+/// one key), an optional update only matters to the reads after it. Moving it later, to just
+/// before the first read after it, keeps every answer (feed: nothing in between observes it;
+/// register: the next op on the key is that read, or a write that hides it, and then it can be
+/// dropped). So some linearization, if any, places optional ops only in a block just before a
+/// read, and the block is exactly what that read lacks: its missing posts and likes, or one
+/// write of its value. The search then never tries optional ops on their own: a rejected read
+/// is tried with its block ([`PartSearch::try_block`]), and a dead end just backtracks.
+impl PartSearch {
+    fn blocks(&self) -> bool {
+        self.symmetry && matches!(self.case, Case::Feed | Case::Register)
+    }
+
+    /// Places the block the rejected read at `call` lacks, then the read. False (and nothing
+    /// placed) when no block of waiting optional ops can make the read right, or the resulting
+    /// configuration was already explored.
+    fn try_block(&mut self, call: usize) -> bool {
+        let r = self.ev.op[call];
+        let Some(block) = self.block_for(r) else {
+            return false;
+        };
+        if block.iter().any(|e| self.write_blocked(self.ev.op[*e])) {
+            return false;
+        }
+        for e in block {
+            let i = self.ev.op[e];
+            self.count(i, true);
+            let mut next = self.state.clone();
+            let _ = next.apply(&self.ops[i].req);
+            self.lin.toggle(i);
+            self.ev.lift(e);
+            self.stack
+                .push((e, Some(std::mem::replace(&mut self.state, next)), true));
+        }
+        match try_place(
+            &self.ops[r],
+            &mut self.state,
+            &mut self.lin,
+            r,
+            &mut self.memo,
+        ) {
+            Some(saved) => {
+                self.count(r, true);
+                self.stack.push((call, saved, false));
+                self.ev.lift(call);
+                self.required_left -= 1;
+                self.entry = self.ev.next[HEAD];
+                self.optional_pass = false;
+                true
+            }
+            None => {
+                let _ = self.undo_block();
+                false
+            }
+        }
+    }
+
+    /// Undoes the block ops on top of the stack (those placed for the read just undone).
+    fn undo_block(&mut self) -> usize {
+        let mut undone = 0;
+        while self.stack.last().is_some_and(|p| p.2) {
+            undone += 1;
+            let (e, saved, _) = self.stack.pop().expect("the stack has a top");
+            self.lin.toggle(self.ev.op[e]);
+            self.count(self.ev.op[e], false);
+            if let Some(s) = saved {
+                self.state = s;
+            }
+            self.ev.unlift(e);
+        }
+        undone
+    }
+
+    /// The call events of the waiting optional ops that make read `r` right, in event order
+    /// (the earliest of each class: see [`PartSearch::dominated`]); `None` if there are none.
+    fn block_for(&self, r: usize) -> Option<Vec<usize>> {
+        let Expect::Read(Some(want)) = &self.ops[r].expect else {
+            return None;
+        };
+        let mut need: Vec<Request> = Vec::new();
+        match (want, &self.state.keys[..]) {
+            (Value::Int(v), _) if self.case == Case::Register => need.push(Request {
+                kind: OpKind::Write,
+                arg: *v,
+                ..self.ops[r].req
+            }),
+            (Value::Feed { posts, likes }, [Value::Set(have), ..]) => {
+                let missing_likes = likes.checked_sub(self.state.int(1))?;
+                if !have.iter().all(|p| posts.contains(p)) || missing_likes > MAX_BLOCK {
+                    return None;
+                }
+                let like = Request {
+                    kind: OpKind::Like,
+                    key: 1,
+                    key2: 1,
+                    arg: 0,
+                    consistency: self.ops[r].req.consistency,
+                };
+                need.extend((0..missing_likes).map(|_| like));
+                need.extend(posts.iter().filter(|p| !have.contains(p)).map(|p| Request {
+                    kind: OpKind::Post,
+                    key: 0,
+                    key2: 0,
+                    arg: i64::from(*p),
+                    ..like
+                }));
+            }
+            _ => return None,
+        }
+        self.pick_waiting(need)
+    }
+
+    /// For each needed request, a distinct waiting optional op that makes the same change.
+    fn pick_waiting(&self, mut need: Vec<Request>) -> Option<Vec<usize>> {
+        // What the model reads of a request: a like's key and arg, a post's key mean nothing.
+        let same = |a: &Request, b: &Request| {
+            a.kind == b.kind
+                && match a.kind {
+                    OpKind::Like => true,
+                    OpKind::Post => a.arg == b.arg,
+                    _ => a.arg == b.arg && a.key == b.key,
+                }
+        };
+        let mut picked = Vec::with_capacity(need.len());
+        let mut e = self.ev.next[HEAD];
+        while e != NIL && self.ev.is_call[e] && !need.is_empty() {
+            let o = &self.ops[self.ev.op[e]];
+            if o.ret.is_none() {
+                if let Some(k) = need.iter().position(|n| same(n, &o.req)) {
+                    need.swap_remove(k);
+                    picked.push(e);
+                }
+            }
+            e = self.ev.next[e];
+        }
+        need.is_empty().then_some(picked)
+    }
+}
+
+/// The most optional ops one block may hold (a read needing more gets none: it is rejected).
+const MAX_BLOCK: i64 = crate::sim::types::MAX_OPS as i64;
+
+/// Numbers the ops of a part by class: equal requests (as the model sees them) and equal
+/// expected answers.
+fn classes(ops: &[POp]) -> Vec<u32> {
+    let mut seen: BTreeMap<ClassKey, u32> = BTreeMap::new();
+    ops.iter()
+        .map(|o| {
+            let next = u32::try_from(seen.len()).expect("parts hold at most MAX_OPS ops");
+            *seen.entry(class_key(o)).or_insert(next)
+        })
+        .collect()
+}
+
+/// (kind, key, key2, arg, expectation tag, expected read value).
+type ClassKey = (OpKind, u8, u8, i64, u8, Option<Value>);
+
+fn class_key(o: &POp) -> ClassKey {
+    let (tag, value) = match &o.expect {
+        Expect::Read(v) => (0, v.clone()),
+        Expect::Done => (1, None),
+        Expect::Refused => (2, None),
+        Expect::Any => (3, None),
+    };
+    let r = &o.req;
+    let (key, key2, arg) = match r.kind {
+        // What the model ignores: a like's key and arg, a post's keys.
+        OpKind::Like => (1, 1, 0),
+        OpKind::Post => (0, 0, r.arg),
+        _ => (r.key, r.key2, r.arg),
+    };
+    (r.kind, key, key2, arg, tag, value)
 }
 
 /// At a dead end: could placing some of the optional ops now waiting make a required candidate
@@ -705,13 +1130,7 @@ fn try_place(
 
 /// The counter-example at a dead end: the blocked op, the required ops still waiting in its
 /// window, and the last linearized update of each key the blocked op touches.
-fn explain(
-    case: Case,
-    ops: &[POp],
-    ev: &Events,
-    stack: &[(usize, Option<State>)],
-    blocked: usize,
-) -> Vec<OpId> {
+fn explain(case: Case, ops: &[POp], ev: &Events, stack: &[Placed], blocked: usize) -> Vec<OpId> {
     let mut ids = Vec::new();
     let mut e = ev.next[HEAD];
     while e != NIL && e != blocked {
@@ -726,7 +1145,7 @@ fn explain(
     let b = &ops[ev.op[blocked]];
     ids.push(b.id);
     let mut keys = State::keys_of(case, &b.req);
-    for (call, _) in stack.iter().rev() {
+    for (call, _, _) in stack.iter().rev() {
         if keys.is_empty() {
             break;
         }

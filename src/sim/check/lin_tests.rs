@@ -287,4 +287,184 @@ fn explored_by_size() {
             );
         }
     }
+    let (case, initial, ops) = super::super::bench::register_history(10_000, 20, 7);
+    let mut plain = Search::new(case, &initial, &ops);
+    plain.symmetry = false;
+    let pruned = check(case, &initial, &ops, 2_000_000);
+    println!(
+        "register 10 000 ops, 20 clients: plain {:?} pruned {:?} after {} steps",
+        plain.step(2_000_000).map(|r| r.verdict),
+        pruned.verdict,
+        pruned.explored
+    );
+}
+
+/// `n` concurrent likes acknowledged, `t` more timed out, then a feed read of `likes`.
+fn likes_then_read(n: u32, t: u32, likes: i64) -> Vec<OpRecord> {
+    let mut ops: Vec<OpRecord> = (0..n)
+        .map(|i| {
+            op(
+                i,
+                1,
+                OpKind::Like,
+                1,
+                0,
+                0,
+                Some(100),
+                Some(Outcome::Ok),
+                None,
+            )
+        })
+        .collect();
+    ops.extend((n..n + t).map(|i| {
+        op(
+            i,
+            2,
+            OpKind::Like,
+            1,
+            0,
+            1,
+            Some(51),
+            Some(Outcome::Timeout),
+            None,
+        )
+    }));
+    let feed = Value::Feed {
+        posts: Vec::new(),
+        likes,
+    };
+    let id = n + t;
+    ops.push(op(
+        id,
+        3,
+        OpKind::Read,
+        0,
+        0,
+        50,
+        Some(60),
+        Some(Outcome::Ok),
+        Some(feed),
+    ));
+    ops
+}
+
+#[test]
+fn identical_ops_are_tried_once_not_in_every_order() {
+    // 16 + 16 identical likes: the plain search tries every subset; pruned, a few hundred steps.
+    for (likes, want) in [(20, Some(true)), (0, Some(true)), (33, Some(false))] {
+        let ops = likes_then_read(16, 16, likes);
+        let r = check(Case::Feed, &[], &ops, 5_000);
+        assert_eq!(r.verdict, want, "likes {likes}: {r:?}");
+    }
+    let mut plain = Search::new(Case::Feed, &[], &likes_then_read(16, 16, 33));
+    plain.symmetry = false;
+    assert_eq!(
+        plain.step(5_000),
+        None,
+        "the plain search needs more than 5 000 steps"
+    );
+}
+
+#[test]
+fn a_timed_out_write_is_placed_just_before_the_read_that_sees_it() {
+    let timeout = |id, arg, invoke| {
+        let outcome = Some(Outcome::Timeout);
+        op(
+            id,
+            9,
+            OpKind::Write,
+            0,
+            arg,
+            invoke,
+            Some(invoke + 50),
+            outcome,
+            None,
+        )
+    };
+    // w(1) times out; w(2) completes; a read still sees 1: w(1) landed after w(2).
+    let late = vec![
+        timeout(0, 1, 0),
+        ok(1, OpKind::Write, 2, 5, 10),
+        read(2, 1, 20, 30),
+    ];
+    assert_eq!(verdict(Case::Register, &[0], &late).verdict, Some(true));
+    // A read of 2 after that read of 1 needs w(2) after w(1): impossible, w(2) had returned.
+    let mut stale = late.clone();
+    stale.push(read(3, 2, 40, 45));
+    let r = verdict(Case::Register, &[0], &stale);
+    assert_eq!(
+        (r.verdict, r.counterexample.contains(&3)),
+        (Some(false), true)
+    );
+    // A timed-out post is needed by both reads; a read without it after one with it fails.
+    let post = op(
+        0,
+        9,
+        OpKind::Post,
+        0,
+        5,
+        0,
+        Some(50),
+        Some(Outcome::Timeout),
+        None,
+    );
+    let feed = |posts: Vec<u32>| Some(Value::Feed { posts, likes: 0 });
+    let r1 = |id, posts, at| {
+        op(
+            id,
+            1,
+            OpKind::Read,
+            0,
+            0,
+            at,
+            Some(at + 5),
+            Some(Outcome::Ok),
+            feed(posts),
+        )
+    };
+    let seen = vec![
+        post.clone(),
+        r1(1, vec![], 2),
+        r1(2, vec![5], 10),
+        r1(3, vec![5], 20),
+    ];
+    assert_eq!(verdict(Case::Feed, &[], &seen).verdict, Some(true));
+    let unseen = vec![post, r1(1, vec![5], 10), r1(2, vec![], 20)];
+    assert_eq!(verdict(Case::Feed, &[], &unseen).verdict, Some(false));
+}
+
+#[test]
+fn a_search_resumed_in_slices_gives_the_same_answer() {
+    let (case, initial, ops) = super::super::bench::history_with_timeouts(600, 3, 20);
+    let mut bad = ops.clone();
+    let i = bad.iter().rposition(|o| o.value.is_some()).expect("a read");
+    bad[i].value = Some(Value::Int(-1));
+    for h in [&ops, &bad] {
+        let whole = check(case, &initial, h, DEFAULT_BUDGET);
+        assert!(whole.verdict.is_some(), "{whole:?}");
+        let mut search = Search::new(case, &initial, h);
+        let mut slices = 0;
+        let sliced = loop {
+            slices += 1;
+            if let Some(r) = search.step(7) {
+                break r;
+            }
+        };
+        assert_eq!(sliced, whole);
+        assert!(slices > 1 && search.step(7) == Some(sliced));
+    }
+}
+
+#[test]
+fn many_clients_unique_write_register_checks_fast() {
+    let (case, initial, ops) = super::super::bench::register_history(2_000, 20, 5);
+    assert!(ops.iter().any(|o| o.outcome == Some(Outcome::Timeout)));
+    let r = check(case, &initial, &ops, DEFAULT_BUDGET);
+    assert_eq!(r.verdict, Some(true), "{r:?}");
+    // A read moved to a value overwritten long before it: caught.
+    let mut bad = ops;
+    let i = bad.iter().rposition(|o| o.value.is_some()).expect("a read");
+    bad[i].value = Some(Value::Int(1));
+    let r = check(case, &initial, &bad, DEFAULT_BUDGET);
+    assert_eq!(r.verdict, Some(false), "{r:?}");
 }

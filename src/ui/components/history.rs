@@ -221,6 +221,9 @@ pub fn history(p: &HistoryProps) -> Html {
         Some(false) => {
             html! { <p class="verdict bad">{ not_linearizable(sim, cx) }</p> }
         }
+        None if p.verdict.checking => {
+            html! { <p class="verdict unknown">{ "linearizability: checking…" }</p> }
+        }
         None => html! { <p class="verdict unknown">{ "linearizability: not decided yet" }</p> },
     };
     let axis: Html = (0..=4)

@@ -65,10 +65,15 @@ pub fn metrics(p: &MetricsProps) -> Html {
     let lin = card(
         "linearizable",
         "linearizable",
-        tri(v.linearizable),
+        if v.checking {
+            "checking".into()
+        } else {
+            tri(v.linearizable)
+        },
         match v.linearizable {
             Some(true) => "✓ yes".into(),
             Some(false) => "✗ no".into(),
+            None if v.checking => "checking…".into(),
             None => "?".into(),
         },
         match v.linearizable {
