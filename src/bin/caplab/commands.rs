@@ -5,34 +5,81 @@ use std::io::Read;
 use caplab::sim::check::{self, history, lin, Checks};
 use caplab::sim::report::{self, LIN_BUDGET};
 use caplab::sim::scenario::{Overrides, Scenario};
+use caplab::sim::text::quote;
 use caplab::sim::types::{Conflict, Mode, MAX_INPUT_BYTES};
 use caplab::sim::world::Sim;
 
-use crate::args::{seed_range, Args};
-use crate::output;
+use crate::args::{seed_range, unexpected, Args, Seeds};
+use crate::output::{self, emit, Fail};
 
-pub fn list() -> Result<(), String> {
+pub fn list(raw: &[String]) -> Result<(), Fail> {
+    if let Some(a) = raw.first() {
+        return Err(unexpected(a).into());
+    }
+    let mut text = String::new();
     for name in Scenario::builtin_names() {
         let s = Scenario::builtin(name).map_err(|e| e.to_string())?;
-        println!(
-            "{name:<12} {:<7} {:<9} {}",
+        text += &format!(
+            "{:<12} {:<7} {:<9} {}\n",
+            quote(name),
             s.mode.as_str(),
             s.case.as_str(),
-            s.description
+            quote_long(&s.description)
         );
     }
-    Ok(())
+    emit(&text)
 }
 
-/// Reads a file of at most `limit` bytes (checked before the whole file is read).
+/// A description (up to 2000 characters) escaped for one line, not clipped.
+fn quote_long(s: &str) -> String {
+    caplab::sim::text::clip_escaped(s, usize::MAX)
+}
+
+/// What kind of thing a path is, for the error when it is not a regular file.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes. The file's kind and size are checked before
+/// it is opened (a named pipe or a device would block or never end), and the read stops after
+/// `limit + 1` bytes whatever the metadata said.
 pub fn read_limited(path: &str, limit: usize) -> Result<String, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open '{path}': {e}"))?;
+    let p = quote(path);
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot open '{p}': {e}"))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "'{p}' is {}; only regular files are read",
+            kind_of(&meta)
+        ));
+    }
+    if meta.len() > limit as u64 {
+        return Err(format!("'{p}' is larger than {limit} bytes"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open '{p}': {e}"))?;
     let mut text = String::new();
     file.take(limit as u64 + 1)
         .read_to_string(&mut text)
-        .map_err(|e| format!("cannot read '{path}': {e}"))?;
+        .map_err(|e| format!("cannot read '{p}': {e}"))?;
     if text.len() > limit {
-        return Err(format!("'{path}' is larger than {limit} bytes"));
+        return Err(format!("'{p}' is larger than {limit} bytes"));
     }
     Ok(text)
 }
@@ -45,11 +92,12 @@ fn load_scenario(spec: &str) -> Result<Scenario, String> {
     if !spec.ends_with(".json") && !std::path::Path::new(spec).exists() {
         let names = Scenario::builtin_names().join(", ");
         return Err(format!(
-            "no built-in scenario '{spec}' (built-ins: {names}) and no such file"
+            "no built-in scenario '{}' (built-ins: {names}) and no such file",
+            quote(spec)
         ));
     }
     let text = read_limited(spec, MAX_INPUT_BYTES)?;
-    Scenario::from_json(&text).map_err(|e| format!("{spec}: {e}"))
+    Scenario::from_json(&text).map_err(|e| format!("{}: {e}", quote(spec)))
 }
 
 /// The scenario named by `--scenario`, with `--mode/--conflict/--n/--r/--w/--seed` applied.
@@ -59,14 +107,16 @@ fn scenario_from(args: &Args) -> Result<Scenario, String> {
         .ok_or("--scenario <name|file.json> is required")?;
     let base = load_scenario(spec)?;
     let mode = match args.get("--mode") {
-        Some(m) => {
-            Some(Mode::parse(m).ok_or(format!("--mode must be ca|cp|ap|quorum, got '{m}'"))?)
-        }
+        Some(m) => Some(
+            Mode::parse(m)
+                .ok_or_else(|| format!("--mode must be ca|cp|ap|quorum, got '{}'", quote(m)))?,
+        ),
         None => None,
     };
     let conflict = match args.get("--conflict") {
         Some(c) => Some(
-            Conflict::parse(c).ok_or(format!("--conflict must be lww|vclock|crdt, got '{c}'"))?,
+            Conflict::parse(c)
+                .ok_or_else(|| format!("--conflict must be lww|vclock|crdt, got '{}'", quote(c)))?,
         ),
         None => None,
     };
@@ -104,22 +154,22 @@ const RUN_OPTS: &[&str] = &[
     "--export-history",
 ];
 
-pub fn run(raw: &[String]) -> Result<(), String> {
+pub fn run(raw: &[String]) -> Result<(), Fail> {
     let args = Args::parse(raw, RUN_OPTS)?;
+    args.no_positional()?;
     let s = scenario_from(&args)?;
     let sim = run_scenario(&s)?;
     let checks = report::checks(&sim, LIN_BUDGET);
     if let Some(path) = args.get("--export-history") {
         let cfg = sim.config();
         let text = history::history_to_json(cfg.case, &cfg.initial, sim.history());
-        std::fs::write(path, text).map_err(|e| format!("cannot write '{path}': {e}"))?;
+        std::fs::write(path, text).map_err(|e| format!("cannot write '{}': {e}", quote(path)))?;
     }
     if args.flag("--json") {
-        println!("{}", output::run_json(&s, &sim, &checks));
+        emit(&format!("{}\n", output::run_json(&s, &sim, &checks)))
     } else {
-        print!("{}", output::run_text(&s, &sim, &checks));
+        emit(&output::run_text(&s, &sim, &checks))
     }
-    Ok(())
 }
 
 /// Per-anomaly tallies over a sweep: how many seeds showed it, and the first one.
@@ -171,22 +221,24 @@ fn seed_anomalies(base: &Scenario, seed: u64, lin_budget: u64) -> Result<[bool; 
     Ok(anomalies(&report::checks(&sim, lin_budget)))
 }
 
-/// Runs seeds `a..b` of `base` and tallies each anomaly. Seeds are independent, so they run on
+/// Runs `seeds` of `base` and tallies each anomaly. Seeds are independent, so they run on
 /// every core; the tallies are folded in seed order, so the result is the same as a sequential
-/// sweep's (first seeds included).
-pub fn sweep_seeds(base: &Scenario, a: u64, b: u64, lin_budget: u64) -> Result<Vec<Tally>, String> {
+/// sweep's (first seeds included). Seeds are counted as offsets from the first, so a range that
+/// ends at `u64::MAX` never overflows.
+pub fn sweep_seeds(base: &Scenario, seeds: Seeds, lin_budget: u64) -> Result<Vec<Tally>, String> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(16) as u64;
-    let chunk = (b - a).div_ceil(threads).max(1);
+    let count = seeds.count();
+    let chunk = count.div_ceil(threads).max(1);
     let results: Vec<Result<Vec<[bool; 7]>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (a..b)
+        let handles: Vec<_> = (0..count)
             .step_by(chunk as usize)
             .map(|lo| {
-                let hi = (lo + chunk).min(b);
+                let hi = lo.saturating_add(chunk).min(count);
                 scope.spawn(move || {
                     (lo..hi)
-                        .map(|seed| seed_anomalies(base, seed, lin_budget))
+                        .map(|off| seed_anomalies(base, seeds.first + off, lin_budget))
                         .collect()
                 })
             })
@@ -200,20 +252,20 @@ pub fn sweep_seeds(base: &Scenario, a: u64, b: u64, lin_budget: u64) -> Result<V
             .collect()
     });
     let mut tallies: Vec<Tally> = ANOMALIES.iter().map(|_| Tally::default()).collect();
-    let mut seed = a;
+    let mut done = 0u64;
     for chunk in results {
         for hits in chunk? {
             for (t, hit) in tallies.iter_mut().zip(hits) {
-                t.add(seed, hit);
+                t.add(seeds.first + done, hit);
             }
-            seed += 1;
+            done += 1;
         }
     }
-    assert_eq!(seed, b, "every seed is tallied once");
+    assert_eq!(done, count, "every seed is tallied once");
     Ok(tallies)
 }
 
-pub fn sweep(raw: &[String]) -> Result<(), String> {
+pub fn sweep(raw: &[String]) -> Result<(), Fail> {
     let args = Args::parse(
         raw,
         &[
@@ -226,28 +278,30 @@ pub fn sweep(raw: &[String]) -> Result<(), String> {
             "--seeds",
         ],
     )?;
+    args.no_positional()?;
     if args.get("--mode").is_none() {
         return Err("--mode ca|cp|ap|quorum is required".into());
     }
     let s = scenario_from(&args)?;
-    let (a, b) = seed_range(args.get("--seeds").ok_or("--seeds A..B is required")?)?;
-    let tallies = sweep_seeds(&s, a, b, LIN_BUDGET / 10)?;
+    let seeds = seed_range(args.get("--seeds").ok_or("--seeds A..B is required")?)?;
+    let tallies = sweep_seeds(&s, seeds, LIN_BUDGET / 10)?;
     if args.flag("--json") {
-        println!("{}", output::sweep_json(&s, a, b, &tallies));
+        emit(&format!("{}\n", output::sweep_json(&s, seeds, &tallies)))
     } else {
-        print!("{}", output::sweep_text(&s, a, b, &tallies));
+        emit(&output::sweep_text(&s, seeds, &tallies))
     }
-    Ok(())
 }
 
-pub fn check(raw: &[String]) -> Result<(), String> {
+pub fn check(raw: &[String]) -> Result<(), Fail> {
     let args = Args::parse(raw, &[])?;
-    let [path] = args.positional.as_slice() else {
-        return Err("usage: caplab check <history.json> [--json]".into());
+    let path = match args.positional.as_slice() {
+        [path] => path,
+        [_, extra, ..] => return Err(unexpected(extra).into()),
+        [] => return Err("usage: caplab check <history.json> [--json]".into()),
     };
     let text = read_limited(path, history::MAX_HISTORY_BYTES)?;
     let (case, initial, ops) =
-        history::history_from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+        history::history_from_json(&text).map_err(|e| format!("{}: {e}", quote(path)))?;
     let l = lin::check(case, &initial, &ops, LIN_BUDGET);
     let stale = check::anomalies::stale_reads(&ops);
     let totals = check::stats::totals(&ops);
@@ -256,15 +310,15 @@ pub fn check(raw: &[String]) -> Result<(), String> {
         _ => None,
     };
     if args.flag("--json") {
-        println!(
-            "{}",
-            output::check_json(&l, &stale, &totals, double_spends, ops.len())
-        );
+        let j = output::check_json(&l, &stale, &totals, double_spends, ops.len());
+        emit(&format!("{j}\n"))
     } else {
-        print!(
-            "{}",
-            output::check_text(&l, &stale, &totals, double_spends, ops.len())
-        );
+        emit(&output::check_text(
+            &l,
+            &stale,
+            &totals,
+            double_spends,
+            ops.len(),
+        ))
     }
-    Ok(())
 }

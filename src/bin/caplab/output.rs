@@ -1,16 +1,54 @@
 //! What the CLI prints: readable summaries and JSON reports.
 
 use std::fmt::Write;
+use std::io::Write as _;
 
 use caplab::sim::check::lin::LinResult;
 use caplab::sim::check::stats::Totals;
 use caplab::sim::check::Checks;
 use caplab::sim::scenario::Scenario;
+use caplab::sim::text::quote;
 use caplab::sim::types::{node_name, OpId, OpRecord, Outcome};
 use caplab::sim::world::Sim;
 use serde_json::{json, Value as Json};
 
+use crate::args::Seeds;
 use crate::commands::{Tally, ANOMALIES};
+
+/// Why a command stopped: bad input (exit 2), or a stdout that would not take the output
+/// (closed early, as by `| head`, or full): exit 1. Either is one line on stderr.
+#[derive(Debug)]
+pub enum Fail {
+    Input(String),
+    Output(String),
+}
+
+impl From<String> for Fail {
+    fn from(s: String) -> Fail {
+        Fail::Input(s)
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(s: &str) -> Fail {
+        Fail::Input(s.to_string())
+    }
+}
+
+/// Writes `text` to stdout and flushes it. A closed or full stdout is an error, never a panic.
+pub fn emit(text: &str) -> Result<(), Fail> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| {
+            Fail::Output(match e.kind() {
+                std::io::ErrorKind::BrokenPipe => {
+                    "stdout was closed before all the output was written".to_string()
+                }
+                _ => format!("cannot write to stdout: {e}"),
+            })
+        })
+}
 
 fn op_json(o: &OpRecord) -> Json {
     let mut j = json!({
@@ -76,7 +114,7 @@ pub fn run_text(s: &Scenario, sim: &Sim, c: &Checks) -> String {
     let _ = writeln!(
         t,
         "scenario {} · mode {} · conflict {} · {} nodes · seed {} · {} ticks · {} events · trace {:016x}",
-        s.name,
+        quote(&s.name),
         s.mode.as_str(),
         s.conflict.as_str(),
         s.nodes,
@@ -143,25 +181,34 @@ fn tally_json(tallies: &[Tally]) -> Json {
     Json::Object(m)
 }
 
-pub fn sweep_json(s: &Scenario, a: u64, b: u64, tallies: &[Tally]) -> Json {
+/// `seeds.to` is exclusive (`null` for a sweep that includes seed 18446744073709551615, whose
+/// successor no `u64` holds); `seeds.last` is the last seed run.
+pub fn sweep_json(s: &Scenario, seeds: Seeds, tallies: &[Tally]) -> Json {
     json!({
         "scenario": s.name,
         "mode": s.mode.as_str(),
         "conflict": s.conflict.as_str(),
-        "seeds": { "from": a, "to": b, "count": b - a },
+        "seeds": {
+            "from": seeds.first,
+            "to": seeds.last.checked_add(1),
+            "last": seeds.last,
+            "count": seeds.count(),
+        },
         "anomalies": tally_json(tallies),
     })
 }
 
-pub fn sweep_text(s: &Scenario, a: u64, b: u64, tallies: &[Tally]) -> String {
+pub fn sweep_text(s: &Scenario, seeds: Seeds, tallies: &[Tally]) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "sweep {} · mode {} · conflict {} · seeds {a}..{b} ({} runs)",
-        s.name,
+        "sweep {} · mode {} · conflict {} · seeds {}..{} ({} runs)",
+        quote(&s.name),
         s.mode.as_str(),
         s.conflict.as_str(),
-        b - a
+        seeds.first,
+        u128::from(seeds.last) + 1,
+        seeds.count()
     );
     for (name, x) in ANOMALIES.iter().zip(tallies) {
         let first = x
