@@ -268,7 +268,11 @@ fn mutate(node: &mut Value, rng: &mut ChaCha8Rng) {
         }
         Value::Array(a) if how == 0 => {
             let v = a.first().cloned().unwrap_or(Value::Null);
-            for _ in 0..*pick(rng, &[1usize, 2, 100, 20_000]) {
+            // Many copies, but never more than about 1 MB of them (copies of copies would grow
+            // the input without bound).
+            let size = v.to_string().len().max(1);
+            let copies = (*pick(rng, &[1usize, 2, 100, 20_000])).min(1_000_000 / size);
+            for _ in 0..copies {
                 a.push(v.clone());
             }
         }
@@ -331,6 +335,7 @@ fn mutated(base: &str, rng: &mut ChaCha8Rng) -> Vec<u8> {
         mutate(&mut v, rng);
     }
     let mut bytes = render(&v);
+    bytes.truncate(4 * history::MAX_HISTORY_BYTES);
     if rng.random_bool(0.25) {
         damage(&mut bytes, rng);
     }
@@ -563,10 +568,11 @@ fn mutate_link(link: &mut String, rng: &mut ChaCha8Rng) {
             link.replace_range(i..end, wild);
         }
         2 => {
-            let at = *pick(
-                rng,
-                &link.char_indices().map(|(i, _)| i).collect::<Vec<_>>(),
-            );
+            let at = link
+                .char_indices()
+                .map(|(i, _)| i)
+                .nth(rng.random_range(0..=link.chars().count()))
+                .unwrap_or(link.len());
             let s = wild_string(rng);
             let s: String = s.chars().take(rng.random_range(1..2000)).collect();
             link.insert_str(at, &s);
