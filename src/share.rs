@@ -10,6 +10,8 @@
 
 use crate::sim::action::Action;
 use crate::sim::scenario::{Overrides, Scenario};
+use crate::sim::text::clip_escaped;
+use crate::sim::timeline::Timeline;
 use crate::sim::types::{Conflict, Consistency, Mode, OpKind, Request, Tick, MAX_NODES};
 
 /// Longest query or fragment accepted, in bytes.
@@ -85,9 +87,9 @@ fn flag(key: &str, v: &str) -> Result<bool, String> {
     }
 }
 
-/// At most 24 characters of untrusted text, for error messages.
+/// At most 24 characters of untrusted text, control characters escaped, for error messages.
 fn clip(s: &str) -> String {
-    s.chars().take(24).collect()
+    clip_escaped(s, 24)
 }
 
 impl Params {
@@ -205,6 +207,105 @@ impl Params {
         s.validate().map_err(|e| e.to_string())?;
         Ok(s)
     }
+}
+
+impl Params {
+    /// Fits the link's numbers to the run they open, each change with a one-line note for the
+    /// page (a link is never refused for these): N above the scenario's `nodes` becomes `nodes`;
+    /// R and W above N (the link's, else the scenario's `own_n`, else `nodes`) become N; and `t`
+    /// past the run's `end` tick becomes `end`. Pure, so what the page does is tested natively.
+    pub fn fit(&mut self, nodes: u8, own_n: Option<u8>, end: Tick) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(n) = self.over.n.filter(|n| *n > nodes) {
+            notes.push(format!(
+                "n = {n} is more than the scenario's {nodes} nodes, so n = {nodes}"
+            ));
+            self.over.n = Some(nodes);
+        }
+        let n = self.over.n.or(own_n).unwrap_or(nodes).min(nodes);
+        for (key, dial) in [("r", &mut self.over.r), ("w", &mut self.over.w)] {
+            if let Some(x) = dial.filter(|x| *x > n) {
+                notes.push(format!("{key} = {x} is more than n = {n}, so {key} = {n}"));
+                *dial = Some(n);
+            }
+        }
+        if let Some(t) = self.t.filter(|t| *t > end) {
+            notes.push(format!("t = {t} is past the run's end, so t = {end}"));
+            self.t = Some(end);
+        }
+        notes
+    }
+
+    /// These parameters fitted to their built-in scenario (see [`Params::fit`]), with the notes.
+    pub fn fitted(mut self) -> Result<(Params, Vec<String>), String> {
+        let base = Scenario::builtin(&self.scenario).map_err(|e| e.to_string())?;
+        let notes = self.fit(base.nodes, base.n, base.end_tick);
+        Ok((self, notes))
+    }
+}
+
+/// The note for a link whose event count `key` (`e`, `e2`) asked for `asked` events when the
+/// run ended after `reached`: `None` when the frame was reached.
+pub fn fit_events(key: &str, asked: u64, reached: u64) -> Option<String> {
+    (reached < asked)
+        .then(|| format!("{key} = {asked} is past the run's last event, so {key} = {reached}"))
+}
+
+/// A link opened: its parameters (fitted to the run), its runs at the link's frame, and one
+/// note per number that was fitted.
+pub struct Opened {
+    pub params: Params,
+    pub runs: Vec<Timeline>,
+    pub notes: Vec<String>,
+}
+
+/// Opens a share link as the page does: parses the query, fits its numbers to the run, parses
+/// the fragment's inputs and replays them. Errors are one line; nothing panics, and nothing is
+/// allocated in proportion to a number from the link.
+pub fn open_link(query: &str, fragment: &str) -> Result<Opened, String> {
+    let (params, mut notes) = Params::parse_query(query)?.fitted()?;
+    let (first, second) = parse_fragment(fragment)?;
+    let runs = open_runs(&params, first, second, &mut notes)?;
+    Ok(Opened {
+        params,
+        runs,
+        notes,
+    })
+}
+
+/// The runs of `p` (one, or CP then AP side by side) with their inputs replayed, at the link's
+/// frame (`e`/`e2`, else `t`). An event count past a run's end lands at the end, with a note.
+pub fn open_runs(
+    p: &Params,
+    first: Vec<(u64, Action)>,
+    second: Vec<(u64, Action)>,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Timeline>, String> {
+    let modes: Vec<Option<Mode>> = if p.side {
+        vec![Some(Mode::Cp), Some(Mode::Ap)]
+    } else {
+        vec![None]
+    };
+    let mut inputs = [first, second];
+    let mut runs = Vec::new();
+    for (i, mode) in modes.into_iter().enumerate() {
+        let scenario = p.scenario(mode)?;
+        let inputs = std::mem::take(&mut inputs[i]);
+        // Replay up to the last input so that every input is checked, then go to the frame.
+        let last = inputs.last().map_or(0, |(at, _)| *at);
+        let mut t = Timeline::replay(scenario, inputs, last).map_err(|e| e.to_string())?;
+        match ([p.e, p.e2][i], p.t) {
+            (Some(e), _) => {
+                t.seek_event(e);
+                let key = if i == 0 { "e" } else { "e2" };
+                notes.extend(fit_events(key, e, t.events()));
+            }
+            (_, Some(tick)) => t.seek_tick(tick),
+            _ => {}
+        }
+        runs.push(t);
+    }
+    Ok(runs)
 }
 
 fn kind_code(k: OpKind) -> u64 {
@@ -640,6 +741,29 @@ mod tests {
         assert!(p.scenario(None).is_err());
         let bad = Params::parse_query("?n=3&r=5").unwrap();
         assert!(bad.scenario(None).is_err(), "r above n is refused");
+    }
+
+    #[test]
+    fn link_numbers_past_the_run_are_fitted_with_a_note() {
+        let end = Scenario::builtin("bank").unwrap().end_tick;
+        // The links of issue #12: the page panicked ("capacity overflow") or took 8.6 s.
+        for t in ["18446744073709551615", "100000000"] {
+            let o = open_link(&format!("?scenario=bank&mode=quorum&t={t}"), "").unwrap();
+            assert_eq!(o.params.t, Some(end));
+            assert_eq!(o.notes.len(), 1, "{:?}", o.notes);
+            assert!(o.runs[0].sim().now() <= end);
+        }
+        let o = open_link("?scenario=bank&mode=quorum&n=7&r=9&w=2&e=99999999999", "").unwrap();
+        let o_n = (o.params.over.n, o.params.over.r, o.params.over.w);
+        assert_eq!(o_n, (Some(3), Some(3), Some(2)));
+        assert_eq!(o.notes.len(), 3, "n, r and e: {:?}", o.notes);
+        let side = open_link("?scenario=bank&side=1&e=5&e2=99999999999", "").unwrap();
+        assert_eq!(side.notes.len(), 1, "{:?}", side.notes);
+        assert!(side.notes[0].starts_with("e2 = "));
+        // A frame inside the run is left alone.
+        let o = open_link("?scenario=bank&t=10&e=3", "").unwrap();
+        assert!(o.notes.is_empty(), "{:?}", o.notes);
+        assert_eq!(o.runs[0].events(), 3);
     }
 
     #[test]

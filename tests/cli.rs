@@ -418,3 +418,188 @@ fn sweep_random_faults_reports_each_promise() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// Runs caplab with a time limit: a child still running after `secs` is killed and the test
+/// fails (a blocked read must not hang the suite).
+fn caplab_within(args: &[&str], secs: u64) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caplab"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("caplab starts");
+    let start = Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if start.elapsed() > Duration::from_secs(secs) {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("caplab {args:?} still ran after {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// Stderr is exactly one line `caplab: …`, short, with no control character and no panic text.
+fn one_clean_error(out: &Output, code: i32) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "stderr: {err:?}");
+    let line = err.strip_suffix('\n').unwrap_or(&err);
+    assert!(line.starts_with("caplab: "), "{err:?}");
+    assert!(
+        !line.contains('\n') && !line.chars().any(char::is_control),
+        "{err:?}"
+    );
+    assert!(line.len() <= 600, "{} bytes: {:.200}", line.len(), line);
+    assert!(!line.contains("panicked"), "{err:?}");
+    line.to_string()
+}
+
+#[test]
+fn a_closed_or_full_stdout_ends_with_one_line_not_a_panic() {
+    // `caplab run --json | head -c 10`: the reader is gone before the report is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caplab"))
+        .args(["run", "--scenario", "feed", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("caplab starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(one_clean_error(&out, 1).contains("stdout"));
+    // `caplab list > /dev/full`.
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let out = Command::new(env!("CARGO_BIN_EXE_caplab"))
+            .arg("list")
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert!(one_clean_error(&out, 1).contains("stdout"));
+    }
+}
+
+#[test]
+fn seeds_up_to_the_largest_u64_sweep_without_overflow() {
+    let max = u64::MAX.to_string();
+    let one = json(&caplab(&[
+        "sweep",
+        "--scenario",
+        "bank",
+        "--mode",
+        "cp",
+        "--seeds",
+        &max,
+        "--json",
+    ]));
+    assert_eq!(one["seeds"]["count"], 1, "{one}");
+    assert_eq!(one["seeds"]["last"], u64::MAX, "{one}");
+    let range = format!("{}..{max}", u64::MAX - 2);
+    let two = json(&caplab(&[
+        "sweep",
+        "--scenario",
+        "bank",
+        "--mode",
+        "cp",
+        "--seeds",
+        &range,
+        "--json",
+    ]));
+    assert_eq!(two["seeds"]["count"], 2, "{two}");
+    assert_eq!(two["seeds"]["to"], u64::MAX, "{two}");
+}
+
+#[test]
+fn errors_quote_input_on_one_clipped_escaped_line() {
+    let dir = scratch("quote");
+    let file = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let run = |p: &str| caplab(&["run", "--scenario", p]);
+    // A key with a newline (JSON `\n`) and one with a terminal escape.
+    let newline = file("nl.json", r#"{"version": 1, "a\nb": 1}"#);
+    assert!(one_clean_error(&run(&newline), 2).contains("a\\nb"));
+    let escape = file("esc.json", r#"{"version": 1, "\u001b[2J": 1}"#);
+    assert!(one_clean_error(&run(&escape), 2).contains("\\u{1b}"));
+    // A 200 KB key.
+    let long = file(
+        "long.json",
+        &format!("{{\"version\": 1, \"{}\": 1}}", "k".repeat(200_000)),
+    );
+    one_clean_error(&run(&long), 2);
+    // Unknown options and names from the command line are clipped and escaped too.
+    one_clean_error(
+        &caplab(&["run", &format!("--x{}\u{1b}", "y".repeat(5000))]),
+        2,
+    );
+    one_clean_error(&caplab(&["run", "--scenario", "bank", "--mode", "c\np"]), 2);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_scenario_name_with_escapes_is_printed_escaped() {
+    let dir = scratch("name");
+    // The built-in register (from the library: the CLI has no export command), renamed.
+    let text = caplab::sim::scenario::Scenario::builtin("register")
+        .unwrap()
+        .to_json();
+    let mut s: serde_json::Value = serde_json::from_str(&text).unwrap();
+    s["name"] = "red\u{1b}[31m\u{7}\nname".into();
+    let path = dir.join("named.json");
+    std::fs::write(&path, s.to_string()).unwrap();
+    let out = caplab(&["run", "--scenario", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap();
+    assert!(first.contains("red\\u{1b}[31m\\u{7}\\nname"), "{first}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_read() {
+    let dir = scratch("fifo");
+    let fifo = dir.join("pipe.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let out = caplab_within(&["run", "--scenario", fifo.to_str().unwrap()], 10);
+        assert!(one_clean_error(&out, 2).contains("named pipe"));
+        let out = caplab_within(&["check", fifo.to_str().unwrap()], 10);
+        assert!(one_clean_error(&out, 2).contains("named pipe"));
+    }
+    let out = caplab_within(&["check", dir.to_str().unwrap()], 10);
+    assert!(one_clean_error(&out, 2).contains("directory"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn stray_arguments_are_errors() {
+    for args in [
+        &["run", "--scenario", "bank", "extra"][..],
+        &["list", "extra"],
+        &[
+            "sweep",
+            "--scenario",
+            "bank",
+            "--mode",
+            "cp",
+            "--seeds",
+            "1..2",
+            "x",
+        ],
+        &["check", "a.json", "b.json"],
+        &["--version", "x"],
+    ] {
+        assert!(one_clean_error(&caplab(args), 2).contains("unexpected argument"));
+    }
+}

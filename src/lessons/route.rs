@@ -75,12 +75,9 @@ pub fn route(query: &str, fragment: &str) -> Route {
                 0,
                 Some(format!("Steps count from 1; showing step 1 of {count}.")),
             ),
-            Ok(_) => (
-                count - 1,
-                Some(format!(
-                    "This lesson has {count} steps; showing the last one."
-                )),
-            ),
+            Ok(_) => past_the_end(count),
+            // A number too large for any type is still a number past the last step.
+            Err(_) if s.bytes().all(|b| b.is_ascii_digit()) => past_the_end(count),
             Err(_) => (
                 0,
                 Some(format!(
@@ -95,6 +92,16 @@ pub fn route(query: &str, fragment: &str) -> Route {
         step,
         notice,
     }
+}
+
+/// The last step of a lesson of `count` steps, with the notice for a step past it.
+fn past_the_end(count: usize) -> (usize, Option<String>) {
+    (
+        count - 1,
+        Some(format!(
+            "This lesson has {count} steps; showing the last one."
+        )),
+    )
 }
 
 /// The query of a lesson step (`step` 0-based): `?lesson=<id>&step=<step + 1>`.
@@ -148,7 +155,8 @@ mod tests {
         assert_eq!((Some(step), noted), (last, true));
         assert_eq!(lesson_step(route("?lesson=bank-cp&step=0", "")).1, 0);
         assert!(lesson_step(route("?lesson=bank-cp&step=x%22", "")).2);
-        assert!(lesson_step(route("?lesson=bank-cp&step=99999999999999999999999", "")).2);
+        let huge = lesson_step(route("?lesson=bank-cp&step=99999999999999999999999", ""));
+        assert_eq!((Some(huge.1), huge.2), (last, true));
         // Garbage never panics.
         for q in ["?lesson", "?lesson=&step=", "?&&&=", "?lesson=%00%ff"] {
             let _ = route(q, "#lesson=1");

@@ -15,6 +15,7 @@ pub mod report;
 pub mod scenario;
 pub mod scenario_builtin;
 pub mod stale;
+pub mod text;
 pub mod timeline;
 pub mod types;
 pub mod workload;

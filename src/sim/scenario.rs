@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::{validate_request, Action, SimError, MAX_LATENCY_TICKS};
 use super::proto::ProtoConfig;
+use super::text::{json_error, quote};
 use super::types::{
     Case, ClientId, Conflict, Mode, NodeId, Request, Tick, MAX_CLIENTS, MAX_EVENTS,
     MAX_INPUT_BYTES, MAX_NODES, MAX_OPS, MAX_TICKS,
@@ -202,7 +203,9 @@ impl fmt::Display for ScenarioError {
                 write!(f, "{what} is {value}; it must be in {min}..={max}")
             }
             ScenarioError::Invalid(s) => write!(f, "invalid scenario: {s}"),
-            ScenarioError::UnknownBuiltin(n) => write!(f, "no built-in scenario is called '{n}'"),
+            ScenarioError::UnknownBuiltin(n) => {
+                write!(f, "no built-in scenario is called '{}'", quote(n))
+            }
             ScenarioError::TooManyEvents {
                 estimate,
                 limit,
@@ -259,7 +262,7 @@ impl Scenario {
             });
         }
         let v: VersionOnly =
-            serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| ScenarioError::Parse(json_error(&e)))?;
         if v.version != SCENARIO_VERSION {
             return Err(ScenarioError::Version {
                 found: v.version,
@@ -267,7 +270,7 @@ impl Scenario {
             });
         }
         let s: Scenario =
-            serde_json::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| ScenarioError::Parse(json_error(&e)))?;
         s.validate()?;
         Ok(s)
     }
@@ -340,8 +343,8 @@ impl Scenario {
             limit("a client name length", c.name.chars().count() as u64, 1, 40)?;
             if c.node >= self.nodes {
                 return Err(invalid(format!(
-                    "client {} is attached to n{}, but there are {} nodes",
-                    c.name,
+                    "client '{}' is attached to n{}, but there are {} nodes",
+                    quote(&c.name),
                     u32::from(c.node) + 1,
                     self.nodes
                 )));

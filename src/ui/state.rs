@@ -146,53 +146,37 @@ fn fault_ticks(t: &mut Timeline) -> Vec<Tick> {
     marks
 }
 
+/// The page's runs for `p` (see [`crate::share::open_runs`]), each with its fault marks.
 fn build_runs(
     p: &Params,
     first: Vec<(u64, Action)>,
     second: Vec<(u64, Action)>,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<Run>, String> {
-    let modes: Vec<Option<Mode>> = if p.side {
-        vec![Some(Mode::Cp), Some(Mode::Ap)]
-    } else {
-        vec![None]
-    };
-    let mut runs = Vec::new();
-    for (i, mode) in modes.into_iter().enumerate() {
-        let scenario = p.scenario(mode)?;
-        let inputs = if i == 0 {
-            first.clone()
-        } else {
-            second.clone()
-        };
-        // Replay up to the last input so that every input is checked, then go to the frame.
-        let last = inputs.last().map_or(0, |(at, _)| *at);
-        let mut t = Timeline::replay(scenario, inputs, last).map_err(|e| e.to_string())?;
-        let marks = fault_ticks(&mut t);
-        match ([p.e, p.e2].get(i).copied().flatten(), p.t) {
-            (Some(e), _) => t.seek_event(e),
-            (_, Some(tick)) => t.seek_tick(tick),
-            _ => {}
-        }
-        runs.push(Run {
-            timeline: Rc::new(RefCell::new(t)),
-            user_faults: Rc::new(RefCell::new(marks)),
-            lin: Rc::new(RefCell::new(None)),
-        });
+    let runs = crate::share::open_runs(p, first, second, notes)?;
+    Ok(runs.into_iter().map(run_of).collect())
+}
+
+fn run_of(mut t: Timeline) -> Run {
+    let marks = fault_ticks(&mut t);
+    Run {
+        timeline: Rc::new(RefCell::new(t)),
+        user_faults: Rc::new(RefCell::new(marks)),
+        lin: Rc::new(RefCell::new(None)),
     }
-    Ok(runs)
 }
 
 impl Lab {
     /// The page for a URL's query and fragment. A bad link gives the default scenario and a
     /// notice saying what was wrong; never a panic.
     pub fn from_link(query: &str, fragment: &str) -> Lab {
-        let parsed = Params::parse_query(query).and_then(|p| {
-            let (a, b) = crate::share::parse_fragment(fragment)?;
-            let runs = build_runs(&p, a, b)?;
-            Ok((p, runs))
-        });
-        let (params, runs, notice) = match parsed {
-            Ok((p, runs)) => (p, runs, None),
+        // Numbers past the run (t, e, N/R/W) are fitted to it, with a note, never refused.
+        let (params, runs, notice) = match crate::share::open_link(query, fragment) {
+            Ok(o) => {
+                let notice = (!o.notes.is_empty())
+                    .then(|| format!("This link was fitted to the run: {}.", o.notes.join("; ")));
+                (o.params, o.runs.into_iter().map(run_of).collect(), notice)
+            }
             Err(e) => {
                 // Keep the page's frame (an iframe stays compact) even when the rest is bad.
                 let on = |key: &str| query.split(['?', '&']).any(|kv| kv == key);
@@ -201,7 +185,7 @@ impl Lab {
                     present: on("present=1"),
                     ..Params::default()
                 };
-                let runs = build_runs(&p, Vec::new(), Vec::new())
+                let runs = build_runs(&p, Vec::new(), Vec::new(), &mut Vec::new())
                     .expect("the default scenario always builds");
                 (
                     p,
@@ -239,7 +223,7 @@ impl Lab {
         self.params.t = None;
         self.params.e = None;
         self.params.e2 = None;
-        match build_runs(&self.params, Vec::new(), Vec::new()) {
+        match build_runs(&self.params, Vec::new(), Vec::new(), &mut Vec::new()) {
             Ok(runs) => self.runs = runs,
             Err(e) => self.notice = Some(e),
         }

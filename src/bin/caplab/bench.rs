@@ -12,8 +12,9 @@ use caplab::sim::scenario::{Overrides, Scenario};
 use caplab::sim::types::Mode;
 use serde_json::json;
 
-use crate::args::Args;
+use crate::args::{Args, Seeds};
 use crate::commands::{run_scenario, sweep_seeds, Faults};
+use crate::output::{emit, Fail};
 
 /// Runs `f` repeatedly for at least `min` and returns (iterations, elapsed).
 fn repeat_for(min: Duration, mut f: impl FnMut()) -> (u64, Duration) {
@@ -104,7 +105,11 @@ fn sweep_seeds_per_sec() -> Result<f64, String> {
     let mut seeds = 0u64;
     let mut err = None;
     let (_, t) = repeat_for(Duration::from_secs(2), || {
-        if let Err(e) = sweep_seeds(&base, Faults::Scripted, seeds, seeds + 50, Budget::Sweep) {
+        let range = Seeds {
+            first: seeds,
+            last: seeds + 49,
+        };
+        if let Err(e) = sweep_seeds(&base, Faults::Scripted, range, Budget::Sweep) {
             err = Some(e);
         }
         seeds += 50;
@@ -115,8 +120,9 @@ fn sweep_seeds_per_sec() -> Result<f64, String> {
     }
 }
 
-pub fn bench(raw: &[String]) -> Result<(), String> {
+pub fn bench(raw: &[String]) -> Result<(), Fail> {
     let args = Args::parse(raw, &[])?;
+    args.no_positional()?;
     let eps = events_per_sec()?;
     let (check_ms, explored) = check_10k_ms()?;
     let (register_ms, register_explored) = check_register_10k_ms()?;
@@ -128,25 +134,15 @@ pub fn bench(raw: &[String]) -> Result<(), String> {
             "check_register_10k_20_clients_ms": (register_ms * 100.0).round() / 100.0,
             "sweep_seeds_per_sec": sps.round(),
         });
-        println!("{j}");
+        emit(&format!("{j}\n"))
     } else {
-        println!(
-            "simulation          {:>12.0} events/s   (bank scenario, all four modes)",
-            eps
-        );
-        println!(
-            "linearizability     {:>12.2} ms         (10 000-op history, {explored} search steps)",
-            check_ms
-        );
-        println!(
-            "linearizability     {:>12.2} ms         (10 000-op register, 20 clients, unique writes, \
-             {register_explored} search steps)",
-            register_ms
-        );
-        println!(
-            "sweep               {:>12.0} seeds/s    (3-node bank, cp, run + all checks)",
-            sps
-        );
+        emit(&format!(
+            "simulation          {:>12.0} events/s   (bank scenario, all four modes)\n\
+             linearizability     {:>12.2} ms         (10 000-op history, {explored} search steps)\n\
+             linearizability     {:>12.2} ms         (10 000-op register, 20 clients, unique \
+             writes, {register_explored} search steps)\n\
+             sweep               {:>12.0} seeds/s    (3-node bank, cp, run + all checks)\n",
+            eps, check_ms, register_ms, sps
+        ))
     }
-    Ok(())
 }

@@ -7,34 +7,81 @@ use caplab::sim::nemesis::{self, NemesisSpec};
 use caplab::sim::promises::{self, Promise, Run, Tally as PromiseTally, Verdict, PROMISES};
 use caplab::sim::report;
 use caplab::sim::scenario::{Overrides, Scenario};
+use caplab::sim::text::quote;
 use caplab::sim::types::{Case, Conflict, Mode, MAX_INPUT_BYTES};
 use caplab::sim::world::Sim;
 
-use crate::args::{seed_range, Args};
-use crate::output;
+use crate::args::{seed_range, unexpected, Args, Seeds};
+use crate::output::{self, emit, Fail};
 
-pub fn list() -> Result<(), String> {
+pub fn list(raw: &[String]) -> Result<(), Fail> {
+    if let Some(a) = raw.first() {
+        return Err(unexpected(a).into());
+    }
+    let mut text = String::new();
     for name in Scenario::builtin_names() {
         let s = Scenario::builtin(name).map_err(|e| e.to_string())?;
-        println!(
-            "{name:<12} {:<7} {:<9} {}",
+        text += &format!(
+            "{:<12} {:<7} {:<9} {}\n",
+            quote(name),
             s.mode.as_str(),
             s.case.as_str(),
-            s.description
+            quote_long(&s.description)
         );
     }
-    Ok(())
+    emit(&text)
 }
 
-/// Reads a file of at most `limit` bytes (checked before the whole file is read).
+/// A description (up to 2000 characters) escaped for one line, not clipped.
+fn quote_long(s: &str) -> String {
+    caplab::sim::text::clip_escaped(s, usize::MAX)
+}
+
+/// What kind of thing a path is, for the error when it is not a regular file.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes. The file's kind and size are checked before
+/// it is opened (a named pipe or a device would block or never end), and the read stops after
+/// `limit + 1` bytes whatever the metadata said.
 pub fn read_limited(path: &str, limit: usize) -> Result<String, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open '{path}': {e}"))?;
+    let p = quote(path);
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot open '{p}': {e}"))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "'{p}' is {}; only regular files are read",
+            kind_of(&meta)
+        ));
+    }
+    if meta.len() > limit as u64 {
+        return Err(format!("'{p}' is larger than {limit} bytes"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open '{p}': {e}"))?;
     let mut text = String::new();
     file.take(limit as u64 + 1)
         .read_to_string(&mut text)
-        .map_err(|e| format!("cannot read '{path}': {e}"))?;
+        .map_err(|e| format!("cannot read '{p}': {e}"))?;
     if text.len() > limit {
-        return Err(format!("'{path}' is larger than {limit} bytes"));
+        return Err(format!("'{p}' is larger than {limit} bytes"));
     }
     Ok(text)
 }
@@ -47,11 +94,12 @@ fn load_scenario(spec: &str) -> Result<Scenario, String> {
     if !spec.ends_with(".json") && !std::path::Path::new(spec).exists() {
         let names = Scenario::builtin_names().join(", ");
         return Err(format!(
-            "no built-in scenario '{spec}' (built-ins: {names}) and no such file"
+            "no built-in scenario '{}' (built-ins: {names}) and no such file",
+            quote(spec)
         ));
     }
     let text = read_limited(spec, MAX_INPUT_BYTES)?;
-    Scenario::from_json(&text).map_err(|e| format!("{spec}: {e}"))
+    Scenario::from_json(&text).map_err(|e| format!("{}: {e}", quote(spec)))
 }
 
 /// The scenario named by `--scenario`, with `--mode/--conflict/--n/--r/--w/--seed` applied.
@@ -61,14 +109,16 @@ fn scenario_from(args: &Args) -> Result<Scenario, String> {
         .ok_or("--scenario <name|file.json> is required")?;
     let base = load_scenario(spec)?;
     let mode = match args.get("--mode") {
-        Some(m) => {
-            Some(Mode::parse(m).ok_or(format!("--mode must be ca|cp|ap|quorum, got '{m}'"))?)
-        }
+        Some(m) => Some(
+            Mode::parse(m)
+                .ok_or_else(|| format!("--mode must be ca|cp|ap|quorum, got '{}'", quote(m)))?,
+        ),
         None => None,
     };
     let conflict = match args.get("--conflict") {
         Some(c) => Some(
-            Conflict::parse(c).ok_or(format!("--conflict must be lww|vclock|crdt, got '{c}'"))?,
+            Conflict::parse(c)
+                .ok_or_else(|| format!("--conflict must be lww|vclock|crdt, got '{}'", quote(c)))?,
         ),
         None => None,
     };
@@ -106,21 +156,21 @@ const RUN_OPTS: &[&str] = &[
     "--export-history",
 ];
 
-pub fn run(raw: &[String]) -> Result<(), String> {
+pub fn run(raw: &[String]) -> Result<(), Fail> {
     let args = Args::parse(raw, RUN_OPTS)?;
+    args.no_positional()?;
     let s = scenario_from(&args)?;
     let sim = run_scenario(&s)?;
     let checks = report::checks(&sim, Budget::Cli);
     if let Some(path) = args.get("--export-history") {
         let text = report::history_json(&sim);
-        std::fs::write(path, text).map_err(|e| format!("cannot write '{path}': {e}"))?;
+        std::fs::write(path, text).map_err(|e| format!("cannot write '{}': {e}", quote(path)))?;
     }
     if args.flag("--json") {
-        println!("{}", output::run_json(&s, &sim, &checks));
+        emit(&format!("{}\n", output::run_json(&s, &sim, &checks)))
     } else {
-        print!("{}", output::run_text(&s, &sim, &checks));
+        emit(&output::run_text(&s, &sim, &checks))
     }
-    Ok(())
 }
 
 /// Per-anomaly tallies over a sweep: how many seeds showed it, and the first one.
@@ -223,30 +273,33 @@ pub struct SweepResult {
     pub promises: Vec<(&'static Promise, PromiseTally)>,
 }
 
-/// Runs seeds `a..b` of `base` and tallies each anomaly and promise. Seeds are independent, so
-/// they run on every core; the tallies are folded in seed order, so the result is the same as a
-/// sequential sweep's (first seeds included).
+/// Runs `seeds` of `base` and tallies each anomaly and promise. Seeds are independent, so they
+/// run on every core; the tallies are folded in seed order, so the result is the same as a
+/// sequential sweep's (first seeds included). Seeds are counted as offsets from the first, so a
+/// range that ends at `u64::MAX` never overflows.
 pub fn sweep_seeds(
     base: &Scenario,
     faults: Faults,
-    a: u64,
-    b: u64,
+    seeds: Seeds,
     lin_budget: Budget,
 ) -> Result<SweepResult, String> {
     let promises = applicable(base);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(16) as u64;
-    let chunk = (b - a).div_ceil(threads).max(1);
+    let count = seeds.count();
+    let chunk = count.div_ceil(threads).max(1);
     let results: Vec<Result<Vec<SeedResult>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (a..b)
+        let handles: Vec<_> = (0..count)
             .step_by(chunk as usize)
             .map(|lo| {
-                let hi = (lo + chunk).min(b);
+                let hi = lo.saturating_add(chunk).min(count);
                 let promises = &promises;
                 scope.spawn(move || {
                     (lo..hi)
-                        .map(|seed| seed_result(base, faults, seed, lin_budget, promises))
+                        .map(|off| {
+                            seed_result(base, faults, seeds.first + off, lin_budget, promises)
+                        })
                         .collect()
                 })
             })
@@ -266,19 +319,20 @@ pub fn sweep_seeds(
             .map(|p| (*p, PromiseTally::default()))
             .collect(),
     };
-    let mut seed = a;
+    let mut done = 0u64;
     for chunk in results {
         for r in chunk? {
+            let seed = seeds.first + done;
             for (t, hit) in out.anomalies.iter_mut().zip(r.anomalies) {
                 t.add(seed, hit);
             }
             for ((p, t), v) in out.promises.iter_mut().zip(&r.verdicts) {
                 t.add(p.modality, seed, v);
             }
-            seed += 1;
+            done += 1;
         }
     }
-    assert_eq!(seed, b, "every seed is tallied once");
+    assert_eq!(done, count, "every seed is tallied once");
     Ok(out)
 }
 
@@ -291,11 +345,14 @@ fn faults_from(args: &Args, s: &Scenario) -> Result<Faults, String> {
             nemesis::schedule(s, &spec, 0).map_err(|e| e.to_string())?;
             Ok(Faults::Random(spec))
         }
-        other => Err(format!("--faults must be scripted|random, got '{other}'")),
+        other => Err(format!(
+            "--faults must be scripted|random, got '{}'",
+            quote(other)
+        )),
     }
 }
 
-pub fn sweep(raw: &[String]) -> Result<(), String> {
+pub fn sweep(raw: &[String]) -> Result<(), Fail> {
     let args = Args::parse(
         raw,
         &[
@@ -309,59 +366,71 @@ pub fn sweep(raw: &[String]) -> Result<(), String> {
             "--faults",
         ],
     )?;
+    args.no_positional()?;
     if args.get("--mode").is_none() {
         return Err("--mode ca|cp|ap|quorum is required".into());
     }
     let s = scenario_from(&args)?;
-    let (a, b) = seed_range(args.get("--seeds").ok_or("--seeds A..B is required")?)?;
+    let seeds = seed_range(args.get("--seeds").ok_or("--seeds A..B is required")?)?;
     let faults = faults_from(&args, &s)?;
-    let result = sweep_seeds(&s, faults, a, b, Budget::Sweep)?;
+    let result = sweep_seeds(&s, faults, seeds, Budget::Sweep)?;
     if args.flag("--json") {
-        println!("{}", output::sweep_json(&s, faults, a, b, &result));
+        emit(&format!(
+            "{}\n",
+            output::sweep_json(&s, faults, seeds, &result)
+        ))
     } else {
-        print!("{}", output::sweep_text(&s, faults, a, b, &result));
+        emit(&output::sweep_text(&s, faults, seeds, &result))
     }
-    Ok(())
 }
 
 /// `caplab check FILE [--case C] [--initial A,B] [--json]`: re-checks a history file or a
 /// Porcupine-style log through the same verdict function as `caplab run`.
-pub fn check(raw: &[String]) -> Result<(), String> {
+pub fn check(raw: &[String]) -> Result<(), Fail> {
     let args = Args::parse(raw, &["--case", "--initial"])?;
-    let [path] = args.positional.as_slice() else {
-        return Err(
-            "usage: caplab check <history.json|log.jsonl> [--case C] [--initial A,B] [--json]"
-                .into(),
-        );
-    };
+    let path =
+        match args.positional.as_slice() {
+            [path] => path,
+            [_, extra, ..] => return Err(unexpected(extra).into()),
+            [] => return Err(
+                "usage: caplab check <history.json|log.jsonl> [--case C] [--initial A,B] [--json]"
+                    .into(),
+            ),
+        };
     let case = match args.get("--case") {
         Some(c) => Some(
             [Case::Bank, Case::Feed, Case::Register]
                 .into_iter()
                 .find(|k| k.as_str() == c)
-                .ok_or(format!("--case must be bank|feed|register, got '{c}'"))?,
+                .ok_or(format!(
+                    "--case must be bank|feed|register, got '{}'",
+                    quote(c)
+                ))?,
         ),
         None => None,
     };
     let initial = args.get("--initial").map(parse_initial).transpose()?;
     let text = read_limited(path, history::MAX_HISTORY_BYTES)?;
-    let loaded = check::read_history(&text, case, initial).map_err(|e| format!("{path}: {e}"))?;
+    let loaded =
+        check::read_history(&text, case, initial).map_err(|e| format!("{}: {e}", quote(path)))?;
     let checks = check::check(&loaded.facts(), Budget::Cli);
     if args.flag("--json") {
-        println!("{}", output::check_json(&loaded, &checks));
+        emit(&format!("{}\n", output::check_json(&loaded, &checks)))
     } else {
-        print!("{}", output::check_text(&loaded, &checks));
+        emit(&output::check_text(&loaded, &checks))
     }
-    Ok(())
 }
 
 /// `A,B`: initial values, one per key.
 fn parse_initial(text: &str) -> Result<Vec<i64>, String> {
     text.split(',')
         .map(|x| {
-            x.trim()
-                .parse()
-                .map_err(|_| format!("--initial expects numbers like 100,0, got '{text}'"))
+            x.trim().parse().map_err(|_| {
+                format!(
+                    "--initial expects numbers like 100,0, got '{}'",
+                    quote(text)
+                )
+            })
         })
         .collect()
 }

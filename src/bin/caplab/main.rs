@@ -1,7 +1,8 @@
 //! `caplab`: the native command-line tool over the simulation core.
 //!
 //! A run that completes exits 0 whatever anomalies it found (they are results, not errors).
-//! Bad input exits 2 with one clear line on stderr.
+//! Bad input exits 2 with one clear line on stderr; a stdout that closes early (`| head`) or
+//! fills up exits 1, also with one line. Nothing here panics on any input.
 
 // The CLI is native only (it reads files and uses native-only JSON); a wasm build of the
 // crate's targets (browser tests) gets an empty `main`.
@@ -19,6 +20,9 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
+
+#[cfg(not(target_arch = "wasm32"))]
+use output::{emit, Fail};
 
 #[cfg(not(target_arch = "wasm32"))]
 const HELP: &str = "caplab — a deterministic CAP-theorem laboratory
@@ -43,32 +47,49 @@ Same scenario + seed ⇒ the same run, always.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
-    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let raw: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(std::ffi::OsString::into_string)
+        .collect();
+    let result = match raw {
+        Ok(raw) => dispatch(&raw),
+        Err(bad) => Err(Fail::Input(format!(
+            "argument '{}' is not valid UTF-8",
+            caplab::sim::text::quote(&bad.to_string_lossy())
+        ))),
+    };
+    let (message, code) = match result {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Fail::Input(e)) => (e, 2),
+        Err(Fail::Output(e)) => (e, 1),
+    };
+    // One line whatever the message holds; a closed stderr is ignored (nowhere left to tell).
+    let line = format!("caplab: {}\n", caplab::sim::text::one_line(&message));
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    ExitCode::from(code)
+}
+
+/// Runs the command `raw[0]` with the rest of the arguments.
+#[cfg(not(target_arch = "wasm32"))]
+fn dispatch(raw: &[String]) -> Result<(), Fail> {
     let (cmd, rest) = match raw.split_first() {
         Some((c, r)) => (c.as_str(), r),
         None => ("--help", &[][..]),
     };
-    let result = match cmd {
-        "--version" | "-V" => {
-            println!("caplab {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
+    match cmd {
+        "--version" | "-V" | "--help" | "-h" | "help" if !rest.is_empty() => {
+            Err(args::unexpected(&rest[0]).into())
         }
-        "--help" | "-h" | "help" => {
-            print!("{HELP}");
-            Ok(())
-        }
-        "list" => commands::list(),
+        "--version" | "-V" => emit(&format!("caplab {}\n", env!("CARGO_PKG_VERSION"))),
+        "--help" | "-h" | "help" => emit(HELP),
+        "list" => commands::list(rest),
         "run" => commands::run(rest),
         "sweep" => commands::sweep(rest),
         "check" => commands::check(rest),
         "bench" => bench::bench(rest),
-        other => Err(format!("unknown command '{other}' (try `caplab --help`)")),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("caplab: {e}");
-            ExitCode::from(2)
-        }
+        other => Err(Fail::Input(format!(
+            "unknown command '{}' (try `caplab --help`)",
+            caplab::sim::text::quote(other)
+        ))),
     }
 }

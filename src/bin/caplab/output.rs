@@ -1,16 +1,54 @@
 //! What the CLI prints: readable summaries and JSON reports.
 
 use std::fmt::Write;
+use std::io::Write as _;
 
 use caplab::sim::check::{Checks, LoadedHistory};
 use caplab::sim::scenario::Scenario;
+use caplab::sim::text::quote;
 use caplab::sim::types::{node_name, OpId, OpRecord, Outcome};
 use caplab::sim::world::Sim;
 use serde_json::{json, Value as Json};
 
 use caplab::sim::promises::Modality;
 
+use crate::args::Seeds;
 use crate::commands::{Faults, SweepResult, Tally, ANOMALIES};
+
+/// Why a command stopped: bad input (exit 2), or a stdout that would not take the output
+/// (closed early, as by `| head`, or full): exit 1. Either is one line on stderr.
+#[derive(Debug)]
+pub enum Fail {
+    Input(String),
+    Output(String),
+}
+
+impl From<String> for Fail {
+    fn from(s: String) -> Fail {
+        Fail::Input(s)
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(s: &str) -> Fail {
+        Fail::Input(s.to_string())
+    }
+}
+
+/// Writes `text` to stdout and flushes it. A closed or full stdout is an error, never a panic.
+pub fn emit(text: &str) -> Result<(), Fail> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| {
+            Fail::Output(match e.kind() {
+                std::io::ErrorKind::BrokenPipe => {
+                    "stdout was closed before all the output was written".to_string()
+                }
+                _ => format!("cannot write to stdout: {e}"),
+            })
+        })
+}
 
 fn op_json(o: &OpRecord) -> Json {
     let mut j = json!({
@@ -76,7 +114,7 @@ pub fn run_text(s: &Scenario, sim: &Sim, c: &Checks) -> String {
     let _ = writeln!(
         t,
         "scenario {} · mode {} · conflict {} · {} nodes · seed {} · {} ticks · {} events · trace {:016x}",
-        s.name,
+        quote(&s.name),
         s.mode.as_str(),
         s.conflict.as_str(),
         s.nodes,
@@ -206,19 +244,26 @@ fn promises_json(r: &SweepResult) -> Json {
     Json::Array(list)
 }
 
-pub fn sweep_json(s: &Scenario, f: Faults, a: u64, b: u64, r: &SweepResult) -> Json {
+/// `seeds.to` is exclusive (`null` for a sweep that includes seed 18446744073709551615, whose
+/// successor no `u64` holds); `seeds.last` is the last seed run.
+pub fn sweep_json(s: &Scenario, f: Faults, seeds: Seeds, r: &SweepResult) -> Json {
     json!({
         "scenario": s.name,
         "mode": s.mode.as_str(),
         "conflict": s.conflict.as_str(),
         "faults": faults_json(f),
-        "seeds": { "from": a, "to": b, "count": b - a },
+        "seeds": {
+            "from": seeds.first,
+            "to": seeds.last.checked_add(1),
+            "last": seeds.last,
+            "count": seeds.count(),
+        },
         "anomalies": tally_json(&r.anomalies),
         "promises": promises_json(r),
     })
 }
 
-pub fn sweep_text(s: &Scenario, f: Faults, a: u64, b: u64, r: &SweepResult) -> String {
+pub fn sweep_text(s: &Scenario, f: Faults, seeds: Seeds, r: &SweepResult) -> String {
     let mut t = String::new();
     let faults = match f {
         Faults::Scripted => "scripted faults".to_string(),
@@ -231,11 +276,13 @@ pub fn sweep_text(s: &Scenario, f: Faults, a: u64, b: u64, r: &SweepResult) -> S
     };
     let _ = writeln!(
         t,
-        "sweep {} · mode {} · conflict {} · {faults} · seeds {a}..{b} ({} runs)",
-        s.name,
+        "sweep {} · mode {} · conflict {} · {faults} · seeds {}..{} ({} runs)",
+        quote(&s.name),
         s.mode.as_str(),
         s.conflict.as_str(),
-        b - a
+        seeds.first,
+        u128::from(seeds.last) + 1,
+        seeds.count()
     );
     for (name, x) in ANOMALIES.iter().zip(&r.anomalies) {
         let first = x
@@ -351,7 +398,12 @@ mod tests {
             anomalies: ANOMALIES.iter().map(|_| Tally::default()).collect(),
             promises: vec![(wrong, tally)],
         };
-        let j = sweep_json(&s, Faults::Scripted, 3, 6, &r);
+        let j = sweep_json(
+            &s,
+            Faults::Scripted,
+            crate::args::Seeds { first: 3, last: 5 },
+            &r,
+        );
         let p = &j["promises"][0];
         assert_eq!(p["id"], "cp-never-refuses");
         assert_eq!(p["status"], "violated");
@@ -360,7 +412,12 @@ mod tests {
             (Some(3), Some(3))
         );
         assert_eq!(p["first_violating_seed"], 3);
-        let text = sweep_text(&s, Faults::Scripted, 3, 6, &r);
+        let text = sweep_text(
+            &s,
+            Faults::Scripted,
+            crate::args::Seeds { first: 3, last: 5 },
+            &r,
+        );
         assert!(
             text.contains("cp-never-refuses") && text.contains("first violated at seed 3"),
             "{text}"

@@ -12,6 +12,8 @@
 
 use std::fmt::Write as _;
 
+#[cfg(not(target_arch = "wasm32"))]
+use crate::sim::text::json_error;
 use crate::sim::types::{Case, ClientId, Consistency, OpId, OpRecord, Outcome, Reason, Value};
 use crate::sim::types::{MAX_KEYS, MAX_NODES, MAX_OPS, MAX_TICKS};
 
@@ -280,8 +282,8 @@ pub fn history_from_json(text: &str) -> Result<HistoryParts, String> {
             text.len()
         ));
     }
-    let file: HistoryFile =
-        serde_json::from_str(text).map_err(|e| format!("history is not valid: {e}"))?;
+    let file: HistoryFile = serde_json::from_str(text)
+        .map_err(|e| format!("history is not valid: {}", json_error(&e)))?;
     if file.version != HISTORY_VERSION {
         return Err(format!(
             "history version {} is not supported (expected {HISTORY_VERSION})",
