@@ -97,7 +97,9 @@ pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
             // Paused, the verdict is the frame's own; playing, the last answer stays up.
             shown.lin = None;
         }
-    } else if !busy && (playing && fresh || shown.key == key) {
+    } else if !busy && playing && fresh {
+        // Playing: the figures shown less than PLAYING_REFRESH_MS ago stay up. Paused, they are
+        // recomputed for the frame (a heal changes convergence without changing the history).
         return shown.verdict.clone();
     }
     let answered = step(
