@@ -465,3 +465,22 @@ fn the_event_budget_stops_a_run_with_a_typed_error() {
     o.event_budget = caplab::sim::types::MAX_EVENTS + 1;
     assert!(matches!(Sim::new(cfg, o), Err(SimError::Config(_))));
 }
+
+/// Regression (issue #12): `crowd` in CP (a feed of posts and likes, 20 clients) ended
+/// "linearizable: unknown" in 750 of 1 000 seeds at the sweep's budget; seed 1 alone needed
+/// 464 062 search steps. Every one of these seeds now gets a verdict within the sweep's budget.
+#[test]
+fn crowd_cp_gets_a_verdict_within_the_sweep_budget() {
+    for seed in 1..=4 {
+        let s = Scenario::builtin("crowd")
+            .expect("builtin")
+            .with_overrides(&Overrides {
+                mode: Some(Mode::Cp),
+                seed: Some(seed),
+                ..Overrides::default()
+            });
+        let sim = run(&s);
+        let c = caplab::sim::report::checks(&sim, caplab::sim::check::Budget::Sweep);
+        assert_eq!(c.linearizable, Some(true), "crowd cp seed {seed}");
+    }
+}
