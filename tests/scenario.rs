@@ -114,7 +114,7 @@ fn bad_json_gets_the_right_error() {
         "timing.loss_per_mille"
     );
     let e = edited(|v| v["clients"][0]["node"] = 3.into()).unwrap_err();
-    assert!(e.to_string().contains("Alice is attached to n4"), "{e}");
+    assert!(e.to_string().contains("'Alice' is attached to n4"), "{e}");
     let e = edited(|v| v["faults"][0]["action"] = serde_json::to_value(Action::Crash(5)).unwrap())
         .unwrap_err();
     assert!(
