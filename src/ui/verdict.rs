@@ -61,6 +61,8 @@ pub struct Verdict {
 /// computed at.
 pub struct Shown {
     key: (usize, usize),
+    /// The frame the figures were computed for: events processed, faults active.
+    frame: (u64, bool),
     search: Option<lin::Search>,
     lin: Option<LinResult>,
     at_ms: f64,
@@ -79,9 +81,11 @@ pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
     let ops = sim.history();
     let finished = ops.iter().filter(|o| o.outcome.is_some()).count();
     let key = (ops.len(), finished);
+    let frame = (sim.events_processed(), sim.faults_active());
     let mut slot = cache.borrow_mut();
     let shown = slot.get_or_insert_with(|| Shown {
         key: (usize::MAX, 0),
+        frame,
         search: None,
         lin: None,
         at_ms: f64::NEG_INFINITY,
@@ -97,9 +101,9 @@ pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
             // Paused, the verdict is the frame's own; playing, the last answer stays up.
             shown.lin = None;
         }
-    } else if !busy && playing && fresh {
+    } else if !busy && (if playing { fresh } else { shown.frame == frame }) {
         // Playing: the figures shown less than PLAYING_REFRESH_MS ago stay up. Paused, they are
-        // recomputed for the frame (a heal changes convergence without changing the history).
+        // the frame's own: a step or a heal changes convergence without changing the history.
         return shown.verdict.clone();
     }
     let answered = step(
@@ -114,6 +118,7 @@ pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
         let checking = shown.search.is_some() && shown.lin.is_none();
         shown.verdict = figures(sim, shown.lin.as_ref(), checking, finished);
         shown.at_ms = now_ms;
+        shown.frame = frame;
     }
     shown.verdict.clone()
 }
