@@ -579,7 +579,9 @@ fn ca_single() -> Lesson {
     Lesson {
         id: "ca-single",
         title: "One copy: the CA illusion",
-        promise: "A single data node is consistent and available, until the network breaks.",
+        promise:
+            "A single data node is consistent and available, while the network holds and that \
+                  node stays up.",
         stages: vec![stage("CA", s)],
         steps: vec![
             Step::new(0, "One data node", |_, say| {

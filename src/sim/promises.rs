@@ -211,7 +211,7 @@ pub const PROMISES: &[Promise] = &[
     },
     Promise {
         id: "ap-always-answers",
-        text: "AP · Dynamo-style, always writable: the feed stays available during a partition.",
+        text: "AP · Dynamo-style: any live node takes plain writes; the feed stays available during a partition.",
         shown: &[
             "stage title (AP)",
             "lesson feed-ap (card)",
@@ -325,7 +325,7 @@ pub const PROMISES: &[Promise] = &[
     },
     Promise {
         id: "ca-available-until-the-network-breaks",
-        text: "A single data node is available, until the network breaks.",
+        text: "A single data node is consistent and available, while the network holds and that node stays up.",
         shown: &["lesson ca-single (card)"],
         modes: &[Mode::Ca],
         cases: ALL_CASES,

@@ -65,6 +65,12 @@ pub fn node(
         .map(|k| sim.holds_key(n, k as u8))
         .collect();
     let (big, small) = fmt::node_data_held(case, &view.keys, &held);
+    // A quorum node that keeps no key (N below the node count) only passes requests on.
+    let role = if view.role == Role::Replica && !held.contains(&true) {
+        Role::Proxy
+    } else {
+        view.role
+    };
     let version = versions.then(|| {
         if view.hints > 0 {
             format!("{} · {} hint(s)", view.version, view.hints)
@@ -73,7 +79,7 @@ pub fn node(
         }
     });
     html! {
-        <NodeMark key={n} {n} {at} count={sim.node_count()} status={sim.status(n)} role={view.role}
+        <NodeMark key={n} {n} {at} count={sim.node_count()} status={sim.status(n)} {role}
                   {big} {small} {version} {open} {run} dispatch={dispatch.clone()} />
     }
 }

@@ -133,7 +133,7 @@ fn mode_title(m: Mode) -> &'static str {
     match m {
         Mode::Ca => "CA · one data node",
         Mode::Cp => "CP · Raft-style majority",
-        Mode::Ap => "AP · Dynamo-style, always writable",
+        Mode::Ap => "AP · Dynamo-style: any live node takes plain writes",
         Mode::Quorum => "Quorum · strict N/R/W",
     }
 }
