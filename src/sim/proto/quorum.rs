@@ -194,9 +194,14 @@ impl Node {
 
     /// The nodes that hold at least one of `keys`.
     fn replicas(&self, keys: &[u8]) -> BTreeSet<NodeId> {
-        (0..self.nodes)
-            .filter(|i| keys.iter().any(|k| holds(self.nodes, self.n, *i, *k)))
-            .collect()
+        // Inserted one by one: `collect` would sort an already ordered list (a stable sort
+        // instantiated for this type alone costs the page about 3 KB).
+        let mut set = BTreeSet::new();
+        for i in (0..self.nodes).filter(|i| keys.iter().any(|k| holds(self.nodes, self.n, *i, *k)))
+        {
+            set.insert(i);
+        }
+        set
     }
 
     /// The fewest members of `among` that any key of `keys` has among its replicas.
@@ -409,10 +414,12 @@ impl Node {
         }
         assert_eq!(
             best.len(),
-            State::keys_of(self.case, &req)
-                .iter()
-                .collect::<BTreeSet<_>>()
-                .len(),
+            {
+                let mut keys = State::keys_of(self.case, &req);
+                keys.sort_unstable();
+                keys.dedup();
+                keys.len()
+            },
             "phase 1 read every key of the update"
         );
         let vals: Vals = best
