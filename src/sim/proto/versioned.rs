@@ -424,15 +424,45 @@ impl AwSet {
             self.ops = other.ops.clone();
             return;
         }
-        for (dot, id) in other.dots.iter() {
-            let old = Arc::make_mut(&mut self.dots).insert(*dot, *id);
-            assert!(old.is_none() || old == Some(*id), "one dot tagged two adds");
-            if old.is_none() {
-                self.add_id(*id);
-            }
-        }
+        // Each side holds dots the other lacks: one pass over both sorted maps (and id lists)
+        // builds the union, instead of one search and insert per dot.
+        let dots = union_sorted(self.dots.iter(), other.dots.iter(), |(da, ia), (db, ib)| {
+            let order = da.cmp(db);
+            assert!(order.is_ne() || ia == ib, "one dot tagged two adds");
+            order
+        });
+        self.dots = Arc::new(dots.into_iter().map(|(d, i)| (*d, *i)).collect());
+        let ids = union_sorted(self.ids.iter(), other.ids.iter(), |a, b| a.cmp(b));
+        self.ids = Arc::new(ids.into_iter().copied().collect());
         self.ops.union_with(&other.ops);
         self.check();
+    }
+}
+
+/// The union of two sorted, duplicate-free sequences, sorted, duplicate-free (`cmp` orders
+/// them; an item in both is kept once, from `a`).
+fn union_sorted<T>(
+    a: impl Iterator<Item = T>,
+    b: impl Iterator<Item = T>,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    let mut out = Vec::new();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (None, None) => return out,
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (Some(x), Some(y)) => match cmp(x, y) {
+                std::cmp::Ordering::Less => a.next(),
+                std::cmp::Ordering::Greater => b.next(),
+                std::cmp::Ordering::Equal => {
+                    b.next();
+                    a.next()
+                }
+            },
+        };
+        out.extend(next);
     }
 }
 
