@@ -388,6 +388,13 @@ impl OpSet {
         }
         self.check();
     }
+    /// True if every op of `self` is in `other`.
+    pub fn is_subset(&self, other: &OpSet) -> bool {
+        self.words
+            .iter()
+            .enumerate()
+            .all(|(i, w)| w & !other.words.get(i).copied().unwrap_or(0) == 0)
+    }
     pub fn len(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
     }

@@ -167,7 +167,7 @@ pub fn run(raw: &[String]) -> Result<(), Fail> {
         std::fs::write(path, text).map_err(|e| format!("cannot write '{}': {e}", quote(path)))?;
     }
     if args.flag("--json") {
-        emit(&format!("{}\n", output::run_json(&s, &sim, &checks)))
+        output::emit_json(&output::run_json(&s, &sim, &checks))
     } else {
         emit(&output::run_text(&s, &sim, &checks))
     }

@@ -8,6 +8,7 @@ use caplab::sim::scenario::Scenario;
 use caplab::sim::text::quote;
 use caplab::sim::types::{node_name, OpId, OpRecord, Outcome};
 use caplab::sim::world::Sim;
+use serde::Serialize;
 use serde_json::{json, Value as Json};
 
 use caplab::sim::promises::Modality;
@@ -40,14 +41,27 @@ pub fn emit(text: &str) -> Result<(), Fail> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| {
-            Fail::Output(match e.kind() {
-                std::io::ErrorKind::BrokenPipe => {
-                    "stdout was closed before all the output was written".to_string()
-                }
-                _ => format!("cannot write to stdout: {e}"),
-            })
-        })
+        .map_err(output_fail)
+}
+
+/// Writes `value` as one line of JSON to stdout, streamed through a buffer (no whole report
+/// in memory), and flushes it. Errors as in [`emit`].
+pub fn emit_json(value: &impl Serialize) -> Result<(), Fail> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(output_fail)
+}
+
+fn output_fail(e: std::io::Error) -> Fail {
+    Fail::Output(match e.kind() {
+        std::io::ErrorKind::BrokenPipe => {
+            "stdout was closed before all the output was written".to_string()
+        }
+        _ => format!("cannot write to stdout: {e}"),
+    })
 }
 
 fn op_json(o: &OpRecord) -> Json {
@@ -75,20 +89,48 @@ fn op_json(o: &OpRecord) -> Json {
     j
 }
 
-pub fn run_json(s: &Scenario, sim: &Sim, c: &Checks) -> Json {
-    json!({
-        "scenario": s.name,
-        "mode": s.mode.as_str(),
-        "conflict": s.conflict.as_str(),
-        "case": s.case.as_str(),
-        "nodes": s.nodes,
-        "seed": s.seed,
-        "end_tick": sim.end_tick(),
-        "events": sim.events_processed(),
-        "trace_hash": format!("{:016x}", sim.trace_hash()),
-        "ops": sim.history().iter().map(op_json).collect::<Vec<_>>(),
-        "checks": c,
-    })
+/// The `caplab run --json` report. Serialized field by field (fields in the sorted order a
+/// `json!` object prints them in), each op built and written one at a time: a run of 10 000
+/// ops never holds its whole report in memory.
+#[derive(Serialize)]
+pub struct RunJson<'a> {
+    case: &'static str,
+    checks: Json,
+    conflict: &'static str,
+    end_tick: u64,
+    events: u64,
+    mode: &'static str,
+    nodes: u8,
+    ops: OpsJson<'a>,
+    scenario: &'a str,
+    seed: u64,
+    trace_hash: String,
+}
+
+/// The history, serialized op by op.
+pub struct OpsJson<'a>(&'a [OpRecord]);
+
+impl Serialize for OpsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.0.iter().map(op_json))
+    }
+}
+
+pub fn run_json<'a>(s: &'a Scenario, sim: &'a Sim, c: &Checks) -> RunJson<'a> {
+    RunJson {
+        case: s.case.as_str(),
+        // The checks stay a `json!` value: their keys print sorted, as before.
+        checks: json!(c),
+        conflict: s.conflict.as_str(),
+        end_tick: sim.end_tick(),
+        events: sim.events_processed(),
+        mode: s.mode.as_str(),
+        nodes: s.nodes,
+        ops: OpsJson(sim.history()),
+        scenario: &s.name,
+        seed: s.seed,
+        trace_hash: format!("{:016x}", sim.trace_hash()),
+    }
 }
 
 fn yes_no(b: Option<bool>) -> &'static str {
@@ -361,6 +403,25 @@ mod tests {
     use super::*;
     use caplab::sim::promises::{by_id, Run, Tally as PromiseTally, Verdict};
     use caplab::sim::report;
+
+    /// The streamed run report prints exactly what the `json!` tree printed before (issue #12):
+    /// a `Value` prints its keys sorted, so re-printing the report through one must change
+    /// nothing — a field out of order, renamed or retyped would show here. The feed run has
+    /// stale reads (`missed`, `fresh`) and sets in its values.
+    #[test]
+    fn the_streamed_run_report_prints_as_the_json_tree_did() {
+        for name in ["feed", "bank"] {
+            let s = Scenario::builtin(name).expect("built-in");
+            let mut sim = s.build().expect("builds");
+            sim.run_to_end();
+            let c = report::checks(&sim, report::LIN_BUDGET);
+            let report = run_json(&s, &sim, &c);
+            let streamed = serde_json::to_string(&report).expect("serializes");
+            let tree = serde_json::to_value(&report).expect("a value");
+            assert_eq!(streamed, tree.to_string(), "{name}");
+            assert!(tree["ops"].as_array().is_some_and(|o| !o.is_empty()));
+        }
+    }
 
     /// A deliberately wrong promise ("a CP bank never refuses") fed through the sweep's tally and
     /// report: it is listed violated, with its first violating seed, in the JSON and the text.

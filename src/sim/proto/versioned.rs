@@ -10,6 +10,7 @@
 //! replicas that have received the same versions hold equal values, in any delivery order.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::sim::model::State;
 use crate::sim::types::{
@@ -74,9 +75,15 @@ pub struct PnCounter {
 
 /// An add-wins set: each add is tagged with a unique dot (node, counter); merge = union.
 /// (No removes exist in the cases, so nothing is ever tombstoned.)
+///
+/// The dots are shared (`Arc`, copy-on-write): cloning a set — for a message, a hint, a
+/// snapshot — is O(1), and a merge that adds nothing copies nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AwSet {
-    pub dots: BTreeMap<(NodeId, u64), u32>,
+    pub dots: Arc<BTreeMap<(NodeId, u64), u32>>,
+    /// The post ids the dots tag, sorted, deduplicated: what a read returns, kept up to date
+    /// so a read costs a copy, not a sort.
+    pub ids: Arc<Vec<u32>>,
     pub ops: OpSet,
 }
 
@@ -228,22 +235,31 @@ impl Versioned {
                 }
                 a.ops.union_with(&b.ops);
             }
-            (Versioned::Set(a), Versioned::Set(b)) => {
-                for (dot, id) in &b.dots {
-                    let old = a.dots.insert(*dot, *id);
-                    assert!(old.is_none() || old == Some(*id), "one dot tagged two adds");
-                }
-                a.ops.union_with(&b.ops);
-            }
+            (Versioned::Set(a), Versioned::Set(b)) => a.merge(b),
             (a, b) => panic!("merging values of different kinds: {a:?} and {b:?}"),
         }
     }
 
     /// True if `self` already reflects everything in `other` (merging it would change nothing).
     pub fn covers(&self, other: &Versioned) -> bool {
+        if let (Versioned::Set(a), Versioned::Set(b)) = (self, other) {
+            return a.covers(b);
+        }
         let mut merged = self.clone();
         merged.merge(other);
         merged == *self
+    }
+
+    /// Merges `other` into `self`; returns true if `self` changed. Sets answer without a copy.
+    pub fn merge_changed(&mut self, other: &Versioned) -> bool {
+        if let (Versioned::Set(a), Versioned::Set(b)) = (&mut *self, other) {
+            let changed = !a.covers(b);
+            a.merge(b);
+            return changed;
+        }
+        let before = self.clone();
+        self.merge(other);
+        *self != before
     }
 
     /// What a local read returns (`Value::Siblings`, sorted, when there are several) and
@@ -266,12 +282,7 @@ impl Versioned {
                 (value, ops)
             }
             Versioned::Counter(c) => (Value::Int(c.value()), c.ops.clone()),
-            Versioned::Set(s) => {
-                let mut ids: Vec<u32> = s.dots.values().copied().collect();
-                ids.sort_unstable();
-                ids.dedup();
-                (Value::Set(ids), s.ops.clone())
-            }
+            Versioned::Set(s) => (Value::Set(s.ids.to_vec()), s.ops.clone()),
         }
     }
 
@@ -333,12 +344,12 @@ impl Versioned {
                 };
                 let counter = s
                     .dots
-                    .keys()
-                    .filter(|(n, _)| *n == me)
-                    .map(|(_, c)| *c)
-                    .max();
+                    .range((me, 0)..=(me, u64::MAX))
+                    .next_back()
+                    .map(|((_, c), _)| *c);
                 let dot = (me, counter.unwrap_or(0) + 1);
-                s.dots.insert(dot, id);
+                Arc::make_mut(&mut s.dots).insert(dot, id);
+                s.add_id(id);
                 s.ops.insert(op);
             }
         }
@@ -374,6 +385,84 @@ impl Versioned {
             Versioned::Counter(c) => format!("P[{}] N[{}]", list(&c.p), list(&c.n)),
             Versioned::Set(s) => format!("dots {}", s.dots.len()),
         }
+    }
+}
+
+impl AwSet {
+    /// Each op of a set made exactly one dot, and dots travel only with their ops: so the op set
+    /// decides inclusion, without walking the dots.
+    fn check(&self) {
+        debug_assert_eq!(self.dots.len(), self.ops.len(), "one dot per op");
+        debug_assert!(
+            self.ids.windows(2).all(|w| w[0] < w[1]),
+            "ids sorted, unique"
+        );
+    }
+
+    fn add_id(&mut self, id: u32) {
+        if let Err(pos) = self.ids.binary_search(&id) {
+            Arc::make_mut(&mut self.ids).insert(pos, id);
+        }
+    }
+
+    /// True if `self` holds every dot and op of `other`.
+    pub fn covers(&self, other: &AwSet) -> bool {
+        self.check();
+        other.check();
+        other.ops.is_subset(&self.ops)
+    }
+
+    /// Union of dots and ops. Copies nothing when `other` adds nothing, and shares `other`'s
+    /// dots when they hold all of ours.
+    fn merge(&mut self, other: &AwSet) {
+        if self.covers(other) {
+            return;
+        }
+        if other.covers(self) {
+            self.dots = Arc::clone(&other.dots);
+            self.ids = Arc::clone(&other.ids);
+            self.ops = other.ops.clone();
+            return;
+        }
+        // Each side holds dots the other lacks: one pass over both sorted maps (and id lists)
+        // builds the union, instead of one search and insert per dot.
+        let dots = union_sorted(self.dots.iter(), other.dots.iter(), |(da, ia), (db, ib)| {
+            let order = da.cmp(db);
+            assert!(order.is_ne() || ia == ib, "one dot tagged two adds");
+            order
+        });
+        self.dots = Arc::new(dots.into_iter().map(|(d, i)| (*d, *i)).collect());
+        let ids = union_sorted(self.ids.iter(), other.ids.iter(), |a, b| a.cmp(b));
+        self.ids = Arc::new(ids.into_iter().copied().collect());
+        self.ops.union_with(&other.ops);
+        self.check();
+    }
+}
+
+/// The union of two sorted, duplicate-free sequences, sorted, duplicate-free (`cmp` orders
+/// them; an item in both is kept once, from `a`).
+fn union_sorted<T>(
+    a: impl Iterator<Item = T>,
+    b: impl Iterator<Item = T>,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    let mut out = Vec::new();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (None, None) => return out,
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (Some(x), Some(y)) => match cmp(x, y) {
+                std::cmp::Ordering::Less => a.next(),
+                std::cmp::Ordering::Greater => b.next(),
+                std::cmp::Ordering::Equal => {
+                    b.next();
+                    a.next()
+                }
+            },
+        };
+        out.extend(next);
     }
 }
 
@@ -520,9 +609,7 @@ impl VStore {
         let Some(local) = self.keys.get_mut(key as usize) else {
             panic!("key {key} out of range");
         };
-        let before = local.clone();
-        local.merge(value);
-        *local != before
+        local.merge_changed(value)
     }
 
     /// The current versions of `keys`, to send.
@@ -604,6 +691,50 @@ mod tests {
         a.merge(&b);
         assert_eq!(a, b_after, "both replicas converge");
         a
+    }
+
+    /// Issue #12: a feed's post set travels in every message and hint; a copy must not copy
+    /// the posts, and a merge that adds nothing must not either.
+    #[test]
+    fn crdt_set_copies_share_storage_and_reads_stay_sorted() {
+        let cfg = cfg(Conflict::Crdt, Case::Feed);
+        let mut a = Versioned::new(&cfg, 0);
+        let mut b = Versioned::new(&cfg, 0);
+        for op in 0..2_000u32 {
+            // Ids out of order, some repeated, split between two replicas.
+            let id = (op * 7_919) % 1_500;
+            let at = if op % 3 == 0 { &mut b } else { &mut a };
+            at.update((op % 3) as NodeId, 0, op, Change::Insert(id));
+        }
+        let copy = a.clone();
+        let (Versioned::Set(sa), Versioned::Set(sc)) = (&a, &copy) else {
+            panic!("a set value expected")
+        };
+        assert!(Arc::ptr_eq(&sa.dots, &sc.dots) && Arc::ptr_eq(&sa.ids, &sc.ids));
+        a.merge(&b);
+        b.merge(&a);
+        assert_eq!(a, b, "both replicas converge");
+        let (Versioned::Set(sa), Versioned::Set(sb)) = (&a, &b) else {
+            panic!("a set value expected")
+        };
+        assert!(
+            Arc::ptr_eq(&sa.dots, &sb.dots),
+            "b took a's union without a copy"
+        );
+        let before = a.clone();
+        assert!(
+            !a.merge_changed(&b),
+            "merging a covered value changes nothing"
+        );
+        let (Versioned::Set(sa), Versioned::Set(sbefore)) = (&a, &before) else {
+            panic!("a set value expected")
+        };
+        assert!(Arc::ptr_eq(&sa.dots, &sbefore.dots), "and copies nothing");
+        let mut expected: Vec<u32> = sa.dots.values().copied().collect();
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(a.read().0, Value::Set(expected));
+        assert_eq!(a.read().1.len(), 2_000);
     }
 
     #[test]
