@@ -44,6 +44,9 @@ pub enum Budget {
     /// Lessons narrate the checker's verdict at each step: the CLI's budget, so a lesson says what
     /// `caplab run` says.
     Lessons,
+    /// The second search that settles a bank's double spends without the readers' eventual
+    /// reads: small, because the page runs it again on every refresh of its figures.
+    Settle,
     /// An explicit number of steps (tests, benchmarks).
     Steps(u64),
 }
@@ -54,6 +57,7 @@ impl Budget {
         match self {
             Budget::Cli | Budget::Lessons => 2_000_000,
             Budget::Sweep | Budget::PageSlice => 200_000,
+            Budget::Settle => 20_000,
             Budget::Steps(n) => n,
         }
     }
@@ -221,7 +225,7 @@ fn money_verdict(facts: &RunFacts, lin: &lin::LinResult) -> Option<bool> {
         return lin.verdict;
     }
     let rest: Vec<OpRecord> = facts.ops.iter().filter(|o| !eventual(o)).cloned().collect();
-    lin::check(facts.case, facts.initial, &rest, Budget::Sweep.steps()).verdict
+    lin::check(facts.case, facts.initial, &rest, Budget::Settle.steps()).verdict
 }
 
 fn count(ids: &[OpId]) -> u32 {
