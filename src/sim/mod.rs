@@ -5,12 +5,14 @@
 
 pub mod action;
 pub mod check;
+pub mod lockstep;
 pub mod model;
 pub mod nemesis;
 pub mod net;
 pub mod promises;
 pub mod proto;
 pub mod queue;
+pub mod reader;
 pub mod report;
 pub mod scenario;
 pub mod scenario_builtin;

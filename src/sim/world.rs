@@ -346,9 +346,17 @@ impl Sim {
     }
 
     /// Applies `action` now. Errors leave the run unchanged.
+    ///
+    /// A request applied this way (a reader's click) always gets its answer: when it would time
+    /// out past the end of the run, the run is extended to its timeout, so a request sent at the
+    /// last tick still ends ok, refused or timed out, never "waiting" forever.
     pub fn apply(&mut self, action: Action) -> Result<(), SimError> {
         action.validate(self.cfg.case, self.cfg.nodes, self.clients.len())?;
         self.do_action(&action)?;
+        if matches!(action, Action::Request { .. }) {
+            let answered_by = self.now.saturating_add(self.client_timeout_ticks);
+            self.end_tick = self.end_tick.max(answered_by.min(MAX_TICKS));
+        }
         self.fold(&[0xA0, action_code(&action)]);
         self.observe_views();
         Ok(())

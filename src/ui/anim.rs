@@ -1,4 +1,5 @@
-//! The animation loop: requestAnimationFrame while playing, one `Msg::Frame(ms)` per frame.
+//! The animation loop: requestAnimationFrame while playing, one `Msg::Frame` per frame (the
+//! model measures the time between frames with the wall clock it is given).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -6,7 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use super::state::{Lab, Msg};
+use super::state::{Msg, Page};
 
 type FrameFn = Closure<dyn FnMut(f64)>;
 
@@ -21,30 +22,13 @@ pub fn reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// Runs the frame loop while `playing`. Stopping never cancels a pending frame: the loop's
-/// closure sees the stop flag on its next call and frees itself, so no frame can ever call a
-/// freed closure (whatever ids `requestAnimationFrame` hands out, e.g. under a fake clock).
-#[hook]
-pub fn use_frames(playing: bool, dispatch: UseReducerDispatcher<Lab>) {
-    use_effect_with(playing, move |playing| {
-        let stopped = Rc::new(Cell::new(false));
-        if *playing {
-            start_loop(dispatch, stopped.clone());
-        }
-        move || stopped.set(true)
-    });
-}
-
 /// One `Msg::Frame` per animation frame until `stopped` is set.
-fn start_loop(dispatch: UseReducerDispatcher<Lab>, stopped: Rc<Cell<bool>>) {
+pub fn start_loop(dispatch: UseReducerDispatcher<Page>, stopped: Rc<Cell<bool>>) {
     let slot: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
     let own = slot.clone();
-    let last = Cell::new(None::<f64>);
-    *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
+    *slot.borrow_mut() = Some(Closure::new(move |_: f64| {
         if !stopped.get() {
-            let dt = last.get().map_or(16.0, |l| ts - l);
-            last.set(Some(ts));
-            dispatch.dispatch(Msg::Frame(dt));
+            dispatch.dispatch(Msg::Frame);
         }
         if stopped.get() {
             // Frees this closure once the call returns (wasm-bindgen defers it).

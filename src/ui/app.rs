@@ -9,7 +9,7 @@ use super::components::landing::Landing;
 use super::components::lesson::{LessonPage, LessonRc};
 use crate::lessons::route::{route, Route};
 
-use super::anim::{reduced_motion, use_frames};
+use super::anim::reduced_motion;
 use super::components::caption::Caption;
 use super::components::clients::ClientCards;
 use super::components::controls::{Setup, Transport};
@@ -18,9 +18,10 @@ use super::components::messages::legend;
 use super::components::metrics::Metrics;
 use super::components::share::ShareBar;
 use super::components::stage::Stage;
-use super::state::{Lab, Msg};
-use super::url::{read, use_sync};
-use super::verdict::verdict;
+use super::state::{now_ms, use_page, Msg, Page};
+use super::url::read;
+use crate::app::verdict::verdict;
+use crate::app::Lab;
 
 /// Which page the URL asks for (read once, at mount).
 #[function_component(App)]
@@ -32,22 +33,22 @@ pub fn app() -> Html {
                 lesson,
                 step,
                 notice,
-            } => Page::Lesson(LessonRc(Rc::new(*lesson)), step, notice),
-            Route::Landing { notice } => Page::Landing(notice),
-            Route::Lab => Page::Lab,
+            } => Screen::Lesson(LessonRc(Rc::new(*lesson)), step, notice),
+            Route::Landing { notice } => Screen::Landing(notice),
+            Route::Lab => Screen::Lab,
         }
     });
     match &*route {
-        Page::Lab => html! { <Sandbox /> },
-        Page::Landing(notice) => html! { <Landing notice={notice.clone()} /> },
-        Page::Lesson(lesson, step, notice) => html! {
+        Screen::Lab => html! { <Sandbox /> },
+        Screen::Landing(notice) => html! { <Landing notice={notice.clone()} /> },
+        Screen::Lesson(lesson, step, notice) => html! {
             <LessonPage lesson={lesson.clone()} step={*step} notice={notice.clone()} />
         },
     }
 }
 
 /// The page a URL opens, with the lesson shared by reference.
-enum Page {
+enum Screen {
     Landing(Option<String>),
     Lab,
     Lesson(LessonRc, usize, Option<String>),
@@ -56,15 +57,11 @@ enum Page {
 /// The free-play lab (`?scenario=…`): the full visualizer.
 #[function_component(Sandbox)]
 pub fn sandbox() -> Html {
-    let lab = use_reducer(|| {
+    let lab = use_page(|| {
         let (q, h) = read();
-        let mut lab = Lab::from_link(&q, &h);
-        lab.playing = lab.params.t.is_none() && lab.notice.is_none();
-        lab
+        Lab::sandbox(&q, &h)
     });
     let reduced = *use_memo((), |_| reduced_motion());
-    use_frames(lab.playing, lab.dispatcher());
-    use_sync(&lab);
 
     let d = lab.dispatcher();
     let side = lab.runs.len() > 1;
@@ -79,7 +76,7 @@ pub fn sandbox() -> Html {
     let verdicts: Vec<_> = lab
         .runs
         .iter()
-        .map(|r| verdict(r.timeline.borrow().sim(), &r.lin, lab.playing))
+        .map(|r| verdict(r.timeline.borrow().sim(), &r.lin, lab.playing, now_ms()))
         .collect();
     let notice = match &lab.notice {
         Some(n) => {
@@ -151,7 +148,7 @@ pub fn sandbox() -> Html {
 }
 
 /// Shortcuts under the stage: partition the last node, heal all, and how to use the stage.
-pub fn stage_tools(lab: &UseReducerHandle<Lab>, last_node: u8) -> Html {
+pub fn stage_tools(lab: &UseReducerHandle<Page>, last_node: u8) -> Html {
     let d = lab.dispatcher();
     let shortcut = |m: Msg| {
         let d = d.clone();

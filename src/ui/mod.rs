@@ -1,8 +1,9 @@
 //! The Yew front end: renders `Sim` state and sends it actions. No protocol logic lives here.
 //!
-//! - [`state`]: the one `Msg` enum and the reducible page state (timelines behind `Rc<RefCell>`).
+//! - [`state`]: the Yew adapter of the page's model (`crate::app`): a reducible `Page` and the
+//!   hook that runs the model's effects (address bar, title, frame loop).
 //! - [`components`]: stage, nodes, links, messages, clients, controls, history, metrics.
-//! - [`url`]: the address bar mirrors the state (share links, see `crate::share`).
+//! - `url`: reads the page's address.
 //! - [`anim`]: the requestAnimationFrame loop.
 //! - `keys`, `dom`: keyboard shortcuts and browser helpers (downloads, clipboard, SVG files).
 
@@ -14,7 +15,6 @@ pub mod fmt;
 mod keys;
 pub mod state;
 mod url;
-pub mod verdict;
 
 pub use app::App;
 

@@ -1,11 +1,5 @@
-//! The address bar mirrors the page (`history.replaceState`), so a copied URL reopens the frame.
-
-use wasm_bindgen::JsValue;
-use yew::prelude::*;
-
-use super::state::Lab;
-use crate::share::{to_fragment, Params};
-use crate::sim::types::Tick;
+//! The page's address, as the browser has it (the model writes it back through
+//! `Effect::ReplaceUrl`).
 
 /// The page's query and fragment, as the browser has them.
 pub fn read() -> (String, String) {
@@ -16,39 +10,4 @@ pub fn read() -> (String, String) {
         .unwrap_or_default();
     let hash = loc.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
     (search, hash)
-}
-
-/// The share link of the current frame (query + fragment).
-pub fn link_of(lab: &Lab) -> String {
-    let first = lab.runs[0].timeline.borrow();
-    let params = Params {
-        t: Some(lab.clock.floor() as Tick),
-        e: Some(first.events()),
-        e2: lab.runs.get(1).map(|r| r.timeline.borrow().events()),
-        ..lab.params.clone()
-    };
-    let second = lab
-        .runs
-        .get(1)
-        .map(|r| r.timeline.borrow().inputs().to_vec());
-    format!(
-        "{}{}",
-        params.to_query(),
-        to_fragment(first.inputs(), second.as_deref())
-    )
-}
-
-/// Keeps the address bar current while paused (not on every animation frame).
-#[hook]
-pub fn use_sync(lab: &UseReducerHandle<Lab>) {
-    let key = (lab.version, lab.playing);
-    let lab = lab.clone();
-    use_effect_with(key, move |(_, playing)| {
-        if !*playing {
-            let url = link_of(&lab);
-            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-                let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
-            }
-        }
-    });
 }

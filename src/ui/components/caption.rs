@@ -6,11 +6,11 @@ use yew::prelude::*;
 
 use crate::sim::types::OpRecord;
 use crate::ui::fmt;
-use crate::ui::state::Lab;
+use crate::ui::state::Page;
 
 #[derive(Properties, PartialEq)]
 pub struct CaptionProps {
-    pub lab: UseReducerHandle<Lab>,
+    pub lab: UseReducerHandle<Page>,
 }
 
 /// The op that finished last (by completion tick, then id), if any.

@@ -11,7 +11,7 @@ use crate::sim::timeline::Timeline;
 use crate::sim::types::{node_name, Consistency, OpId, OpKind, OpRecord, Outcome};
 use crate::sim::world::Sim;
 use crate::ui::fmt;
-use crate::ui::state::{Lab, Msg};
+use crate::ui::state::{Msg, Page};
 
 /// The client's latest op (pending or finished).
 fn last_op(sim: &Sim, client: u8) -> Option<&OpRecord> {
@@ -128,10 +128,12 @@ fn op_kinds(case: crate::sim::types::Case) -> Vec<OpKind> {
         .collect()
 }
 
-fn op_button_label(kind: OpKind, amount: i64) -> String {
+fn op_button_label(kind: OpKind, amount: Option<i64>) -> String {
+    use crate::sim::reader::amount_of;
     match kind {
-        OpKind::Deposit => format!("deposit {}", if amount > 0 { amount } else { 20 }),
-        OpKind::Withdraw => format!("withdraw {}", if amount > 0 { amount } else { 80 }),
+        OpKind::Deposit | OpKind::Withdraw => {
+            format!("{} {}", kind.as_str(), amount_of(kind, amount))
+        }
         OpKind::Like => "♥ like".into(),
         k => k.as_str().into(),
     }
@@ -139,7 +141,7 @@ fn op_button_label(kind: OpKind, amount: i64) -> String {
 
 #[derive(Properties, PartialEq)]
 pub struct CardsProps {
-    pub lab: UseReducerHandle<Lab>,
+    pub lab: UseReducerHandle<Page>,
 }
 
 /// What the cards show, compared cheaply: a frame that changes none of it (the clock moved, no
@@ -152,9 +154,9 @@ struct CardsView {
     edits: u64,
     /// Per client: its latest op and whether it finished.
     latest: Vec<Option<(OpId, bool)>>,
-    amount: i64,
+    amount: Option<i64>,
     consistency: Vec<Consistency>,
-    dispatch: UseReducerDispatcher<Lab>,
+    dispatch: UseReducerDispatcher<Page>,
 }
 
 impl PartialEq for CardsView {
@@ -269,16 +271,16 @@ fn cards(p: &CardsView) -> Html {
             // An empty field means the usual amounts (deposit 20, withdraw 80).
             let text = crate::ui::select_value(&e);
             if let Ok(a) = text.trim().parse::<i64>() {
-                d.dispatch(Msg::SetAmount(a));
+                d.dispatch(Msg::SetAmount(Some(a)));
             } else if text.trim().is_empty() {
-                d.dispatch(Msg::SetAmount(0));
+                d.dispatch(Msg::SetAmount(None));
             }
         });
         html! {
             <label class="amount" title="the amount of the next deposit or withdrawal (empty: deposit 20, withdraw 80)">
                 { "amount " }
                 <input type="number" data-testid="amount" min="0" max="1000000" placeholder="20 / 80"
-                       value={if p.amount > 0 { p.amount.to_string() } else { String::new() }} {onchange} />
+                       value={p.amount.map(|a| a.to_string()).unwrap_or_default()} {onchange} />
             </label>
         }
     } else {

@@ -6,16 +6,17 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::app::Lab;
 use crate::share::Params;
 use crate::sim::scenario::Scenario;
 use crate::sim::timeline::Timeline;
 use crate::sim::types::{Conflict, Mode, Tick};
-use crate::ui::state::{Lab, Msg, SPEEDS, SPEED_LABELS};
+use crate::ui::state::{Msg, Page, SPEEDS, SPEED_LABELS};
 use crate::ui::{input_value, select_value};
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
-    pub lab: UseReducerHandle<Lab>,
+    pub lab: UseReducerHandle<Page>,
 }
 
 /// A small drawn icon (fonts on projectors and in CI lack the media-control glyphs).
@@ -134,7 +135,7 @@ struct SetupView {
     timeline: Rc<RefCell<Timeline>>,
     params: Params,
     versions: bool,
-    dispatch: UseReducerDispatcher<Lab>,
+    dispatch: UseReducerDispatcher<Page>,
 }
 
 impl PartialEq for SetupView {

@@ -13,12 +13,12 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::stage::f1;
+use crate::app::verdict::Verdict;
 use crate::sim::timeline::Timeline;
 use crate::sim::types::{node_name, OpId, OpRecord, Outcome, Tick};
 use crate::sim::world::Sim;
 use crate::ui::fmt;
-use crate::ui::state::Lab;
-use crate::ui::verdict::Verdict;
+use crate::ui::state::Page;
 
 const WIDTH: f64 = 1000.0;
 const LABEL_W: f64 = 130.0;
@@ -28,7 +28,7 @@ const WINDOW_TICKS: Tick = 2500;
 
 #[derive(Properties, PartialEq)]
 pub struct HistoryProps {
-    pub lab: UseReducerHandle<Lab>,
+    pub lab: UseReducerHandle<Page>,
     pub run: usize,
     pub verdict: Verdict,
     /// Appended to the heading (side by side: " · CP").

@@ -9,8 +9,8 @@ use crate::lessons::route::lesson_query;
 use crate::lessons::{catalog, Lesson};
 use crate::sim::action::Action;
 use crate::sim::types::{node_name, NodeId};
-use crate::ui::anim::{reduced_motion, use_frames};
-use crate::ui::state::Lab;
+use crate::ui::anim::reduced_motion;
+use crate::ui::state::use_page;
 
 #[derive(Properties, PartialEq)]
 pub struct LandingProps {
@@ -185,14 +185,8 @@ fn cards(lessons: &[Lesson]) -> Html {
 /// The live stage: the default bank scenario, playing slowly.
 #[function_component(LiveStage)]
 fn live_stage() -> Html {
-    let lab = use_reducer(|| {
-        let mut lab = Lab::from_link("", "");
-        lab.playing = true;
-        lab.speed = 0.5;
-        lab
-    });
+    let lab = use_page(crate::app::Lab::live);
     let reduced = *use_memo((), |_| reduced_motion());
-    use_frames(lab.playing, lab.dispatcher());
     html! {
         <div class="run">
             <Stage lab={lab.clone()} run={0} reduced_motion={reduced} />

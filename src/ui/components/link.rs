@@ -6,7 +6,7 @@ use super::stage::{f1, Pt, NODE_R};
 use crate::sim::net::LinkMode;
 use crate::sim::types::{node_name, NodeId};
 use crate::sim::world::Sim;
-use crate::ui::state::{Lab, Msg};
+use crate::ui::state::{Msg, Page};
 
 /// What one link shows; redrawn only when its state changes.
 #[derive(Properties, PartialEq)]
@@ -17,7 +17,7 @@ pub struct LinkProps {
     pub pb: Pt,
     pub ab: LinkMode,
     pub ba: LinkMode,
-    pub dispatch: UseReducerDispatcher<Lab>,
+    pub dispatch: UseReducerDispatcher<Page>,
 }
 
 /// The link `a`–`b` (`a < b`), drawn between the node circles' edges.
@@ -27,7 +27,7 @@ pub fn link(
     b: NodeId,
     pa: Pt,
     pb: Pt,
-    dispatch: &UseReducerDispatcher<Lab>,
+    dispatch: &UseReducerDispatcher<Page>,
 ) -> Html {
     html! {
         <LinkMark key={u16::from(a) * 16 + u16::from(b)} {a} {b} {pa} {pb}

@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use super::stage::f1;
+use crate::app::verdict::Verdict;
 use crate::sim::types::Case;
-use crate::ui::verdict::Verdict;
 
 #[derive(Properties, PartialEq)]
 pub struct MetricsProps {

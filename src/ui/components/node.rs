@@ -46,7 +46,7 @@ pub struct NodeProps {
     pub open: bool,
     /// The stage it is drawn on (its menu opens there).
     pub run: usize,
-    pub dispatch: UseReducerDispatcher<crate::ui::state::Lab>,
+    pub dispatch: UseReducerDispatcher<crate::ui::state::Page>,
 }
 
 /// Node `n` as the sim has it now (its props; the component renders only on a change), drawn
@@ -58,7 +58,7 @@ pub fn node(
     at: Pt,
     versions: bool,
     (run, open): (usize, bool),
-    dispatch: &UseReducerDispatcher<crate::ui::state::Lab>,
+    dispatch: &UseReducerDispatcher<crate::ui::state::Page>,
 ) -> Html {
     let view = sim.view(n);
     let held: Vec<bool> = (0..view.keys.len())
@@ -156,7 +156,7 @@ pub fn menu(
     sim: &Sim,
     open: Option<NodeId>,
     pos: &[Pt],
-    dispatch: &UseReducerDispatcher<crate::ui::state::Lab>,
+    dispatch: &UseReducerDispatcher<crate::ui::state::Page>,
 ) -> Html {
     let Some(n) = open.filter(|n| *n < sim.node_count()) else {
         return html! {};

@@ -6,16 +6,17 @@ use yew::prelude::*;
 
 use super::messages;
 use super::stage::layout;
+use crate::app::update::address as link_of;
+use crate::app::Lab;
 use crate::sim::check::porcupine_log;
 use crate::sim::report;
 use crate::ui::dom;
 use crate::ui::keys::PageKeys;
-use crate::ui::state::{Lab, Msg};
-use crate::ui::url::link_of;
+use crate::ui::state::{Msg, Page};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
-    pub lab: UseReducerHandle<Lab>,
+    pub lab: UseReducerHandle<Page>,
 }
 
 /// The share link of the frame, absolute, with `embed=1` on or off.

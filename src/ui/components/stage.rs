@@ -6,8 +6,9 @@ use std::rc::Rc;
 
 use super::layer::MessageLayer;
 use super::{clients, link, messages, node};
+use crate::app::Sign;
 use crate::sim::types::{node_name, Mode};
-use crate::ui::state::Lab;
+use crate::ui::state::{Msg, Page};
 
 /// The SVG's size in user units.
 pub const WIDTH: f64 = 600.0;
@@ -124,7 +125,7 @@ pub fn push_u64(out: &mut String, n: u64) {
 
 #[derive(Properties, PartialEq)]
 pub struct StageProps {
-    pub lab: UseReducerHandle<Lab>,
+    pub lab: UseReducerHandle<Page>,
     pub run: usize,
     pub reduced_motion: bool,
 }
@@ -135,6 +136,37 @@ fn mode_title(m: Mode) -> &'static str {
         Mode::Cp => "CP · Raft-style majority",
         Mode::Ap => "AP · Dynamo-style: any live node takes plain writes",
         Mode::Quorum => "Quorum · strict N/R/W",
+    }
+}
+
+/// What the stage says about the clock, drawn over it (clicks go through to the stage, except on
+/// its one button): paused, with the requests that wait for the run to go on; or ended.
+fn sign(sign: Option<Sign>, dispatch: &UseReducerDispatcher<Page>) -> Html {
+    let Some(sign) = sign else {
+        return html! {};
+    };
+    let d = dispatch.clone();
+    let play = Callback::from(move |_: MouseEvent| d.dispatch(Msg::Play));
+    let (state, big, text, button) = match sign {
+        Sign::Paused { waiting: 0 } => ("paused", "❚❚", "Paused".to_string(), "▶ Play"),
+        Sign::Paused { waiting } => (
+            "paused",
+            "❚❚",
+            format!(
+                "Paused: {waiting} request{} wait{} for the run to go on",
+                if waiting == 1 { "" } else { "s" },
+                if waiting == 1 { "s" } else { "" }
+            ),
+            "▶ Play",
+        ),
+        Sign::Ended => ("ended", "■", "The run is over".to_string(), "↺ Play again"),
+    };
+    html! {
+        <div class="stage-sign" data-testid="stage-sign" data-state={state} role="status">
+            <span class="big" aria-hidden="true">{ big }</span>
+            <span class="what">{ text }</span>
+            <button data-testid="sign-play" onclick={play}>{ button }</button>
+        </div>
     }
 }
 
@@ -200,6 +232,7 @@ pub fn stage(p: &StageProps) -> Html {
                 <g class="nodes">{ nodes }</g>
                 { node::menu(sim, lab.menu.filter(|_| lab.menu_run == p.run), &pos, &dispatch) }
             </svg>
+            if p.run == 0 { { sign(lab.sign(), &dispatch) } }
         </figure>
     }
 }

@@ -1,6 +1,6 @@
 //! What the run's history proves, for the metrics panel and the history diagram: a thin adapter
-//! over the sim's checkers (`sim::report::checks_with_lin`, `sim::check::lin`). The UI computes
-//! nothing about correctness itself.
+//! over the sim's checkers (`sim::report::checks_with_lin`, `sim::check::lin`). The page computes
+//! nothing about correctness itself; the wall clock (`now_ms`) comes from the caller.
 //!
 //! The linearizability search is the one costly checker. It is a resumable [`lin::Search`]
 //! kept per run: each call does one slice of it (a few ms of work, counted in steps), so a long
@@ -76,8 +76,7 @@ pub type LinCache = RefCell<Option<Shown>>;
 /// figures are refreshed at most every `PLAYING_REFRESH_MS` (a frame must not pay for every
 /// checker over the whole history) and a search under way is finished before a new one starts;
 /// paused or stepping, they are exact for the frame shown.
-pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
-    let now_ms = js_sys::Date::now();
+pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool, now_ms: f64) -> Verdict {
     let ops = sim.history();
     let finished = ops.iter().filter(|o| o.outcome.is_some()).count();
     let key = (ops.len(), finished);

@@ -1,0 +1,260 @@
+//! [`Lab`]: the state of one page. Its runs are [`Timeline`]s behind `Rc<RefCell<…>>`, so a
+//! page state clones cheaply (an animation frame never clones a world); [`crate::app::update`]
+//! mutates them in place and bumps `version`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::lesson::LessonSession;
+use super::verdict::LinCache;
+use crate::share::Params;
+use crate::sim::action::Action;
+use crate::sim::lockstep::{next_event, Lockstep};
+use crate::sim::timeline::Timeline;
+use crate::sim::types::{Consistency, NodeId, Tick};
+
+/// Display ticks per wall-clock millisecond at speed 1× (1 tick = 1 simulated ms; 1× plays
+/// ten times slower than real time so that a 10 ms message can be followed by eye).
+pub const TICKS_PER_MS_AT_1X: f64 = 0.1;
+/// The speed choices.
+pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+/// How the speeds read.
+pub const SPEED_LABELS: [&str; 7] = ["¼×", "½×", "1×", "2×", "4×", "8×", "16×"];
+
+/// What a node menu can do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeCmd {
+    Crash,
+    Recover,
+    Pause,
+    Resume,
+}
+
+impl NodeCmd {
+    pub fn action(self, n: NodeId) -> Action {
+        match self {
+            NodeCmd::Crash => Action::Crash(n),
+            NodeCmd::Recover => Action::Recover(n),
+            NodeCmd::Pause => Action::Pause(n),
+            NodeCmd::Resume => Action::Resume(n),
+        }
+    }
+}
+
+/// One stage: a timeline, its fault marks and its checker cache.
+#[derive(Clone)]
+pub struct Run {
+    pub timeline: Rc<RefCell<Timeline>>,
+    /// Ticks of the user's faults (for the scrubber's marks).
+    pub user_faults: Rc<RefCell<Vec<Tick>>>,
+    /// The last linearizability verdict (recomputed when the history changes).
+    pub lin: Rc<LinCache>,
+}
+
+impl Run {
+    pub fn new(mut t: Timeline) -> Run {
+        let marks = fault_ticks(&mut t);
+        Run {
+            timeline: Rc::new(RefCell::new(t)),
+            user_faults: Rc::new(RefCell::new(marks)),
+            lin: Rc::new(RefCell::new(None)),
+        }
+    }
+}
+
+/// The ticks at which the reader's own faults (every input but a request) were applied, for the
+/// scrubber's marks of a reopened link: the same marks as when the faults were clicked.
+fn fault_ticks(t: &mut Timeline) -> Vec<Tick> {
+    let at: Vec<u64> = t
+        .inputs()
+        .iter()
+        .filter(|(_, a)| !matches!(a, Action::Request { .. }))
+        .map(|(e, _)| *e)
+        .collect();
+    let here = t.events();
+    let mut marks = Vec::with_capacity(at.len());
+    for e in at {
+        t.seek_event(e);
+        marks.push(t.sim().now());
+    }
+    t.seek_event(here);
+    marks
+}
+
+/// What the stage itself says about the clock (drawn large over it, with the one way on).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sign {
+    /// Paused: ▶ resumes.
+    Paused {
+        /// Requests sent that wait for the run to go on.
+        waiting: usize,
+    },
+    /// The run has nothing left to do: ↺ plays it again from the start.
+    Ended,
+}
+
+/// The page's state. Cheap to clone (the timelines are shared).
+#[derive(Clone)]
+pub struct Lab {
+    pub params: Params,
+    /// One run, or two (CP then AP) side by side, or a lesson's stages.
+    pub runs: Vec<Run>,
+    pub playing: bool,
+    pub speed: f64,
+    /// The display clock in ticks; every event at or before `floor(clock)` is processed.
+    pub clock: f64,
+    pub versions: bool,
+    pub menu: Option<NodeId>,
+    /// The stage whose node menu is open (side by side: either; its items act on every run).
+    pub menu_run: usize,
+    pub consistency: Vec<Consistency>,
+    /// The amount typed for deposits and withdrawals (`None`: the defaults).
+    pub amount: Option<i64>,
+    /// A message for the reader (a bad link, a refused click).
+    pub notice: Option<String>,
+    /// The lesson being visited, on a lesson page.
+    pub lesson: Option<LessonSession>,
+    /// Whether this page keeps the address bar on its frame (the landing page's stage does not).
+    pub writes_address: bool,
+    /// Wall-clock ms of the last frame while playing (the next frame advances by the gap).
+    pub last_frame_ms: Option<f64>,
+    /// Bumped on every change of the page.
+    pub version: u64,
+    /// Bumped whenever a run's future can change (a reader's action, a rebuild): parts of the
+    /// page drawn from finished history (which never changes otherwise) redraw only then.
+    pub edits: u64,
+}
+
+impl PartialEq for Lab {
+    fn eq(&self, other: &Lab) -> bool {
+        self.version == other.version
+    }
+}
+
+impl Lab {
+    /// A paused page over `runs` (at least one), at tick `clock`.
+    pub fn with_runs(params: Params, runs: Vec<Run>, clock: f64) -> Lab {
+        assert!(!runs.is_empty(), "a page has at least one run");
+        let clients = runs[0].timeline.borrow().sim().clients().len();
+        Lab {
+            params,
+            runs,
+            playing: false,
+            speed: 1.0,
+            clock,
+            versions: false,
+            menu: None,
+            menu_run: 0,
+            consistency: vec![Consistency::Default; clients],
+            amount: None,
+            notice: None,
+            lesson: None,
+            last_frame_ms: None,
+            writes_address: true,
+            version: 0,
+            edits: 0,
+        }
+    }
+
+    /// The sandbox for a URL's query and fragment. A bad link gives the default scenario and a
+    /// notice saying what was wrong; never a panic. A link without a tick opens playing.
+    pub fn sandbox(query: &str, fragment: &str) -> Lab {
+        let (params, runs, notice) = match crate::share::open_link(query, fragment) {
+            Ok(o) => {
+                let notice = (!o.notes.is_empty())
+                    .then(|| format!("This link was fitted to the run: {}.", o.notes.join("; ")));
+                (o.params, o.runs.into_iter().map(Run::new).collect(), notice)
+            }
+            Err(e) => {
+                // Keep the page's frame (an iframe stays compact) even when the rest is bad.
+                let on = |key: &str| query.split(['?', '&']).any(|kv| kv == key);
+                let p = Params {
+                    embed: on("embed=1"),
+                    present: on("present=1"),
+                    ..Params::default()
+                };
+                let notice =
+                    format!("This link could not be opened ({e}); showing the default scenario.");
+                (p, default_runs(), Some(notice))
+            }
+        };
+        let clock = params.t.map_or(0.0, |t| t as f64);
+        let opens_playing = params.t.is_none() && notice.is_none();
+        let mut lab = Lab::with_runs(params, runs, clock);
+        lab.notice = notice;
+        lab.playing = opens_playing;
+        lab
+    }
+
+    /// The landing page's live stage: the default scenario, playing at half speed. It never
+    /// writes the address bar (the landing page's address stays the landing page's).
+    pub fn live() -> Lab {
+        let mut lab = Lab::with_runs(Params::default(), default_runs(), 0.0);
+        lab.playing = true;
+        lab.speed = 0.5;
+        lab.writes_address = false;
+        lab
+    }
+
+    /// The first run's current tick.
+    pub fn now(&self) -> Tick {
+        self.runs[0].timeline.borrow().sim().now()
+    }
+
+    /// The last tick any run can reach (it grows while a reader's request is in flight).
+    pub fn end_tick(&self) -> Tick {
+        let end = |r: &Run| r.timeline.borrow().sim().end_tick();
+        self.runs.iter().map(end).max().unwrap_or(0)
+    }
+
+    /// The runs, stepped together (see [`Lockstep`]).
+    pub fn lockstep<R>(&self, f: impl FnOnce(&mut Lockstep) -> R) -> R {
+        let mut held: Vec<_> = self.runs.iter().map(|r| r.timeline.borrow_mut()).collect();
+        let mut l = Lockstep::new(held.iter_mut().map(|t| &mut **t).collect());
+        f(&mut l)
+    }
+
+    /// True when no run has an event left (or every run stopped on an error).
+    pub fn finished(&self) -> bool {
+        let done = |r: &Run| next_event(&r.timeline.borrow()).is_none();
+        self.runs.iter().all(done)
+    }
+
+    /// Requests the reader sent that have no answer yet, in every run.
+    pub fn waiting(&self) -> usize {
+        self.runs
+            .iter()
+            .map(|r| {
+                let t = r.timeline.borrow();
+                t.sim()
+                    .clients()
+                    .iter()
+                    .filter(|c| c.pending.is_some())
+                    .count()
+            })
+            .sum()
+    }
+
+    /// What the stage says about the clock: nothing while playing; paused or ended otherwise.
+    /// A lesson step is a paused moment by design: its stage says so only in free play.
+    pub fn sign(&self) -> Option<Sign> {
+        let free = self.lesson.as_ref().is_none_or(|l| l.trying);
+        if self.playing || !free {
+            return None;
+        }
+        if self.finished() {
+            return Some(Sign::Ended);
+        }
+        Some(Sign::Paused {
+            waiting: self.waiting(),
+        })
+    }
+}
+
+/// The default scenario's run (it always builds).
+pub fn default_runs() -> Vec<Run> {
+    let p = Params::default();
+    let runs = crate::share::open_runs(&p, Vec::new(), Vec::new(), &mut Vec::new())
+        .expect("the default scenario always builds");
+    runs.into_iter().map(Run::new).collect()
+}

@@ -1,0 +1,211 @@
+//! A lesson visit: which step, whether the reader is trying things in free play, their
+//! prediction, and "watch it happen" (play from the previous step's moment to this one).
+//!
+//! One [`Lab`] holds one timeline per lesson stage for the whole visit: a step is a seek, and the
+//! reader's own changes (cut links, crashes, requests) stay in the timelines, so every step is
+//! narrated from the run as the reader left it. "Restore" rebuilds the original runs.
+
+use std::rc::Rc;
+
+use super::lab::{Lab, Run, SPEEDS};
+use crate::lessons::Lesson;
+use crate::share::Params;
+use crate::sim::timeline::Timeline;
+use crate::sim::types::Tick;
+
+/// "Watch it happen" lasts about this many wall-clock ms at 1× (0.1 tick per ms), whatever the
+/// gap between the two steps.
+const WATCH_MS: f64 = 3_000.0;
+
+/// The state of a lesson visit.
+#[derive(Clone, Debug)]
+pub struct LessonSession {
+    pub lesson: Rc<Lesson>,
+    /// 0-based, always in range.
+    pub step: usize,
+    /// Free play from the step's moment ("Try it yourself").
+    pub trying: bool,
+    /// The option the reader picked for this step's question.
+    pub guess: Option<String>,
+    pub revealed: bool,
+    /// "Watch it happen" is playing up to this tick.
+    pub watch_to: Option<Tick>,
+}
+
+/// What a reader does on a lesson page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LessonMsg {
+    /// Go to step `n` (0-based; out of range: ignored).
+    Go(usize),
+    Next,
+    Back,
+    /// Free play on / off (off: back to the step's moment, keeping the reader's changes).
+    Try(bool),
+    /// The reader answers the step's question (`None`: "I don't know"): the answer shows.
+    Guess(Option<String>),
+    /// Play from the previous step's moment to this one.
+    Watch,
+    /// Rebuild the lesson's own runs (the reader's changes are dropped).
+    Restore,
+}
+
+/// The tick of step `step` (0 when out of range).
+pub fn tick_of(lesson: &Lesson, step: usize) -> Tick {
+    lesson.steps.get(step).map_or(0, |s| s.at_tick)
+}
+
+/// One run per lesson stage, each at `tick`; a stage that does not build is left out and named.
+fn lesson_runs(lesson: &Lesson, tick: Tick) -> (Vec<Run>, Option<String>) {
+    let mut runs = Vec::new();
+    let mut notice = None;
+    for stage in &lesson.stages {
+        match Timeline::new(stage.scenario.clone()) {
+            Ok(mut t) => {
+                t.seek_tick(tick);
+                runs.push(Run::new(t));
+            }
+            Err(e) => notice = Some(format!("The \"{}\" run did not build: {e}", stage.label)),
+        }
+    }
+    (runs, notice)
+}
+
+impl Lab {
+    /// A lesson page at step `step` (0-based, clamped), paused at the step's moment.
+    pub fn for_lesson(lesson: Rc<Lesson>, step: usize, params: Params) -> Lab {
+        let step = step.min(lesson.steps.len().saturating_sub(1));
+        let tick = tick_of(&lesson, step);
+        let (runs, notice) = lesson_runs(&lesson, tick);
+        let mut lab = if runs.is_empty() {
+            Lab::with_runs(params, super::lab::default_runs(), 0.0)
+        } else {
+            Lab::with_runs(params, runs, tick as f64)
+        };
+        lab.notice = notice;
+        lab.lesson = Some(LessonSession {
+            lesson,
+            step,
+            trying: false,
+            guess: None,
+            revealed: false,
+            watch_to: None,
+        });
+        lab
+    }
+
+    /// True when the reader changed any run (a click on a link, a node, a request).
+    pub fn edited(&self) -> bool {
+        self.runs
+            .iter()
+            .any(|r| !r.timeline.borrow().inputs().is_empty())
+    }
+
+    /// Handles a lesson message; false when there is no lesson or nothing changed.
+    pub(super) fn lesson_msg(&mut self, msg: LessonMsg) -> bool {
+        let Some(s) = self.lesson.as_ref() else {
+            return false;
+        };
+        let step = s.step;
+        match msg {
+            LessonMsg::Go(n) => self.go(n),
+            LessonMsg::Next => self.next(),
+            LessonMsg::Back => step > 0 && self.go(step - 1),
+            LessonMsg::Try(on) => self.try_it(on),
+            LessonMsg::Guess(g) => self.guess(g),
+            LessonMsg::Watch => self.watch(),
+            LessonMsg::Restore => {
+                let params = self.params.clone();
+                let lesson = s.lesson.clone();
+                let (version, edits) = (self.version, self.edits + 1);
+                *self = Lab::for_lesson(lesson, step, params);
+                (self.version, self.edits) = (version, edits);
+                true
+            }
+        }
+    }
+
+    /// Next: an unanswered question is answered first ("I don't know"), then the next step.
+    fn next(&mut self) -> bool {
+        let Some(s) = self.lesson.as_ref() else {
+            return false;
+        };
+        let asks = s.lesson.steps[s.step].predict.is_some();
+        if asks && !s.revealed {
+            return self.guess(None);
+        }
+        let n = s.step + 1;
+        self.go(n)
+    }
+
+    /// To step `n`, paused at its moment (the reader's changes stay in the runs).
+    fn go(&mut self, n: usize) -> bool {
+        let Some(s) = self.lesson.as_mut() else {
+            return false;
+        };
+        if n >= s.lesson.steps.len() {
+            return false;
+        }
+        let tick = tick_of(&s.lesson, n);
+        s.step = n;
+        s.guess = None;
+        s.revealed = false;
+        s.watch_to = None;
+        self.playing = false;
+        self.seek(tick);
+        true
+    }
+
+    fn try_it(&mut self, on: bool) -> bool {
+        let Some(s) = self.lesson.as_mut() else {
+            return false;
+        };
+        s.trying = on;
+        self.menu = None;
+        if !on {
+            let step = s.step;
+            self.go(step);
+        }
+        true
+    }
+
+    fn guess(&mut self, g: Option<String>) -> bool {
+        let Some(s) = self.lesson.as_mut() else {
+            return false;
+        };
+        s.guess = g;
+        s.revealed = true;
+        true
+    }
+
+    /// Plays from the previous step's moment, to stop exactly at this step's.
+    fn watch(&mut self) -> bool {
+        let Some(s) = self.lesson.as_mut() else {
+            return false;
+        };
+        let from = tick_of(&s.lesson, s.step.saturating_sub(1));
+        let to = tick_of(&s.lesson, s.step);
+        if s.step == 0 || to <= from {
+            return false;
+        }
+        s.watch_to = Some(to);
+        self.seek(from);
+        let speed = (to - from) as f64 / (WATCH_MS * super::lab::TICKS_PER_MS_AT_1X);
+        self.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+        self.playing = true;
+        true
+    }
+
+    /// After a frame: "watch it happen" stops exactly at the step's moment.
+    pub(super) fn end_watch(&mut self) {
+        let Some(to) = self.lesson.as_ref().and_then(|s| s.watch_to) else {
+            return;
+        };
+        if !self.playing || self.clock >= to as f64 {
+            self.playing = false;
+            self.seek(to);
+            if let Some(s) = self.lesson.as_mut() {
+                s.watch_to = None;
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The page's model in plain Rust: what the reader sees and can do, between the simulation core
+//! (`crate::sim`) and the Yew views (`crate::ui`), which only render it and run its effects.
+//!
+//! - [`lab`]: [`Lab`], the state of one page (its runs, the display clock, the lesson session).
+//! - [`update`]: the one [`Msg`] enum and `update(&mut Lab, Msg, now_ms) -> Vec<Effect>`; an
+//!   [`Effect`] is what only a browser can do (the address bar, the clipboard, a download, the
+//!   frame loop, the title).
+//! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction, "watch it happen").
+//! - [`verdict`]: the checkers' figures for the page, one search slice per call.
+//!
+//! No web crate here (a test checks it): all of it builds and is tested natively.
+
+pub mod lab;
+pub mod lesson;
+pub mod update;
+pub mod verdict;
+
+pub use lab::{Lab, NodeCmd, Run, Sign};
+pub use update::{update, Effect, Msg};

@@ -1,0 +1,408 @@
+//! The one [`Msg`] enum and [`update`]: every change of a page goes through here, natively
+//! tested; the views only dispatch messages and run the returned [`Effect`]s.
+
+use super::lab::{Lab, NodeCmd, SPEEDS, TICKS_PER_MS_AT_1X};
+use super::lesson::LessonMsg;
+use crate::share::{to_fragment, Params};
+use crate::sim::action::Action;
+use crate::sim::reader::{self, Ask, MAX_AMOUNT};
+use crate::sim::types::{Conflict, Consistency, Mode, NodeId, OpKind, Tick};
+
+/// A frame longer than this (a background tab) advances the clock by this much only.
+const MAX_FRAME_MS: f64 = 100.0;
+/// The first frame after a start, when there is no previous frame to measure from.
+const FIRST_FRAME_MS: f64 = 16.0;
+
+/// Everything a page can ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    /// The page was mounted (its first effects: the frame loop, the address bar, the title).
+    Opened,
+    Play,
+    Pause,
+    Step,
+    StepBack,
+    /// An animation frame (the time since the last one comes from `now_ms`).
+    Frame,
+    Seek(Tick),
+    SetSpeed(f64),
+    Reset,
+    SetSeed(u64),
+    SetMode(Mode),
+    SetConflict(Conflict),
+    SetNrw(u8, u8, u8),
+    SetScenario(String),
+    SetWorkload(bool),
+    SetSide(bool),
+    ToggleVersions,
+    /// Click on a link: up → cut both ways; anything else → healed.
+    ToggleLink(NodeId, NodeId),
+    /// Shift-click on a link: cycle up → `a>b` blocked → `b>a` blocked → up.
+    CycleOneWay(NodeId, NodeId),
+    PartitionNode(NodeId),
+    HealAll,
+    /// Open node `n`'s menu on stage 0 (`None`: close any menu).
+    OpenMenu(Option<NodeId>),
+    /// A click on node `n` of stage `run`: opens its menu there (again: closes it).
+    OpenMenuOn(usize, NodeId),
+    Node(NodeId, NodeCmd),
+    SetConsistency(u8, Consistency),
+    /// The amount typed for deposits and withdrawals (`None` or 0: the defaults).
+    SetAmount(Option<i64>),
+    Request {
+        client: u8,
+        kind: OpKind,
+    },
+    DismissNotice,
+    /// Presenter mode on / off (key `P`, `present=1`).
+    TogglePresent,
+    Lesson(LessonMsg),
+}
+
+/// What only a browser can do, asked for by [`update`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Put this link (query + fragment) in the address bar, without a new history entry.
+    ReplaceUrl(String),
+    /// The document's title.
+    SetTitle(String),
+    /// Start (true) or stop the animation frames (one [`Msg::Frame`] each).
+    Frames(bool),
+}
+
+/// Applies `msg` to `lab` at wall-clock `now_ms` and returns what the browser must do.
+/// A message that changes nothing returns no effect and leaves `version` alone.
+pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
+    let was_playing = lab.playing;
+    let opened = msg == Msg::Opened;
+    if !handle(lab, msg, now_ms) {
+        return Vec::new();
+    }
+    lab.version += 1;
+    let mut fx = Vec::new();
+    if lab.playing != was_playing || opened {
+        fx.push(Effect::Frames(lab.playing));
+    }
+    if !lab.playing && lab.writes_address {
+        fx.push(Effect::ReplaceUrl(address(lab)));
+    }
+    if opened {
+        fx.push(Effect::SetTitle(title(lab)));
+    }
+    fx
+}
+
+/// The page's title.
+fn title(lab: &Lab) -> String {
+    match &lab.lesson {
+        Some(s) => format!("{} · CAP Lab", s.lesson.title),
+        None => "CAP Lab".to_string(),
+    }
+}
+
+/// The link of the frame shown: a lesson step, or the lab's query and the reader's inputs.
+pub fn address(lab: &Lab) -> String {
+    if let Some(s) = &lab.lesson {
+        let mut url = crate::lessons::route::lesson_query(s.lesson.id, s.step);
+        if lab.params.embed {
+            url.push_str("&embed=1");
+        }
+        if lab.params.present {
+            url.push_str("&present=1");
+        }
+        return url;
+    }
+    let first = lab.runs[0].timeline.borrow();
+    let params = Params {
+        t: Some(lab.clock.floor() as Tick),
+        e: Some(first.events()),
+        e2: lab.runs.get(1).map(|r| r.timeline.borrow().events()),
+        ..lab.params.clone()
+    };
+    let second = lab
+        .runs
+        .get(1)
+        .map(|r| r.timeline.borrow().inputs().to_vec());
+    params.to_query() + &to_fragment(first.inputs(), second.as_deref())
+}
+
+/// Applies one message; false when it changed nothing.
+fn handle(lab: &mut Lab, msg: Msg, now_ms: f64) -> bool {
+    match msg {
+        Msg::Opened => true,
+        Msg::Play => lab.play(now_ms),
+        Msg::Pause => lab.pause(),
+        Msg::Step => lab.step(),
+        Msg::StepBack => lab.step_back(),
+        Msg::Frame => lab.frame(now_ms),
+        Msg::Seek(t) => {
+            lab.playing = false;
+            lab.seek(t);
+            true
+        }
+        Msg::SetSpeed(x) => {
+            lab.speed = x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+            true
+        }
+        Msg::Lesson(m) => lab.lesson_msg(m),
+        m @ (Msg::Reset
+        | Msg::SetSeed(_)
+        | Msg::SetMode(_)
+        | Msg::SetConflict(_)
+        | Msg::SetNrw(..)
+        | Msg::SetScenario(_)
+        | Msg::SetWorkload(_)
+        | Msg::SetSide(_)) => lab.redial(m),
+        m => lab.reader(m),
+    }
+}
+
+impl Lab {
+    /// Plays on; at the end of the run, plays it again from the start.
+    fn play(&mut self, now_ms: f64) -> bool {
+        if self.finished() {
+            self.seek(0);
+        }
+        self.playing = true;
+        self.menu = None;
+        self.last_frame_ms = Some(now_ms);
+        true
+    }
+
+    fn pause(&mut self) -> bool {
+        self.playing = false;
+        self.clock = self.clock.floor();
+        true
+    }
+
+    /// Moves every run to `tick` (at most the run's end) and the display clock with them.
+    pub(super) fn seek(&mut self, tick: Tick) {
+        let tick = tick.min(self.end_tick());
+        self.lockstep(|l| l.seek_tick(tick));
+        self.clock = tick as f64;
+        self.note_stops();
+    }
+
+    /// One frame of play: the clock moves by the wall-clock time since the last frame.
+    fn frame(&mut self, now_ms: f64) -> bool {
+        if !self.playing {
+            return false;
+        }
+        let ms = self.last_frame_ms.map_or(FIRST_FRAME_MS, |l| now_ms - l);
+        self.last_frame_ms = Some(now_ms);
+        let dt = ms.clamp(0.0, MAX_FRAME_MS) * self.speed * TICKS_PER_MS_AT_1X;
+        let end = self.end_tick() as f64;
+        self.clock = (self.clock + dt).min(end);
+        let tick = self.clock.floor() as Tick;
+        self.lockstep(|l| l.seek_tick(tick));
+        self.note_stops();
+        // The run goes on while a request waits for its answer (the end moves with it).
+        let end = self.end_tick() as f64;
+        if self.clock >= end || self.finished() {
+            self.playing = false;
+            self.clock = self.clock.floor();
+        }
+        self.end_watch();
+        true
+    }
+
+    /// One event forward in the merged order of every run's events (see `Lockstep`).
+    fn step(&mut self) -> bool {
+        self.playing = false;
+        let moved = self.lockstep(|l| l.step());
+        self.note_stops();
+        self.clock = self.lockstep(|l| l.now()) as f64;
+        moved
+    }
+
+    /// One event back: the exact inverse of [`Lab::step`].
+    fn step_back(&mut self) -> bool {
+        self.playing = false;
+        let moved = self.lockstep(|l| l.step_back());
+        self.clock = self.lockstep(|l| l.now()) as f64;
+        moved
+    }
+
+    /// A run that stopped on an engine error (e.g. its event budget) says so in the notice.
+    fn note_stops(&mut self) {
+        if self.notice.is_some() {
+            return;
+        }
+        self.notice = self.runs.iter().find_map(|r| {
+            let t = r.timeline.borrow();
+            t.sim().error().map(|e| format!("The run stopped: {e}."))
+        });
+    }
+
+    /// A change of the run's dials: the run is rebuilt from the start, and keeps playing if it
+    /// was (a paused page stays paused, and its stage says so).
+    fn redial(&mut self, msg: Msg) -> bool {
+        let p = &mut self.params;
+        match msg {
+            Msg::SetSeed(x) => p.over.seed = Some(x),
+            Msg::SetMode(m) => {
+                p.over.mode = Some(m);
+                p.side = false;
+            }
+            Msg::SetConflict(c) => p.over.conflict = Some(c),
+            Msg::SetNrw(n, r, w) => {
+                p.over.n = Some(n);
+                p.over.r = Some(r.min(n));
+                p.over.w = Some(w.min(n));
+            }
+            Msg::SetScenario(name) => {
+                *p = Params {
+                    scenario: name,
+                    workload: p.workload,
+                    faults: p.faults,
+                    side: p.side,
+                    embed: p.embed,
+                    present: p.present,
+                    ..Params::default()
+                }
+            }
+            Msg::SetWorkload(on) => p.workload = on,
+            Msg::SetSide(on) => p.side = on,
+            _ => {}
+        }
+        self.rebuild();
+        true
+    }
+
+    fn rebuild(&mut self) {
+        self.edits += 1;
+        self.params.t = None;
+        self.params.e = None;
+        self.params.e2 = None;
+        match crate::share::open_runs(&self.params, Vec::new(), Vec::new(), &mut Vec::new()) {
+            Ok(runs) => self.runs = runs.into_iter().map(super::Run::new).collect(),
+            Err(e) => self.notice = Some(e),
+        }
+        let clients = self.runs[0].timeline.borrow().sim().clients().len();
+        self.consistency = vec![Consistency::Default; clients];
+        self.clock = 0.0;
+        self.menu = None;
+        self.playing = self.playing && !self.finished();
+    }
+
+    /// The reader's own clicks on the stage, the clients and the panels.
+    fn reader(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::ToggleVersions => self.versions = !self.versions,
+            Msg::ToggleLink(a, b) => return self.toggle_link(a, b),
+            Msg::CycleOneWay(a, b) => return self.cycle_link(a, b),
+            Msg::PartitionNode(n) => return self.apply(Action::Isolate(n)),
+            Msg::HealAll => return self.apply(Action::HealAll),
+            Msg::OpenMenu(n) => {
+                self.menu = if self.menu == n { None } else { n };
+                self.menu_run = 0;
+            }
+            Msg::OpenMenuOn(run, n) => {
+                let same = self.menu == Some(n) && self.menu_run == run;
+                self.menu = (!same).then_some(n);
+                self.menu_run = run.min(self.runs.len() - 1);
+            }
+            Msg::Node(n, cmd) => return self.apply(cmd.action(n)),
+            Msg::SetConsistency(c, x) => match self.consistency.get_mut(usize::from(c)) {
+                Some(slot) => *slot = x,
+                None => return false,
+            },
+            Msg::SetAmount(a) => {
+                self.amount = a.filter(|a| *a > 0).map(|a| a.min(MAX_AMOUNT));
+            }
+            Msg::Request { client, kind } => return self.request(client, kind),
+            Msg::DismissNotice => self.notice = None,
+            Msg::TogglePresent => self.params.present = !self.params.present,
+            _ => return false,
+        }
+        true
+    }
+
+    fn toggle_link(&mut self, a: NodeId, b: NodeId) -> bool {
+        let up = self.link_up(a, b);
+        if up {
+            self.apply(Action::CutBoth { a, b })
+        } else {
+            self.apply(Action::Heal { a, b })
+        }
+    }
+
+    fn cycle_link(&mut self, a: NodeId, b: NodeId) -> bool {
+        let (ab, ba) = self.link_modes(a, b);
+        match (ab, ba) {
+            (true, true) => self.apply(Action::Cut { from: a, to: b }),
+            (false, true) => {
+                self.apply(Action::Heal { a, b });
+                self.apply(Action::Cut { from: b, to: a })
+            }
+            _ => self.apply(Action::Heal { a, b }),
+        }
+    }
+
+    /// Whether a→b and b→a are up, in the first run.
+    fn link_modes(&self, a: NodeId, b: NodeId) -> (bool, bool) {
+        use crate::sim::net::LinkMode;
+        let t = self.runs[0].timeline.borrow();
+        let up = |x, y| t.sim().link(x, y).mode == LinkMode::Up;
+        (up(a, b), up(b, a))
+    }
+
+    fn link_up(&self, a: NodeId, b: NodeId) -> bool {
+        self.link_modes(a, b) == (true, true)
+    }
+
+    fn request(&mut self, client: u8, kind: OpKind) -> bool {
+        let level = self
+            .consistency
+            .get(usize::from(client))
+            .copied()
+            .unwrap_or_default();
+        let ask = Ask {
+            kind,
+            amount: self.amount,
+            level,
+        };
+        let req = {
+            let t = self.runs[0].timeline.borrow();
+            reader::request(t.sim(), ask)
+        };
+        self.apply(Action::Request { client, req })
+    }
+
+    /// Applies a reader's action to every run; the first refusal becomes the notice.
+    fn apply(&mut self, action: Action) -> bool {
+        self.menu = None;
+        let full = self.runs.iter().any(|r| {
+            let t = r.timeline.borrow();
+            t.inputs().len() >= crate::share::MAX_LINK_INPUTS
+        });
+        if full {
+            // A run with more actions than a link can carry could not be shared or reopened.
+            self.notice = Some(format!(
+                "Not applied: this run already holds {} of your actions, the most a link can \
+                 carry. Reset the run to start again.",
+                crate::share::MAX_LINK_INPUTS
+            ));
+            return true;
+        }
+        self.edits += 1;
+        let is_fault = !matches!(action, Action::Request { .. });
+        let mut refused = None;
+        for r in &self.runs {
+            let mut t = r.timeline.borrow_mut();
+            let now = t.sim().now();
+            match t.apply_user(action.clone()) {
+                Ok(()) => {
+                    let mut marks = r.user_faults.borrow_mut();
+                    marks.retain(|m| *m <= now);
+                    if is_fault {
+                        marks.push(now);
+                    }
+                }
+                Err(e) => refused = refused.or(Some(e.to_string())),
+            }
+        }
+        self.notice = refused.map(|e| format!("Not applied: {e}."));
+        true
+    }
+}

@@ -1,0 +1,278 @@
+//! The page's model (`caplab::app`), driven natively by random sequences of the reader's
+//! messages: the promises the page makes about its controls hold whatever the reader does.
+
+use caplab::app::lesson::LessonMsg;
+use caplab::app::update::address;
+use caplab::app::{update, Lab, Msg, NodeCmd, Sign};
+use caplab::lessons::catalog;
+use caplab::sim::net::LinkMode;
+use caplab::sim::types::{Mode, OpKind};
+use proptest::prelude::*;
+use std::rc::Rc;
+
+/// A page clock for the tests: each message is sent 16 ms after the previous one.
+struct Page {
+    lab: Lab,
+    now_ms: f64,
+}
+
+impl Page {
+    fn open(link: &str) -> Page {
+        let (q, f) = link.split_once('#').unwrap_or((link, ""));
+        Page {
+            lab: Lab::sandbox(q, f),
+            now_ms: 0.0,
+        }
+    }
+    fn send(&mut self, msg: Msg) {
+        self.now_ms += 16.0;
+        update(&mut self.lab, msg, self.now_ms);
+    }
+    /// Plays until the page stops by itself (at most `frames` frames).
+    fn play_out(&mut self, frames: usize) {
+        self.send(Msg::SetSpeed(16.0));
+        self.send(Msg::Play);
+        for _ in 0..frames {
+            if !self.lab.playing {
+                return;
+            }
+            self.send(Msg::Frame);
+        }
+    }
+    /// Each run's (events processed, trace hash), and the display clock.
+    fn frame(&self) -> (Vec<(u64, u64)>, u64) {
+        let runs = self.lab.runs.iter().map(|r| {
+            let t = r.timeline.borrow();
+            (t.events(), t.sim().trace_hash())
+        });
+        (runs.collect(), self.lab.clock.floor() as u64)
+    }
+}
+
+/// One of the reader's actions on a 3-node bank (links, nodes, requests, the clock).
+fn reader_msg() -> impl Strategy<Value = Msg> {
+    let node = 0u8..3;
+    let pair = (0u8..3, 1u8..3).prop_map(|(a, d)| (a, (a + d) % 3));
+    let cmd = prop_oneof![
+        Just(NodeCmd::Crash),
+        Just(NodeCmd::Recover),
+        Just(NodeCmd::Pause),
+        Just(NodeCmd::Resume)
+    ];
+    let kind = prop_oneof![
+        Just(OpKind::Read),
+        Just(OpKind::Deposit),
+        Just(OpKind::Withdraw)
+    ];
+    prop_oneof![
+        pair.clone().prop_map(|(a, b)| Msg::ToggleLink(a, b)),
+        pair.prop_map(|(a, b)| Msg::CycleOneWay(a, b)),
+        node.clone().prop_map(Msg::PartitionNode),
+        Just(Msg::HealAll),
+        (node, cmd).prop_map(|(n, c)| Msg::Node(n, c)),
+        (0u8..2, kind).prop_map(|(client, kind)| Msg::Request { client, kind }),
+        Just(Msg::Step),
+        Just(Msg::StepBack),
+        (0u64..9000).prop_map(Msg::Seek),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Step then step back returns every run to the same event and state — alone and side by
+    /// side.
+    #[test]
+    fn step_then_step_back_is_the_identity(msgs in prop::collection::vec(reader_msg(), 0..12), side: bool) {
+        let mut p = Page::open(if side { "?scenario=bank&side=1&t=0" } else { "?scenario=bank&t=0" });
+        for m in msgs {
+            p.send(m);
+        }
+        let before = p.frame().0;
+        let finished = p.lab.finished();
+        p.send(Msg::Step);
+        if finished {
+            // Nothing left to step (the step changes nothing; step back would go one back).
+            prop_assert_eq!(p.frame().0, before);
+        } else {
+            prop_assert_ne!(&p.frame().0, &before, "a step moves a run");
+            p.send(Msg::StepBack);
+            prop_assert_eq!(p.frame().0, before);
+        }
+    }
+
+    /// Every link the model writes reopens the same frame (each run at the same event, with the
+    /// same trace) and stays within the limits a link is read with.
+    #[test]
+    fn every_link_written_reopens_the_same_frame(msgs in prop::collection::vec(reader_msg(), 0..16), side: bool) {
+        let mut p = Page::open(if side { "?scenario=bank&side=1&t=0" } else { "?scenario=bank&t=0" });
+        for m in msgs {
+            p.send(m);
+        }
+        p.send(Msg::Pause);
+        let link = address(&p.lab);
+        prop_assert!(link.len() <= caplab::share::MAX_LINK_BYTES);
+        let again = Page::open(&link);
+        prop_assert_eq!(again.lab.notice.clone(), None, "link {}", link);
+        prop_assert_eq!(again.frame(), p.frame(), "link {}", link);
+    }
+
+    /// Every request the reader sends gets an answer on the stage (ok, refused or timed out),
+    /// even one sent at the very end of the run: the run goes on until it is answered. (The
+    /// built-in clients' traffic is off, so every op in the history is the reader's.)
+    #[test]
+    fn every_request_sent_gets_an_outcome(msgs in prop::collection::vec(reader_msg(), 0..12), at_end: bool) {
+        let mut p = Page::open("?scenario=bank&workload=0&t=0");
+        if at_end {
+            let end = p.lab.end_tick();
+            p.send(Msg::Seek(end));
+        }
+        for m in msgs {
+            p.send(m);
+        }
+        p.play_out(2_000);
+        prop_assert!(!p.lab.playing, "the run ends");
+        for r in &p.lab.runs {
+            let t = r.timeline.borrow();
+            for op in t.sim().history() {
+                prop_assert!(op.outcome.is_some(), "op {} has no answer at the end", op.id);
+            }
+        }
+    }
+}
+
+/// Which way each direction of a link is, in the first run.
+fn modes(lab: &Lab, a: u8, b: u8) -> (LinkMode, LinkMode) {
+    let t = lab.runs[0].timeline.borrow();
+    (t.sim().link(a, b).mode, t.sim().link(b, a).mode)
+}
+
+#[test]
+fn clicking_or_cycling_a_link_returns_it_to_up() {
+    let up = (LinkMode::Up, LinkMode::Up);
+    for (a, b) in [(0, 1), (1, 2), (2, 0)] {
+        let mut p = Page::open("?scenario=bank&t=100");
+        p.send(Msg::ToggleLink(a, b));
+        assert_eq!(modes(&p.lab, a, b), (LinkMode::Cut, LinkMode::Cut));
+        p.send(Msg::ToggleLink(a, b));
+        assert_eq!(modes(&p.lab, a, b), up);
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            p.send(Msg::CycleOneWay(a, b));
+            seen.push(modes(&p.lab, a, b));
+        }
+        let expected = vec![
+            (LinkMode::Cut, LinkMode::Up),
+            (LinkMode::Up, LinkMode::Cut),
+            up,
+        ];
+        assert_eq!(seen, expected, "a→b blocked, then b→a, then up");
+    }
+}
+
+#[test]
+fn changing_a_dial_keeps_the_page_playing_or_paused() {
+    let mut p = Page::open("?scenario=bank");
+    assert!(p.lab.playing, "a link without a tick opens playing");
+    for m in [
+        Msg::SetMode(Mode::Ap),
+        Msg::SetSeed(7),
+        Msg::SetConflict(caplab::sim::types::Conflict::Lww),
+        Msg::SetSide(true),
+    ] {
+        p.send(m.clone());
+        assert!(p.lab.playing, "{m:?} stopped the run");
+        assert_eq!(p.lab.sign(), None);
+    }
+    p.send(Msg::Pause);
+    p.send(Msg::SetMode(Mode::Cp));
+    assert!(!p.lab.playing);
+    assert_eq!(
+        p.lab.sign(),
+        Some(Sign::Paused { waiting: 0 }),
+        "the stage says it is paused"
+    );
+}
+
+#[test]
+fn a_request_at_the_end_is_answered_and_play_then_replays() {
+    let mut p = Page::open("?scenario=bank&faults=0&workload=0&t=0");
+    let end = p.lab.end_tick();
+    p.send(Msg::Seek(end));
+    assert_eq!(p.lab.sign(), Some(Sign::Ended));
+    p.send(Msg::Request {
+        client: 0,
+        kind: OpKind::Withdraw,
+    });
+    assert_eq!(p.lab.sign(), Some(Sign::Paused { waiting: 1 }));
+    p.play_out(500);
+    let t = p.lab.runs[0].timeline.borrow();
+    let op = t
+        .sim()
+        .history()
+        .last()
+        .expect("the request is in the history");
+    assert!(op.outcome.is_some(), "answered after the scripted end");
+    assert!(t.sim().now() > end, "the run went on past its scripted end");
+    drop(t);
+    assert_eq!(p.lab.sign(), Some(Sign::Ended));
+    p.send(Msg::Play);
+    assert!(p.lab.playing, "Play at the end plays again");
+    assert!(p.lab.clock < 1.0, "from the start");
+}
+
+#[test]
+fn a_lesson_walk_forward_and_back_is_reversible() {
+    for lesson in catalog() {
+        let lesson = Rc::new(lesson);
+        let count = lesson.steps.len();
+        let mut lab = Lab::for_lesson(lesson.clone(), 0, Default::default());
+        let at = |lab: &Lab| {
+            let s = lab.lesson.as_ref().expect("a lesson page");
+            (
+                s.step,
+                lab.clock.floor() as u64,
+                lab.runs[0].timeline.borrow().events(),
+            )
+        };
+        let mut forward = vec![at(&lab)];
+        for i in 1..count {
+            update(&mut lab, Msg::Lesson(LessonMsg::Guess(None)), 0.0);
+            update(&mut lab, Msg::Lesson(LessonMsg::Next), 0.0);
+            forward.push(at(&lab));
+            assert_eq!(forward[i].0, i, "{}: Next moves one step", lesson.id);
+        }
+        for i in (0..count).rev() {
+            assert_eq!(
+                at(&lab),
+                forward[i],
+                "{}: Back retraces step {i}",
+                lesson.id
+            );
+            update(&mut lab, Msg::Lesson(LessonMsg::Back), 0.0);
+        }
+    }
+}
+
+#[test]
+fn next_on_an_unanswered_question_reveals_it_first() {
+    let lesson = catalog()
+        .into_iter()
+        .find(|l| l.steps.iter().any(|s| s.predict.is_some()))
+        .expect("a lesson asks a question");
+    let q = lesson
+        .steps
+        .iter()
+        .position(|s| s.predict.is_some())
+        .expect("asks");
+    let mut lab = Lab::for_lesson(Rc::new(lesson), q, Default::default());
+    update(&mut lab, Msg::Lesson(LessonMsg::Next), 0.0);
+    let s = lab.lesson.as_ref().expect("lesson");
+    assert_eq!(
+        (s.step, s.revealed),
+        (q, true),
+        "revealed, still on the question"
+    );
+    update(&mut lab, Msg::Lesson(LessonMsg::Next), 0.0);
+    assert_eq!(lab.lesson.as_ref().map(|s| s.step), Some(q + 1));
+}
