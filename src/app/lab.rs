@@ -236,10 +236,12 @@ impl Lab {
     }
 
     /// What the stage says about the clock: nothing while playing; paused or ended otherwise.
-    /// A lesson step is a paused moment by design: its stage says so only in free play.
+    /// A lesson step is a paused moment by design: its stage says so only in free play; and
+    /// nothing is said over an open node menu.
     pub fn sign(&self) -> Option<Sign> {
         let free = self.lesson.as_ref().is_none_or(|l| l.trying);
-        if self.playing || !free {
+        // An open node menu has the stage's attention (the sign would cover its items).
+        if self.playing || !free || self.menu.is_some() {
             return None;
         }
         if self.finished() {

@@ -136,7 +136,6 @@ fn handle(lab: &mut Lab, msg: Msg, now_ms: f64) -> bool {
         Msg::StepBack => lab.step_back(),
         Msg::Frame => lab.frame(now_ms),
         Msg::Seek(t) => {
-            lab.playing = false;
             lab.seek(t);
             true
         }
