@@ -31,7 +31,7 @@ test("a paused stage says so on the stage, and its button plays on", async ({ pa
   await sign.waitFor();
   expect((await sign.getAttribute("data-state")) === "paused", "the stage says paused");
   await $(page, "op-n3-withdraw").click();
-  await page.waitForFunction(() => /1 request waits/.test(document.querySelector("[data-testid=stage-sign]")?.textContent ?? ""));
+  await page.waitForFunction(() => /1 request waiting/.test(document.querySelector("[data-testid=stage-sign]")?.textContent ?? ""));
   await shot(page, "deadends-paused-sign");
   await $(page, "sign-play").click();
   const outcome = await answered(page, "n3");

@@ -153,9 +153,8 @@ fn sign(sign: Option<Sign>, dispatch: &UseReducerDispatcher<Page>) -> Html {
             "paused",
             "❚❚",
             format!(
-                "Paused: {waiting} request{} wait{} for the run to go on",
-                if waiting == 1 { "" } else { "s" },
-                if waiting == 1 { "s" } else { "" }
+                "Paused · {waiting} request{} waiting",
+                if waiting == 1 { "" } else { "s" }
             ),
             "▶ Play",
         ),
