@@ -1,13 +1,13 @@
 //! Lessons about the dials between C and A: quorums, per-request consistency, distance, hinted
 //! handoff, and CP against AP on the same faults.
 
-use super::catalog::{
+use super::bank::{bank, BOB_ASKS, CUT, HEAL};
+use super::{
     ask, ask_with, cut_n3, fault, leader, say_checks, say_converged, say_op, say_replicas,
     say_situation, script, slug_of, stage,
 };
-use super::catalog_data::{bank, BOB_ASKS, CUT, HEAL};
-use super::words::{self, ms};
-use super::{Lesson, Say, Step, StepCtx, Watch};
+use crate::lessons::words::{self, ms};
+use crate::lessons::{Lesson, Say, Step, StepCtx, Watch};
 use crate::sim::action::Action;
 use crate::sim::scenario::{LinkOverride, Scenario};
 use crate::sim::stale;
@@ -17,7 +17,7 @@ use crate::sim::types::{node_name, Case, Consistency, Mode, OpKind, Outcome, Tic
 
 const Q_READ: Tick = 2100;
 
-fn quorum_stage(label: &'static str, r: u8, w: u8) -> super::Stage {
+fn quorum_stage(label: &'static str, r: u8, w: u8) -> crate::lessons::Stage {
     let mut s = script(
         "quorum",
         Mode::Quorum,

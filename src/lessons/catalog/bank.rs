@@ -1,12 +1,12 @@
 //! Lessons about the two cases: a bank that must stay consistent and a feed that must stay
 //! available (`bank-cp`, `bank-ap`, `feed-ap`, `feed-vclock`).
 
-use super::catalog::{
+use super::{
     ask, cut_n3, holds, in_majority, say_checks, say_converged, say_op, say_op_each, say_replicas,
     say_situation, script, slug_of, stage,
 };
-use super::words::{self, plural};
-use super::{Lesson, Say, Step, StepCtx, Watch};
+use crate::lessons::words::{self, plural};
+use crate::lessons::{Lesson, Say, Step, StepCtx, Watch};
 use crate::sim::scenario::Scenario;
 use crate::sim::types::{Case, Conflict, Mode, OpKind, Tick, Value};
 
@@ -126,7 +126,7 @@ pub(super) fn bank_cp() -> Lesson {
             Step::new(BOB_ASKS + 60, "n3 answers", |ctx, say| {
                 say_op(ctx, say, 0, 1, BOB_ASKS);
                 if let Some(rec) = ctx.op(0, 1, BOB_ASKS) {
-                    say.p(super::why(Mode::Cp, rec));
+                    say.p(crate::lessons::why(Mode::Cp, rec));
                 }
             }),
             Step::new(3000, "Meanwhile, on the other side", |ctx, say| {

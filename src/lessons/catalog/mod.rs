@@ -10,9 +10,12 @@ use crate::sim::types::{
     Tick, Value,
 };
 
+mod bank;
+mod quorum;
+
 /// The twelve lessons, in reading order.
 pub fn catalog() -> Vec<Lesson> {
-    use super::{catalog_data as d, catalog_more as m};
+    use self::{bank as d, quorum as m};
     vec![
         intro(),
         partition(),
