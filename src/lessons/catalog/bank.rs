@@ -82,17 +82,7 @@ pub(super) fn bank_cp() -> Lesson {
                 say_op(ctx, say, 0, 0, 1000);
                 say_replicas(ctx, say, 0);
             }),
-            Step::new(CUT + 1, "The network breaks", |ctx, say| {
-                say_situation(ctx, say, 0, 2);
-                say.p(match (in_majority(ctx, 0, 0), in_majority(ctx, 0, 2)) {
-                    (true, false) => {
-                        "n1 and n2 can still talk: two of three, a majority. n3 alone is a \
-                         minority."
-                    }
-                    (true, true) => "n3 can still reach a majority of the replicas.",
-                    _ => "Neither side can reach a majority of the replicas.",
-                });
-            }),
+            Step::new(CUT + 1, "The network breaks", say_minority),
             Step::new(BOB_ASKS + 1, "Bob wants 80", |ctx, say| {
                 say.p(format!(
                     "Bob asks n3 for 80. n3's copy of the balance says {}.",
@@ -131,19 +121,35 @@ pub(super) fn bank_cp() -> Lesson {
                 say_op(ctx, say, 0, 1, 5000);
                 say_converged(ctx, say, 0);
             }),
-            Step::new(6500, "What the checker says", |ctx, say| {
-                say_checks(ctx, say, 0);
-                say_min_balance(ctx, say, 0);
-                if slug_of(ctx, 0, 1, BOB_ASKS) == Some("refused") {
-                    say.p("Consistency cost Bob an answer during the partition.");
-                }
-                say.p(
-                    "For money, that is the right trade: a refused withdrawal can be retried, \
-                       an overdraft cannot be undone.",
-                );
-            }),
+            Step::new(6500, "What the checker says", say_cp_verdict),
         ],
     }
+}
+
+/// The cut, and which side still reaches a majority.
+fn say_minority(ctx: &StepCtx, say: &mut Say) {
+    say_situation(ctx, say, 0, 2);
+    say.p(match (in_majority(ctx, 0, 0), in_majority(ctx, 0, 2)) {
+        (true, false) => {
+            "n1 and n2 can still talk: two of three, a majority. n3 alone is a \
+             minority."
+        }
+        (true, true) => "n3 can still reach a majority of the replicas.",
+        _ => "Neither side can reach a majority of the replicas.",
+    });
+}
+
+/// The CP bank's verdicts, and what consistency cost Bob.
+fn say_cp_verdict(ctx: &StepCtx, say: &mut Say) {
+    say_checks(ctx, say, 0);
+    say_min_balance(ctx, say, 0);
+    if slug_of(ctx, 0, 1, BOB_ASKS) == Some("refused") {
+        say.p("Consistency cost Bob an answer during the partition.");
+    }
+    say.p(
+        "For money, that is the right trade: a refused withdrawal can be retried, \
+           an overdraft cannot be undone.",
+    );
 }
 
 pub(super) fn bank_ap() -> Lesson {
@@ -182,20 +188,7 @@ pub(super) fn bank_ap() -> Lesson {
                 },
                 ask_bob_withdraws,
             ),
-            Step::new(BOB_ASKS + 100, "Two answers", |ctx, say| {
-                say_op(ctx, say, 0, 0, BOB_ASKS);
-                say_op(ctx, say, 0, 1, BOB_ASKS);
-                say_replicas(ctx, say, 0);
-                let both_ok = [0, 1]
-                    .iter()
-                    .all(|c| slug_of(ctx, 0, *c, BOB_ASKS) == Some("ok"));
-                if both_ok {
-                    say.p(
-                        "Two withdrawals of 80 from one balance of 100, both approved. Each \
-                           side was right about what it could see, and wrong about the whole.",
-                    );
-                }
-            }),
+            Step::new(BOB_ASKS + 100, "Two answers", say_two_answers),
             Step::new(HEAL + 1000, "The network heals", |ctx, say| {
                 let both_ok = [0, 1]
                     .iter()
@@ -209,22 +202,41 @@ pub(super) fn bank_ap() -> Lesson {
                 say_replicas(ctx, say, 0);
                 say_min_balance(ctx, say, 0);
             }),
-            Step::new(6500, "Why banks pick CP", |ctx, say| {
-                say_checks(ctx, say, 0);
-                say_min_balance(ctx, say, 0);
-                if overdrawn(ctx, 0) {
-                    say.p(
-                        "Availability kept both customers happy for a moment and broke the one \
-                         rule that mattered.",
-                    );
-                } else {
-                    say.p("In this version of the run the rule held: no money was paid out twice.");
-                }
-                say.p(
-                    "That is why banks choose consistency: better to say 'try again later' than \
-                     to pay out money twice.",
-                );
-            }),
+            Step::new(6500, "Why banks pick CP", say_ap_verdict),
         ],
     }
+}
+
+/// Alice's and Bob's withdrawals on each side of the cut, and the replicas after them.
+fn say_two_answers(ctx: &StepCtx, say: &mut Say) {
+    say_op(ctx, say, 0, 0, BOB_ASKS);
+    say_op(ctx, say, 0, 1, BOB_ASKS);
+    say_replicas(ctx, say, 0);
+    let both_ok = [0, 1]
+        .iter()
+        .all(|c| slug_of(ctx, 0, *c, BOB_ASKS) == Some("ok"));
+    if both_ok {
+        say.p(
+            "Two withdrawals of 80 from one balance of 100, both approved. Each \
+               side was right about what it could see, and wrong about the whole.",
+        );
+    }
+}
+
+/// The AP bank's verdicts, and whether it paid out money twice.
+fn say_ap_verdict(ctx: &StepCtx, say: &mut Say) {
+    say_checks(ctx, say, 0);
+    say_min_balance(ctx, say, 0);
+    if overdrawn(ctx, 0) {
+        say.p(
+            "Availability kept both customers happy for a moment and broke the one \
+             rule that mattered.",
+        );
+    } else {
+        say.p("In this version of the run the rule held: no money was paid out twice.");
+    }
+    say.p(
+        "That is why banks choose consistency: better to say 'try again later' than \
+         to pay out money twice.",
+    );
 }

@@ -4,7 +4,7 @@
 use super::paragraphs::{say_checks, say_op, say_situation, slug_of};
 use super::{ask, fault, script, stage};
 use crate::lessons::words;
-use crate::lessons::{Lesson, Step};
+use crate::lessons::{Lesson, Say, Step, StepCtx};
 use crate::sim::action::Action;
 use crate::sim::types::{Case, Mode, OpKind, Status, Tick};
 
@@ -62,31 +62,37 @@ pub(super) fn ca_single() -> Lesson {
                     "Bob's node n3 can no longer reach n1, and no other node has the data."
                 });
             }),
-            Step::new(2900, "Alice and Bob, after the cut", |ctx, say| {
-                say_op(ctx, say, 0, 0, 1700);
-                say_op(ctx, say, 0, 1, 1800);
-                if slug_of(ctx, 0, 0, 1700) == Some("ok") {
-                    say.p("Alice talks to n1 itself, the node with the data, so she is served.");
-                }
-                if slug_of(ctx, 0, 1, 1800) == Some("timeout") {
-                    say.p(
-                        "Bob's node has nobody to ask, so it cannot answer: Bob gets silence. \
-                         For him the system is no longer available.",
-                    );
-                }
-            }),
-            Step::new(4300, "n1 crashes", |ctx, say| {
-                say_situation(ctx, say, 0, 0);
-                say_op(ctx, say, 0, 0, 3200);
-                if ctx.sim(0).status(0) == Status::Crashed {
-                    say.p("With one copy, one dead machine means no service for anyone.");
-                }
-                say.p(
-                    "So real systems keep several copies, and then partitions between them are \
-                     a fact of life: the choice is between C and A, not CA.",
-                );
-                say_checks(ctx, say, 0);
-            }),
+            Step::new(2900, "Alice and Bob, after the cut", say_after_cut),
+            Step::new(4300, "n1 crashes", say_crash),
         ],
     }
+}
+
+/// Alice (at n1, the data node) and Bob (at n3, cut off from it) after the cut.
+fn say_after_cut(ctx: &StepCtx, say: &mut Say) {
+    say_op(ctx, say, 0, 0, 1700);
+    say_op(ctx, say, 0, 1, 1800);
+    if slug_of(ctx, 0, 0, 1700) == Some("ok") {
+        say.p("Alice talks to n1 itself, the node with the data, so she is served.");
+    }
+    if slug_of(ctx, 0, 1, 1800) == Some("timeout") {
+        say.p(
+            "Bob's node has nobody to ask, so it cannot answer: Bob gets silence. \
+             For him the system is no longer available.",
+        );
+    }
+}
+
+/// The only copy crashes: Alice's read, what it means, and the checker's verdict.
+fn say_crash(ctx: &StepCtx, say: &mut Say) {
+    say_situation(ctx, say, 0, 0);
+    say_op(ctx, say, 0, 0, 3200);
+    if ctx.sim(0).status(0) == Status::Crashed {
+        say.p("With one copy, one dead machine means no service for anyone.");
+    }
+    say.p(
+        "So real systems keep several copies, and then partitions between them are \
+         a fact of life: the choice is between C and A, not CA.",
+    );
+    say_checks(ctx, say, 0);
 }

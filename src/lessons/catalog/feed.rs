@@ -106,16 +106,7 @@ pub(super) fn feed_ap() -> Lesson {
                     )
                 },
             ),
-            Step::new(2750, "What Bob sees", |ctx, say| {
-                say_op(ctx, say, 0, 1, BOB_ASKS);
-                say_op(ctx, say, 0, 1, 2700);
-                if ctx.op(0, 1, 2700).is_some_and(|r| r.is_stale()) {
-                    say.p(
-                        "n3 answers from its own copy. It is quick and it works, but it cannot \
-                         show likes it has not heard about.",
-                    );
-                }
-            }),
+            Step::new(2750, "What Bob sees", say_bob_sees),
             Step::new(HEAL + 1000, "After the heal", |ctx, say| {
                 say.p(
                     "After the heal, replicas compare their copies now and then (anti-entropy) \
@@ -127,30 +118,44 @@ pub(super) fn feed_ap() -> Lesson {
                     say_converged(ctx, say, st);
                 }
             }),
-            Step::new(7000, "Counting lost likes", |ctx, say| {
-                for st in 0..ctx.stages() {
-                    say_lost(ctx, say, st);
-                }
-                say_op_each(ctx, say, 1, 5500);
-                say.p(
-                    "LWW picks one side's counter and throws the other away, likes and all. A \
-                     CRDT counter keeps a tally per replica and adds them up, so nothing is \
-                     lost.",
-                );
-                let unanswered: u32 = (0..ctx.stages())
-                    .map(|st| ctx.checks(st).refused + ctx.checks(st).timeouts)
-                    .sum();
-                say.p(match unanswered {
-                    0 => "Either way, the feed never stopped answering: every request got an ok."
-                        .to_string(),
-                    n => format!(
-                        "In this version of the run, {} did not get an ok.",
-                        plural(u64::from(n), "request")
-                    ),
-                });
-            }),
+            Step::new(7000, "Counting lost likes", say_lost_likes),
         ],
     }
+}
+
+/// Bob's like and his read at n3 while it is cut off.
+fn say_bob_sees(ctx: &StepCtx, say: &mut Say) {
+    say_op(ctx, say, 0, 1, BOB_ASKS);
+    say_op(ctx, say, 0, 1, 2700);
+    if ctx.op(0, 1, 2700).is_some_and(|r| r.is_stale()) {
+        say.p(
+            "n3 answers from its own copy. It is quick and it works, but it cannot \
+             show likes it has not heard about.",
+        );
+    }
+}
+
+/// The lost likes of each run, Bob's last read, and how many requests got no ok.
+fn say_lost_likes(ctx: &StepCtx, say: &mut Say) {
+    for st in 0..ctx.stages() {
+        say_lost(ctx, say, st);
+    }
+    say_op_each(ctx, say, 1, 5500);
+    say.p(
+        "LWW picks one side's counter and throws the other away, likes and all. A \
+         CRDT counter keeps a tally per replica and adds them up, so nothing is \
+         lost.",
+    );
+    let unanswered: u32 = (0..ctx.stages())
+        .map(|st| ctx.checks(st).refused + ctx.checks(st).timeouts)
+        .sum();
+    say.p(match unanswered {
+        0 => "Either way, the feed never stopped answering: every request got an ok.".to_string(),
+        n => format!(
+            "In this version of the run, {} did not get an ok.",
+            plural(u64::from(n), "request")
+        ),
+    });
 }
 
 // ----- 7. feed-vclock -----

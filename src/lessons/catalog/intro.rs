@@ -54,28 +54,31 @@ pub(super) fn intro() -> Lesson {
                          Consistency, the C in CAP.");
                 }
             }),
-            Step::new(3000, "C, A and P", |ctx, say| {
-                say.p(
-                    "C, Consistency: every read sees the latest confirmed write, as if there \
-                     were one copy.",
-                );
-                say.p(
-                    "A, Availability: every request to a running node gets a real answer, \
-                     not an error and not silence.",
-                );
-                say.p(
-                    "P, Partition tolerance: the system keeps working when the network between \
-                     replicas breaks. Networks do break, so P is not optional. The real choice \
-                     is what to give up while it is broken: C or A.",
-                );
-                say.p(
-                    "A checker replays every answer of the run and asks: could one single copy \
-                     have given them all? If yes, the run is called linearizable.",
-                );
-                say_checks(ctx, say, 0);
-            }),
+            Step::new(3000, "C, A and P", say_cap),
         ],
     }
+}
+
+/// The last step: the three letters, then the checker's verdict on the run.
+fn say_cap(ctx: &StepCtx, say: &mut Say) {
+    say.p(
+        "C, Consistency: every read sees the latest confirmed write, as if there \
+         were one copy.",
+    );
+    say.p(
+        "A, Availability: every request to a running node gets a real answer, \
+         not an error and not silence.",
+    );
+    say.p(
+        "P, Partition tolerance: the system keeps working when the network between \
+         replicas breaks. Networks do break, so P is not optional. The real choice \
+         is what to give up while it is broken: C or A.",
+    );
+    say.p(
+        "A checker replays every answer of the run and asks: could one single copy \
+         have given them all? If yes, the run is called linearizable.",
+    );
+    say_checks(ctx, say, 0);
 }
 
 /// Who orders the changes in a CP run, from the run: the leader (highlighted) or no leader yet.

@@ -85,23 +85,26 @@ pub(super) fn consistency_levels() -> Lesson {
                     say.p("On n1's side a majority is still reachable, so the quorum write works.");
                 }
             }),
-            Step::new(4500, "The bill", |ctx, say| {
-                say.p("What each kind of request cost in this run:");
-                for level in [
-                    Consistency::Default,
-                    Consistency::Eventual,
-                    Consistency::Strong,
-                    Consistency::Quorum,
-                ] {
-                    say_bill(ctx, say, level);
-                }
-                say.p(
-                    "Speed and freshness are bought with the same coin: waiting for other \
-                     replicas.",
-                );
-            }),
+            Step::new(4500, "The bill", say_the_bill),
         ],
     }
+}
+
+/// What each consistency level cost in this run, one line each (see [`say_bill`]).
+fn say_the_bill(ctx: &StepCtx, say: &mut Say) {
+    say.p("What each kind of request cost in this run:");
+    for level in [
+        Consistency::Default,
+        Consistency::Eventual,
+        Consistency::Strong,
+        Consistency::Quorum,
+    ] {
+        say_bill(ctx, say, level);
+    }
+    say.p(
+        "Speed and freshness are bought with the same coin: waiting for other \
+         replicas.",
+    );
 }
 
 /// One line of the bill: the requests of one consistency level, how long each took or how it

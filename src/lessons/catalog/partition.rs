@@ -94,44 +94,50 @@ pub(super) fn partition() -> Lesson {
                 );
                 say_op_each(ctx, say, 0, P_ASK);
             }),
-            Step::new(P_ASK + 1100, "Can Bob tell them apart?", |ctx, say| {
-                let slugs: Vec<Option<&str>> = (0..ctx.stages())
-                    .map(|st| slug_of(ctx, st, 0, P_ASK))
-                    .collect();
-                say_op_each(ctx, say, 0, P_ASK);
-                let same = slugs.windows(2).all(|w| w[0] == w[1]);
-                say.p(match (same, slugs[0]) {
-                    (true, Some("timeout")) => {
-                        "All three end the same way: silence, then a timeout. Bob cannot tell a \
-                         dead server from a frozen one or from a broken network. Worse, he \
-                         cannot know whether his write happened."
-                    }
-                    (true, Some(_)) => {
-                        "All three end the same way, so Bob still cannot tell which fault there \
-                         was, or whether there was one."
-                    }
-                    (true, None) => "In every run Bob is still waiting for an answer.",
-                    (false, _) => {
-                        "This time the runs did not end the same way, so Bob could tell some of \
-                         them apart."
-                    }
-                });
-                say.p(
-                    "This is why a system must decide in advance what to do when an answer \
-                     does not come: wait (and stay consistent) or answer anyway (and stay \
-                     available).",
-                );
-            }),
-            Step::new(P_AFTER + 200, "After the fault", |ctx, say| {
-                say_op_each(ctx, say, 0, P_AFTER);
-                let all_ok = (0..ctx.stages()).all(|st| slug_of(ctx, st, 0, P_AFTER) == Some("ok"));
-                if all_ok {
-                    say.p("With n1 back and the network whole again, Bob's requests work again.");
-                } else {
-                    say.p("Not every run serves Bob again. Where things stand now:");
-                    say_partition_faults(ctx, say);
-                }
-            }),
+            Step::new(P_ASK + 1100, "Can Bob tell them apart?", say_told_apart),
+            Step::new(P_AFTER + 200, "After the fault", say_after_fault),
         ],
+    }
+}
+
+/// Bob's write in the three runs, and whether their endings let him tell the faults apart.
+fn say_told_apart(ctx: &StepCtx, say: &mut Say) {
+    let slugs: Vec<Option<&str>> = (0..ctx.stages())
+        .map(|st| slug_of(ctx, st, 0, P_ASK))
+        .collect();
+    say_op_each(ctx, say, 0, P_ASK);
+    let same = slugs.windows(2).all(|w| w[0] == w[1]);
+    say.p(match (same, slugs[0]) {
+        (true, Some("timeout")) => {
+            "All three end the same way: silence, then a timeout. Bob cannot tell a \
+             dead server from a frozen one or from a broken network. Worse, he \
+             cannot know whether his write happened."
+        }
+        (true, Some(_)) => {
+            "All three end the same way, so Bob still cannot tell which fault there \
+             was, or whether there was one."
+        }
+        (true, None) => "In every run Bob is still waiting for an answer.",
+        (false, _) => {
+            "This time the runs did not end the same way, so Bob could tell some of \
+             them apart."
+        }
+    });
+    say.p(
+        "This is why a system must decide in advance what to do when an answer \
+         does not come: wait (and stay consistent) or answer anyway (and stay \
+         available).",
+    );
+}
+
+/// Bob's request after the fault, and where each run stands if one does not serve him.
+fn say_after_fault(ctx: &StepCtx, say: &mut Say) {
+    say_op_each(ctx, say, 0, P_AFTER);
+    let all_ok = (0..ctx.stages()).all(|st| slug_of(ctx, st, 0, P_AFTER) == Some("ok"));
+    if all_ok {
+        say.p("With n1 back and the network whole again, Bob's requests work again.");
+    } else {
+        say.p("Not every run serves Bob again. Where things stand now:");
+        say_partition_faults(ctx, say);
     }
 }
