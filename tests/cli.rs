@@ -311,31 +311,89 @@ fn a_porcupine_log_is_checked_and_says_what_it_cannot_carry() {
 /// violation.
 #[test]
 fn sweep_random_faults_reports_each_promise() {
-    let sweep = |mode: &str| {
-        caplab(&[
-            "sweep",
-            "--scenario",
-            "bank",
-            "--mode",
-            mode,
-            "--faults",
-            "random",
-            "--seeds",
-            "1..30",
-            "--json",
-        ])
-    };
-    let a = sweep("ap");
-    assert_eq!(a.stdout, sweep("ap").stdout, "deterministic per seed");
+    let a = sweep_random("ap", "1..30", true);
+    assert_eq!(
+        a.stdout,
+        sweep_random("ap", "1..30", true).stdout,
+        "deterministic per seed"
+    );
     let ap = json(&a);
     assert_eq!(ap["faults"]["kind"], "random");
     let list = ap["promises"].as_array().expect("promises array");
-    let find = |list: &[serde_json::Value], id: &str| {
-        list.iter()
-            .find(|p| p["id"] == id)
-            .unwrap_or_else(|| panic!("{id} missing"))
-            .clone()
-    };
+    assert_promises_well_formed(list);
+    let ds = find_promise(list, "ap-bank-double-spends");
+    assert_eq!(ds["modality"], "sometimes");
+    assert_eq!(ds["status"], "witnessed");
+    assert!(ds["first_witness_seed"].as_u64().is_some(), "{ds}");
+    assert_eq!(find_promise(list, "ap-always-answers")["status"], "held");
+    assert!(list.iter().all(|p| p["id"] != "cp-bank-never-negative"));
+
+    let q = json(&sweep_random("quorum", "1..30", true));
+    let overlap = find_promise(
+        q["promises"].as_array().unwrap(),
+        "quorum-overlap-sees-writes",
+    );
+    // "No stale read" (with excuses): never violated in more seeds than showed a stale read.
+    let stale = &q["anomalies"]["stale_reads"];
+    assert!(
+        overlap["violated"].as_u64() <= stale["seeds"].as_u64(),
+        "{overlap} vs {stale}"
+    );
+    for p in q["promises"].as_array().unwrap().iter().chain(list) {
+        let violated = p["violated"].as_u64().unwrap() > 0;
+        assert_eq!(p["status"] == "violated", violated, "{p}");
+        assert_eq!(p["first_violating_seed"].is_u64(), violated, "{p}");
+    }
+
+    let text = sweep_random("cp", "1..5", false);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("random faults") && text.contains("cp-majority-serves"),
+        "{text}"
+    );
+    let bad = caplab(&[
+        "sweep",
+        "--scenario",
+        "bank",
+        "--mode",
+        "cp",
+        "--faults",
+        "chaos",
+        "--seeds",
+        "1..5",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// `caplab sweep` of the bank in `mode` under random faults over `seeds`, in JSON or text.
+fn sweep_random(mode: &str, seeds: &str, as_json: bool) -> Output {
+    let mut args = vec![
+        "sweep",
+        "--scenario",
+        "bank",
+        "--mode",
+        mode,
+        "--faults",
+        "random",
+        "--seeds",
+        seeds,
+    ];
+    if as_json {
+        args.push("--json");
+    }
+    caplab(&args)
+}
+
+/// The promise `id` of a sweep's report.
+fn find_promise(list: &[serde_json::Value], id: &str) -> serde_json::Value {
+    list.iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("{id} missing"))
+        .clone()
+}
+
+/// Every promise of a sweep's report has every documented field, and consistent counts.
+fn assert_promises_well_formed(list: &[serde_json::Value]) {
     for p in list {
         for key in [
             "id",
@@ -354,69 +412,6 @@ fn sweep_random_faults_reports_each_promise() {
         let n = |k: &str| p[k].as_u64().unwrap();
         assert!(n("held") + n("violated") + n("unknown") <= n("runs"), "{p}");
     }
-    let ds = find(list, "ap-bank-double-spends");
-    assert_eq!(ds["modality"], "sometimes");
-    assert_eq!(ds["status"], "witnessed");
-    assert!(ds["first_witness_seed"].as_u64().is_some(), "{ds}");
-    assert_eq!(find(list, "ap-always-answers")["status"], "held");
-    assert!(list.iter().all(|p| p["id"] != "cp-bank-never-negative"));
-
-    let q = json(&caplab(&[
-        "sweep",
-        "--scenario",
-        "bank",
-        "--mode",
-        "quorum",
-        "--faults",
-        "random",
-        "--seeds",
-        "1..30",
-        "--json",
-    ]));
-    let overlap = find(
-        q["promises"].as_array().unwrap(),
-        "quorum-overlap-sees-writes",
-    );
-    // "No stale read" (with excuses): never violated in more seeds than showed a stale read.
-    let stale = &q["anomalies"]["stale_reads"];
-    assert!(
-        overlap["violated"].as_u64() <= stale["seeds"].as_u64(),
-        "{overlap} vs {stale}"
-    );
-    for p in q["promises"].as_array().unwrap().iter().chain(list) {
-        let violated = p["violated"].as_u64().unwrap() > 0;
-        assert_eq!(p["status"] == "violated", violated, "{p}");
-        assert_eq!(p["first_violating_seed"].is_u64(), violated, "{p}");
-    }
-
-    let text = caplab(&[
-        "sweep",
-        "--scenario",
-        "bank",
-        "--mode",
-        "cp",
-        "--faults",
-        "random",
-        "--seeds",
-        "1..5",
-    ]);
-    let text = String::from_utf8_lossy(&text.stdout);
-    assert!(
-        text.contains("random faults") && text.contains("cp-majority-serves"),
-        "{text}"
-    );
-    let bad = caplab(&[
-        "sweep",
-        "--scenario",
-        "bank",
-        "--mode",
-        "cp",
-        "--faults",
-        "chaos",
-        "--seeds",
-        "1..5",
-    ]);
-    assert_eq!(bad.status.code(), Some(2));
 }
 
 /// Runs caplab with a time limit: a child still running after `secs` is killed and the test

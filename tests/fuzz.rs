@@ -545,35 +545,9 @@ fn mutate_link(link: &mut String, rng: &mut ChaCha8Rng) {
     match rng.random_range(0..6) {
         0 | 1 if !digits.is_empty() => {
             let i = *pick(rng, &digits);
-            let end = link[i..]
-                .find(|c: char| !c.is_ascii_digit())
-                .map_or(link.len(), |j| i + j);
-            let wild = *pick(
-                rng,
-                &[
-                    "",
-                    "-1",
-                    "18446744073709551615",
-                    "18446744073709551616",
-                    "100000000",
-                    "99999999999999999999999",
-                    "0",
-                    "1e3",
-                    "00000000000000000000001",
-                ],
-            );
-            link.replace_range(i..end, wild);
+            replace_number(link, rng, i);
         }
-        2 => {
-            let at = link
-                .char_indices()
-                .map(|(i, _)| i)
-                .nth(rng.random_range(0..=link.chars().count()))
-                .unwrap_or(link.len());
-            let s = wild_string(rng);
-            let s: String = s.chars().take(rng.random_range(1..2000)).collect();
-            link.insert_str(at, &s);
-        }
+        2 => insert_stray(link, rng),
         3 => {
             let cut = rng.random_range(0..=link.len());
             let cut = (0..=cut)
@@ -582,32 +556,69 @@ fn mutate_link(link: &mut String, rng: &mut ChaCha8Rng) {
                 .unwrap_or(0);
             link.truncate(cut);
         }
-        4 => {
-            let extra = *pick(
-                rng,
-                &[
-                    "&t=18446744073709551615",
-                    "&e=18446744073709551615",
-                    "&e2=99999999999",
-                    "&n=9&r=9&w=9",
-                    "&n=0",
-                    "&seed=18446744073709551615",
-                    "&side=1",
-                    "&scenario=two-regions",
-                    "&lesson=bank-cp&step=99999999999999999999",
-                    "#s=0H.0H.0H",
-                    "&t=",
-                    "&&&==",
-                    "#s=18446744073709551615x0",
-                ],
-            );
-            link.push_str(extra);
-        }
+        4 => append_param(link, rng),
         _ => {
             let frag = encode_inputs(&some_actions(rng));
             link.push_str(&format!("#s={frag}.{frag}"));
         }
     }
+}
+
+/// The number starting at byte `i` of `link` replaced by a wild one (huge, negative, empty…).
+fn replace_number(link: &mut String, rng: &mut ChaCha8Rng, i: usize) {
+    let end = link[i..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(link.len(), |j| i + j);
+    let wild = *pick(
+        rng,
+        &[
+            "",
+            "-1",
+            "18446744073709551615",
+            "18446744073709551616",
+            "100000000",
+            "99999999999999999999999",
+            "0",
+            "1e3",
+            "00000000000000000000001",
+        ],
+    );
+    link.replace_range(i..end, wild);
+}
+
+/// Up to 2000 wild characters inserted at a random place of `link`.
+fn insert_stray(link: &mut String, rng: &mut ChaCha8Rng) {
+    let at = link
+        .char_indices()
+        .map(|(i, _)| i)
+        .nth(rng.random_range(0..=link.chars().count()))
+        .unwrap_or(link.len());
+    let s = wild_string(rng);
+    let s: String = s.chars().take(rng.random_range(1..2000)).collect();
+    link.insert_str(at, &s);
+}
+
+/// One hostile parameter or fragment appended to `link`.
+fn append_param(link: &mut String, rng: &mut ChaCha8Rng) {
+    let extra = *pick(
+        rng,
+        &[
+            "&t=18446744073709551615",
+            "&e=18446744073709551615",
+            "&e2=99999999999",
+            "&n=9&r=9&w=9",
+            "&n=0",
+            "&seed=18446744073709551615",
+            "&side=1",
+            "&scenario=two-regions",
+            "&lesson=bank-cp&step=99999999999999999999",
+            "#s=0H.0H.0H",
+            "&t=",
+            "&&&==",
+            "#s=18446744073709551615x0",
+        ],
+    );
+    link.push_str(extra);
 }
 
 fn link_input(rng: &mut ChaCha8Rng) -> Vec<u8> {

@@ -114,6 +114,8 @@ pub struct Lab {
     pub notice: Option<String>,
     /// The lesson being visited, on a lesson page.
     pub lesson: Option<LessonSession>,
+    /// The run each step since the last other change moved (a step back undoes exactly it).
+    pub stepped: Vec<usize>,
     /// Whether this page keeps the address bar on its frame (the landing page's stage does not).
     pub writes_address: bool,
     /// Wall-clock ms of the last frame while playing (the next frame advances by the gap).
@@ -151,6 +153,7 @@ impl Lab {
             lesson: None,
             last_frame_ms: None,
             writes_address: true,
+            stepped: Vec::new(),
             version: 0,
             edits: 0,
         }

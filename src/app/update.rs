@@ -75,6 +75,9 @@ pub enum Effect {
 pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
     let was_playing = lab.playing;
     let opened = msg == Msg::Opened;
+    if !matches!(msg, Msg::Step | Msg::StepBack) {
+        lab.stepped.clear();
+    }
     if !handle(lab, msg, now_ms) {
         return Vec::new();
     }
@@ -211,13 +214,21 @@ impl Lab {
         let moved = self.lockstep(|l| l.step());
         self.note_stops();
         self.clock = self.lockstep(|l| l.now()) as f64;
-        moved
+        match moved {
+            Some(run) => {
+                self.stepped.push(run);
+                true
+            }
+            None => false,
+        }
     }
 
-    /// One event back: the exact inverse of [`Lab::step`].
+    /// One event back: the exact inverse of the last [`Lab::step`] (the runs it moved are
+    /// recorded until anything else changes the page).
     fn step_back(&mut self) -> bool {
         self.playing = false;
-        let moved = self.lockstep(|l| l.step_back());
+        let run = self.stepped.pop();
+        let moved = self.lockstep(|l| l.step_back(run));
         self.clock = self.lockstep(|l| l.now()) as f64;
         moved
     }

@@ -11,8 +11,6 @@
 //! [`narrate`]. Tests and the CLI can use [`run_to_step`].
 
 mod catalog;
-mod catalog_data;
-mod catalog_more;
 pub mod route;
 pub mod words;
 

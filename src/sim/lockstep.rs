@@ -49,17 +49,19 @@ impl<'a> Lockstep<'a> {
             .map(|(_, i)| i)
     }
 
-    /// One event forward in the merged order. False when every run is done.
-    pub fn step(&mut self) -> bool {
-        match self.next_runner() {
-            Some(i) => self.runs[i].step().is_some(),
-            None => false,
-        }
+    /// One event forward in the merged order: the run that moved, `None` when every run is
+    /// done.
+    pub fn step(&mut self) -> Option<usize> {
+        let i = self.next_runner()?;
+        self.runs[i].step().map(|_| i)
     }
 
-    /// One event back: the exact inverse of [`Lockstep::step`]. False at the start.
-    pub fn step_back(&mut self) -> bool {
-        match self.last_runner() {
+    /// One event back in run `run` (the one a [`Lockstep::step`] moved: exactly its inverse),
+    /// or, when it is not known, in the run that processed the last event of the merged order.
+    /// (A reader's request applied while the runs' clocks differ can schedule an event in one
+    /// run earlier than the other run's last one: only the steps' own record is exact then.)
+    pub fn step_back(&mut self, run: Option<usize>) -> bool {
+        match run.or_else(|| self.last_runner()) {
             Some(i) => self.runs[i].step_back(),
             None => false,
         }
@@ -128,14 +130,14 @@ mod tests {
             for _ in 0..300 {
                 seen.push((l.events(), l.now()));
                 let before = l.now();
-                assert!(l.step());
+                assert!(l.step().is_some());
                 assert!(l.now() >= before, "the merged clock never goes back");
             }
             for expected in seen.iter().rev() {
-                assert!(l.step_back());
+                assert!(l.step_back(None));
                 assert_eq!(&(l.events(), l.now()), expected);
             }
-            assert!(!l.step_back(), "nothing before the start");
+            assert!(!l.step_back(None), "nothing before the start");
         }
         assert_eq!((a.events(), b.events()), (0, 0));
     }
@@ -146,6 +148,6 @@ mod tests {
         let mut l = Lockstep::new(vec![&mut a, &mut b]);
         l.seek_tick(l.end_tick());
         assert!(l.finished());
-        assert!(!l.step());
+        assert!(l.step().is_none());
     }
 }

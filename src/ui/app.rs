@@ -20,8 +20,9 @@ use super::components::share::ShareBar;
 use super::components::stage::Stage;
 use super::state::{now_ms, use_page, Msg, Page};
 use super::url::read;
-use crate::app::verdict::verdict;
+use crate::app::verdict::{verdict, Verdict};
 use crate::app::Lab;
+use crate::sim::types::Case;
 
 /// Which page the URL asks for (read once, at mount).
 #[function_component(App)]
@@ -62,8 +63,6 @@ pub fn sandbox() -> Html {
         Lab::sandbox(&q, &h)
     });
     let reduced = *use_memo((), |_| reduced_motion());
-
-    let d = lab.dispatcher();
     let side = lab.runs.len() > 1;
     let (case, description, last_node) = {
         let t = lab.runs[0].timeline.borrow();
@@ -73,28 +72,60 @@ pub fn sandbox() -> Html {
             t.sim().node_count().saturating_sub(1),
         )
     };
-    let verdicts: Vec<_> = lab
+    let verdicts: Vec<Verdict> = lab
         .runs
         .iter()
         .map(|r| verdict(r.timeline.borrow().sim(), &r.lin, lab.playing, now_ms()))
         .collect();
-    let notice = match &lab.notice {
-        Some(n) => {
-            let d = d.clone();
-            html! {
-                <div class="notice" role="alert" data-testid="notice">
-                    <span>{ n }</span>
-                    <button onclick={Callback::from(move |_| d.dispatch(Msg::DismissNotice))} aria-label="dismiss">{ "×" }</button>
-                </div>
-            }
-        }
-        None => html! {},
+    html! {
+        <main class={classes!("app", side.then_some("side"))}>
+            <header class="masthead">
+                <h1>{ "CAP Lab" }</h1>
+                <p class="tagline">{ "Break the network. Watch consistency and availability trade places." }</p>
+            </header>
+            <Setup lab={lab.clone()} />
+            { notice(&lab) }
+            <Transport lab={lab.clone()} />
+            <ShareBar lab={lab.clone()} />
+            <p class="description">{ description }</p>
+            <div class="lab-grid">
+                { stages(&lab, &verdicts, case, reduced) }
+                if !side {
+                    <aside class="side-panel">
+                        <Metrics verdict={verdicts[0].clone()} case={case} />
+                        <ClientCards lab={lab.clone()} />
+                    </aside>
+                }
+            </div>
+            { stage_tools(&lab, last_node) }
+            if side { <ClientCards lab={lab.clone()} /> }
+            { histories(&lab, &verdicts) }
+            <footer class="foot">
+                { "Every run is deterministic: the same seed and the same clicks give the same run. The address bar holds this exact frame — copy it to share." }
+            </footer>
+        </main>
+    }
+}
+
+/// The page's notice (a bad link, a refused click), with a button to dismiss it.
+fn notice(lab: &UseReducerHandle<Page>) -> Html {
+    let Some(n) = &lab.notice else {
+        return html! {};
     };
-    let stages: Html = lab
-        .runs
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
+    let d = lab.dispatcher();
+    html! {
+        <div class="notice" role="alert" data-testid="notice">
+            <span>{ n }</span>
+            <button onclick={Callback::from(move |_| d.dispatch(Msg::DismissNotice))} aria-label="dismiss">{ "×" }</button>
+        </div>
+    }
+}
+
+/// The stage of each run; side by side, each with its own figures.
+fn stages(lab: &UseReducerHandle<Page>, verdicts: &[Verdict], case: Case, reduced: bool) -> Html {
+    let side = lab.runs.len() > 1;
+    (0..lab.runs.len())
+        .map(|i| {
             html! {
                 <div class="run">
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
@@ -103,9 +134,13 @@ pub fn sandbox() -> Html {
                 </div>
             }
         })
-        .collect();
-    let histories: Html = lab
-        .runs
+        .collect()
+}
+
+/// The history of each run (side by side, titled by mode).
+fn histories(lab: &UseReducerHandle<Page>, verdicts: &[Verdict]) -> Html {
+    let side = lab.runs.len() > 1;
+    lab.runs
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -116,35 +151,7 @@ pub fn sandbox() -> Html {
             };
             html! { <History lab={lab.clone()} run={i} verdict={verdicts[i].clone()} title={title} /> }
         })
-        .collect();
-    html! {
-        <main class={classes!("app", side.then_some("side"))}>
-            <header class="masthead">
-                <h1>{ "CAP Lab" }</h1>
-                <p class="tagline">{ "Break the network. Watch consistency and availability trade places." }</p>
-            </header>
-            <Setup lab={lab.clone()} />
-            { notice }
-            <Transport lab={lab.clone()} />
-            <ShareBar lab={lab.clone()} />
-            <p class="description">{ description }</p>
-            <div class="lab-grid">
-                { stages }
-                if !side {
-                    <aside class="side-panel">
-                        <Metrics verdict={verdicts[0].clone()} case={case} />
-                        <ClientCards lab={lab.clone()} />
-                    </aside>
-                }
-            </div>
-            { stage_tools(&lab, last_node) }
-            if side { <ClientCards lab={lab.clone()} /> }
-            { histories }
-            <footer class="foot">
-                { "Every run is deterministic: the same seed and the same clicks give the same run. The address bar holds this exact frame — copy it to share." }
-            </footer>
-        </main>
-    }
+        .collect()
 }
 
 /// Shortcuts under the stage: partition the last node, heal all, and how to use the stage.

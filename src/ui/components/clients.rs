@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::stage::{client_distance, f1, node_scale, outward, Pt, NODE_R};
 use crate::sim::timeline::Timeline;
-use crate::sim::types::{node_name, Consistency, OpId, OpKind, OpRecord, Outcome};
+use crate::sim::types::{node_name, Case, Consistency, OpId, OpKind, OpRecord, Outcome};
 use crate::sim::world::Sim;
 use crate::ui::fmt;
 use crate::ui::state::{Msg, Page};
@@ -120,7 +120,7 @@ fn client_mark(m: &MarkProps) -> Html {
     }
 }
 
-fn op_kinds(case: crate::sim::types::Case) -> Vec<OpKind> {
+fn op_kinds(case: Case) -> Vec<OpKind> {
     case.op_kinds()
         .iter()
         .copied()
@@ -193,98 +193,118 @@ fn cards(p: &CardsView) -> Html {
     let t = p.timeline.borrow();
     let sim = t.sim();
     let case = t.scenario().case;
-    let dispatch = p.dispatch.clone();
-    let cards: Html = sim
-        .clients()
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let client = i as u8;
-            let node = node_name(c.node);
-            let busy = c.pending.is_some();
-            let buttons: Html = op_kinds(case)
-                .into_iter()
-                .map(|kind| {
-                    let d = dispatch.clone();
-                    let onclick = Callback::from(move |_| d.dispatch(Msg::Request { client, kind }));
-                    html! {
-                        <button class={classes!("op", format!("op-{}", kind.as_str()))}
-                                data-testid={format!("op-{node}-{}", kind.as_str())}
-                                disabled={busy} {onclick}>
-                            { op_button_label(kind, p.amount) }
-                        </button>
-                    }
-                })
-                .collect();
-            let chosen = p.consistency.get(i).copied().unwrap_or_default();
-            let onchange = {
-                let d = dispatch.clone();
-                Callback::from(move |e: Event| {
-                    let v = crate::ui::select_value(&e);
-                    let c = match v.as_str() {
-                        "strong" => Consistency::Strong,
-                        "eventual" => Consistency::Eventual,
-                        "quorum" => Consistency::Quorum,
-                        _ => Consistency::Default,
-                    };
-                    d.dispatch(Msg::SetConsistency(client, c));
-                })
-            };
-            let opt = |v: &'static str, label: &'static str, c: Consistency| {
-                html! { <option value={v} selected={chosen == c}>{ label }</option> }
-            };
-            let last = last_op(sim, client);
-            let answer = match last {
-                Some(o) => {
-                    let slug = fmt::outcome_slug(o);
-                    html! {
-                        <p class={classes!("answer", format!("answer-{slug}"))} data-testid={format!("answer-{node}")}
-                           data-outcome={slug}
-                           data-reason={match o.outcome { Some(Outcome::Refused(r)) => Some(r.slug()), _ => None }}>
-                            { fmt::outcome_text(o) }
-                        </p>
-                    }
-                }
-                None => html! { <p class="answer answer-none">{ "no request yet" }</p> },
-            };
-            html! {
-                <section class="client-card" aria-label={fmt::client_label(&c.name, c.node)}>
-                    <h3>{ &c.name }<span class="at">{ format!(" @ {node}") }</span></h3>
-                    <div class="ops">{ buttons }</div>
-                    <label class="consistency">
-                        { "consistency " }
-                        <select data-testid={format!("consistency-{node}")} onchange={onchange}>
-                            { opt("default", "default", Consistency::Default) }
-                            { opt("strong", "strong read", Consistency::Strong) }
-                            { opt("eventual", "eventual read", Consistency::Eventual) }
-                            { opt("quorum", "quorum write", Consistency::Quorum) }
-                        </select>
-                    </label>
-                    { answer }
-                </section>
-            }
-        })
+    let cards: Html = (0..sim.clients().len())
+        .map(|i| client_card(p, sim, case, i))
         .collect();
-    let amount = if case == crate::sim::types::Case::Bank {
-        let d = dispatch.clone();
-        let onchange = Callback::from(move |e: Event| {
-            // An empty field means the usual amounts (deposit 20, withdraw 80).
-            let text = crate::ui::select_value(&e);
-            if let Ok(a) = text.trim().parse::<i64>() {
-                d.dispatch(Msg::SetAmount(Some(a)));
-            } else if text.trim().is_empty() {
-                d.dispatch(Msg::SetAmount(None));
-            }
-        });
-        html! {
-            <label class="amount" title="the amount of the next deposit or withdrawal (empty: deposit 20, withdraw 80)">
-                { "amount " }
-                <input type="number" data-testid="amount" min="0" max="1000000" placeholder="20 / 80"
-                       value={p.amount.map(|a| a.to_string()).unwrap_or_default()} {onchange} />
-            </label>
-        }
+    let amount = if case == Case::Bank {
+        amount_field(p)
     } else {
         html! {}
     };
     html! { <div class="client-cards">{ amount }{ cards }</div> }
+}
+
+/// Client `i`'s card: `Alice @ n1`, its operation buttons, its consistency, its last answer.
+fn client_card(p: &CardsView, sim: &Sim, case: Case, i: usize) -> Html {
+    let c = &sim.clients()[i];
+    let client = i as u8;
+    let node = node_name(c.node);
+    let busy = c.pending.is_some();
+    let buttons: Html = op_kinds(case)
+        .into_iter()
+        .map(|kind| {
+            let d = p.dispatch.clone();
+            let onclick = Callback::from(move |_| d.dispatch(Msg::Request { client, kind }));
+            html! {
+                <button class={classes!("op", format!("op-{}", kind.as_str()))}
+                        data-testid={format!("op-{node}-{}", kind.as_str())}
+                        disabled={busy} {onclick}>
+                    { op_button_label(kind, p.amount) }
+                </button>
+            }
+        })
+        .collect();
+    let chosen = p.consistency.get(i).copied().unwrap_or_default();
+    html! {
+        <section class="client-card" aria-label={fmt::client_label(&c.name, c.node)}>
+            <h3>{ &c.name }<span class="at">{ format!(" @ {node}") }</span></h3>
+            <div class="ops">{ buttons }</div>
+            { consistency_select(&p.dispatch, client, &node, chosen) }
+            { answer(last_op(sim, client), &node) }
+        </section>
+    }
+}
+
+/// The consistency selector of `client`'s next requests.
+fn consistency_select(
+    d: &UseReducerDispatcher<Page>,
+    client: u8,
+    node: &str,
+    chosen: Consistency,
+) -> Html {
+    let onchange = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let v = crate::ui::select_value(&e);
+            let c = match v.as_str() {
+                "strong" => Consistency::Strong,
+                "eventual" => Consistency::Eventual,
+                "quorum" => Consistency::Quorum,
+                _ => Consistency::Default,
+            };
+            d.dispatch(Msg::SetConsistency(client, c));
+        })
+    };
+    let opt = |v: &'static str, label: &'static str, c: Consistency| {
+        html! { <option value={v} selected={chosen == c}>{ label }</option> }
+    };
+    html! {
+        <label class="consistency">
+            { "consistency " }
+            <select data-testid={format!("consistency-{node}")} onchange={onchange}>
+                { opt("default", "default", Consistency::Default) }
+                { opt("strong", "strong read", Consistency::Strong) }
+                { opt("eventual", "eventual read", Consistency::Eventual) }
+                { opt("quorum", "quorum write", Consistency::Quorum) }
+            </select>
+        </label>
+    }
+}
+
+/// The client's last answer (or that it sent nothing yet).
+fn answer(last: Option<&OpRecord>, node: &str) -> Html {
+    match last {
+        Some(o) => {
+            let slug = fmt::outcome_slug(o);
+            html! {
+                <p class={classes!("answer", format!("answer-{slug}"))} data-testid={format!("answer-{node}")}
+                   data-outcome={slug}
+                   data-reason={match o.outcome { Some(Outcome::Refused(r)) => Some(r.slug()), _ => None }}>
+                    { fmt::outcome_text(o) }
+                </p>
+            }
+        }
+        None => html! { <p class="answer answer-none">{ "no request yet" }</p> },
+    }
+}
+
+/// The bank's amount field (empty: the usual amounts).
+fn amount_field(p: &CardsView) -> Html {
+    let d = p.dispatch.clone();
+    let onchange = Callback::from(move |e: Event| {
+        // An empty field means the usual amounts (deposit 20, withdraw 80).
+        let text = crate::ui::select_value(&e);
+        if let Ok(a) = text.trim().parse::<i64>() {
+            d.dispatch(Msg::SetAmount(Some(a)));
+        } else if text.trim().is_empty() {
+            d.dispatch(Msg::SetAmount(None));
+        }
+    });
+    html! {
+        <label class="amount" title="the amount of the next deposit or withdrawal (empty: deposit 20, withdraw 80)">
+            { "amount " }
+            <input type="number" data-testid="amount" min="0" max="1000000" placeholder="20 / 80"
+                   value={p.amount.map(|a| a.to_string()).unwrap_or_default()} {onchange} />
+        </label>
+    }
 }

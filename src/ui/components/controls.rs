@@ -167,7 +167,7 @@ fn setup_bar(lab: &SetupView) -> Html {
     let sc = t.scenario();
     let cfg = t.sim().config();
     let (mode, conflict, nodes) = (sc.mode, sc.conflict, sc.nodes);
-    let (n, r, w) = (cfg.n, cfg.r, cfg.w);
+    let nrw = (cfg.n, cfg.r, cfg.w);
     drop(t);
     let on_scenario = {
         let d = d.clone();
@@ -189,6 +189,64 @@ fn setup_bar(lab: &SetupView) -> Html {
             }
         })
     };
+    let on_seed = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(s) = select_value(&e).parse::<u64>() {
+                d.dispatch(Msg::SetSeed(s));
+            }
+        })
+    };
+    let reset = Callback::from(move |_: MouseEvent| d.dispatch(Msg::Reset));
+    let side = lab.params.side;
+    html! {
+        <div class="setup" role="toolbar" aria-label="setup">
+            <label>{ "scenario" }<select data-testid="scenario" onchange={on_scenario}>{ scenario_options(&lab.params.scenario) }</select></label>
+            <label>{ "mode" }<select data-testid="mode" onchange={on_mode} disabled={side}>{ mode_options(mode) }</select></label>
+            if mode == Mode::Ap || side {
+                <label>{ "conflicts" }<select data-testid="conflict" onchange={on_conflict}>{ conflict_options(conflict) }</select></label>
+            }
+            if mode == Mode::Quorum && !side {
+                { dials(&lab.dispatch, nodes, nrw) }
+            }
+            <label>{ "seed" }<input type="number" class="seed" data-testid="seed" min="0"
+                value={lab.params.over.seed.unwrap_or(1).to_string()} onchange={on_seed} /></label>
+            { checkboxes(lab) }
+            <button data-testid="reset" onclick={reset}>{ "↺ Reset" }</button>
+        </div>
+    }
+}
+
+fn scenario_options(current: &str) -> Html {
+    Scenario::builtin_names()
+        .iter()
+        .map(|s| html! { <option value={*s} selected={current == *s}>{ *s }</option> })
+        .collect()
+}
+
+fn mode_options(mode: Mode) -> Html {
+    Mode::ALL
+        .iter()
+        .map(|m| html! { <option value={m.as_str()} selected={*m == mode}>{ mode_label(*m) }</option> })
+        .collect()
+}
+
+fn conflict_options(conflict: Conflict) -> Html {
+    Conflict::ALL
+        .iter()
+        .map(|c| {
+            let label = match c {
+                Conflict::Lww => "last writer wins",
+                Conflict::Vclock => "vector clocks",
+                Conflict::Crdt => "CRDTs",
+            };
+            html! { <option value={c.as_str()} selected={*c == conflict}>{ label }</option> }
+        })
+        .collect()
+}
+
+/// Quorum mode's N, R and W selectors (R and W never above N) and what the dials promise.
+fn dials(d: &UseReducerDispatcher<Page>, nodes: u8, (n, r, w): (u8, u8, u8)) -> Html {
     let dial = |which: usize| {
         let d = d.clone();
         Callback::from(move |e: Event| {
@@ -204,69 +262,34 @@ fn setup_bar(lab: &SetupView) -> Html {
             .map(|v| html! { <option value={v.to_string()} selected={v == cur}>{ v }</option> })
             .collect()
     };
-    let on_seed = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(s) = select_value(&e).parse::<u64>() {
-                d.dispatch(Msg::SetSeed(s));
-            }
-        })
-    };
+    html! {
+        <span class="dials">
+            <label>{ "N" }<select data-testid="dial-n" onchange={dial(0)}>{ dial_opts(nodes, n) }</select></label>
+            <label>{ "R" }<select data-testid="dial-r" onchange={dial(1)}>{ dial_opts(n, r) }</select></label>
+            <label>{ "W" }<select data-testid="dial-w" onchange={dial(2)}>{ dial_opts(n, w) }</select></label>
+            <span class={classes!("rw-hint", (r + w > n).then_some("strict"))} data-testid="rw-hint"
+                  title={STRICT_QUORUM}>
+                { crate::lessons::words::quorum_dials(n, r, w) }
+            </span>
+        </span>
+    }
+}
+
+/// Traffic, side by side and versions: three checkboxes.
+fn checkboxes(lab: &SetupView) -> Html {
     let toggle = |m: Msg| {
-        let d = d.clone();
+        let d = lab.dispatch.clone();
         Callback::from(move |_: Event| d.dispatch(m.clone()))
-    };
-    let scenarios: Html = Scenario::builtin_names()
-        .iter()
-        .map(|s| html! { <option value={*s} selected={lab.params.scenario == *s}>{ *s }</option> })
-        .collect();
-    let modes: Html = Mode::ALL
-        .iter()
-        .map(|m| html! { <option value={m.as_str()} selected={*m == mode}>{ mode_label(*m) }</option> })
-        .collect();
-    let conflicts: Html = Conflict::ALL
-        .iter()
-        .map(|c| {
-            let label = match c {
-                Conflict::Lww => "last writer wins",
-                Conflict::Vclock => "vector clocks",
-                Conflict::Crdt => "CRDTs",
-            };
-            html! { <option value={c.as_str()} selected={*c == conflict}>{ label }</option> }
-        })
-        .collect();
-    let reset = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Reset))
     };
     let side = lab.params.side;
     html! {
-        <div class="setup" role="toolbar" aria-label="setup">
-            <label>{ "scenario" }<select data-testid="scenario" onchange={on_scenario}>{ scenarios }</select></label>
-            <label>{ "mode" }<select data-testid="mode" onchange={on_mode} disabled={side}>{ modes }</select></label>
-            if mode == Mode::Ap || side {
-                <label>{ "conflicts" }<select data-testid="conflict" onchange={on_conflict}>{ conflicts }</select></label>
-            }
-            if mode == Mode::Quorum && !side {
-                <span class="dials">
-                    <label>{ "N" }<select data-testid="dial-n" onchange={dial(0)}>{ dial_opts(nodes, n) }</select></label>
-                    <label>{ "R" }<select data-testid="dial-r" onchange={dial(1)}>{ dial_opts(n, r) }</select></label>
-                    <label>{ "W" }<select data-testid="dial-w" onchange={dial(2)}>{ dial_opts(n, w) }</select></label>
-                    <span class={classes!("rw-hint", (r + w > n).then_some("strict"))} data-testid="rw-hint"
-                          title={STRICT_QUORUM}>
-                        { crate::lessons::words::quorum_dials(n, r, w) }
-                    </span>
-                </span>
-            }
-            <label>{ "seed" }<input type="number" class="seed" data-testid="seed" min="0"
-                value={lab.params.over.seed.unwrap_or(1).to_string()} onchange={on_seed} /></label>
+        <>
             <label class="check" title="the scenario's own clients send requests (off: only your clicks)"><input type="checkbox" data-testid="workload" checked={lab.params.workload}
                 onchange={toggle(Msg::SetWorkload(!lab.params.workload))} />{ "traffic" }</label>
             <label class="check" title="run CP and AP side by side with the same faults and clicks"><input type="checkbox" data-testid="side-by-side" checked={side}
                 onchange={toggle(Msg::SetSide(!side))} />{ "CP | AP" }</label>
             <label class="check" title="show each node's version line and pending hints"><input type="checkbox" data-testid="versions" checked={lab.versions}
                 onchange={toggle(Msg::ToggleVersions)} />{ "versions" }</label>
-            <button data-testid="reset" onclick={reset}>{ "↺ Reset" }</button>
-        </div>
+        </>
     }
 }

@@ -160,35 +160,58 @@ pub fn history(p: &HistoryProps) -> Html {
     let t = run.timeline.borrow();
     let sim = t.sim();
     let clock = p.lab.clock;
-    let end = sim.end_tick();
     let first = p
         .highlight
         .iter()
         .filter_map(|id| sim.history().get(*id as usize))
         .map(|op| op.invoke)
         .min();
-    let (start, window) = span(clock, end, first);
-    let plot_w = WIDTH - LABEL_W - 10.0;
-    let scale = plot_w / window;
+    let (start, window) = span(clock, sim.end_tick(), first);
+    let scale = (WIDTH - LABEL_W - 10.0) / window;
     let x_of = |tick: f64| LABEL_W + (tick - start) * scale;
-    let lanes = sim.clients().len().max(1);
-    let height = 26.0 + LANE_H * lanes as f64;
-    let labels: Html = sim
-        .clients()
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let y = 26.0 + LANE_H * i as f64;
-            html! {
-                <g class="lane">
-                    <line class="lane-line" x1={f1(LABEL_W)} x2={f1(WIDTH)}
-                          y1={f1(y + LANE_H / 2.0)} y2={f1(y + LANE_H / 2.0)} />
-                    <text class="lane-label" x="4" y={f1(y + LANE_H / 2.0 + 5.0)}>{ fmt::client_label(&c.name, c.node) }</text>
-                </g>
-            }
-        })
-        .collect();
+    let height = 26.0 + LANE_H * sim.clients().len().max(1) as f64;
     let cx = &p.verdict.counterexample;
+    let (done, waiting) = bars(p, &run.timeline, sim, (start, window, scale));
+    let shift = format!("translate({} 0)", f1(LABEL_W - start * scale));
+    let now_x = x_of(clock);
+    html! {
+        <section class="history" aria-label="history">
+            <header class="history-head">
+                <h2>{ "History" }{ p.title.clone() }</h2>
+                { verdict_line(&p.verdict, sim) }
+            </header>
+            <svg class="history-svg" data-testid={format!("history-{}", p.run)} viewBox={format!("0 0 {WIDTH} {}", f1(height))}>
+                { axis(start, window, x_of) }
+                { lane_labels(sim) }
+                <svg x={f1(LABEL_W)} y="0" width={f1(WIDTH - LABEL_W)} height={f1(height)}
+                     viewBox={format!("{LABEL_W} 0 {} {}", WIDTH - LABEL_W, f1(height))} class="plot">
+                    <g class="shift" transform={shift}>
+                        <g class="done">{ for done }</g>
+                        <g class="waiting">{ for waiting }</g>
+                    </g>
+                </svg>
+                <line class="now-line" x1={f1(now_x)} x2={f1(now_x)} y1="18" y2={f1(height)} />
+            </svg>
+            <ul class="key">
+                <li class="k-ok">{ "✓ ok" }</li><li class="k-refused">{ "⊘ refused" }</li>
+                <li class="k-timeout">{ "◷ timeout" }</li><li class="k-stale">{ "⚠ stale read" }</li>
+                <li class="k-pending">{ "… waiting" }</li>
+                if !cx.is_empty() { <li class="k-cx">{ "▭ dark outline: the counter-example" }</li> }
+            </ul>
+        </section>
+    }
+}
+
+/// The bars in the window `(start, length, scale)`: the finished ones as [`Slice`]s (each
+/// given only its count, so an unchanged slice does not redraw), and the waiting ones, which
+/// grow with the clock.
+fn bars(
+    p: &HistoryProps,
+    timeline: &Rc<RefCell<Timeline>>,
+    sim: &Sim,
+    (start, window, scale): (f64, f64, f64),
+) -> (Vec<Html>, Vec<Html>) {
+    let (clock, cx) = (p.lab.clock, &p.verdict.counterexample);
     let (width, first, last) = slices(start, clock, window);
     let mut counts = vec![0usize; (last - first + 1) as usize];
     let mut waiting = Vec::new();
@@ -207,57 +230,56 @@ pub fn history(p: &HistoryProps) -> Html {
             )),
         }
     }
-    let bars = counts.into_iter().zip(first..).map(|(count, k)| {
+    let done = counts.into_iter().zip(first..).map(|(count, k)| {
         html! {
-            <Slice key={k} timeline={run.timeline.clone()} edits={p.lab.edits} lo={k * width}
+            <Slice key={k} timeline={timeline.clone()} edits={p.lab.edits} lo={k * width}
                    hi={(k + 1) * width} {count} {scale} cx={cx.clone()} hl={p.highlight.clone()} />
         }
     });
-    let now_x = x_of(clock);
-    let verdict = match p.verdict.linearizable {
-        Some(true) => {
-            html! { <p class="verdict good">{ "✓ linearizable: every operation fits one order that respects real time" }</p> }
-        }
-        Some(false) => {
-            html! { <p class="verdict bad">{ not_linearizable(sim, cx) }</p> }
-        }
-        None if p.verdict.checking => {
-            html! { <p class="verdict unknown">{ "linearizability: checking…" }</p> }
-        }
-        None => html! { <p class="verdict unknown">{ "linearizability: not decided yet" }</p> },
-    };
-    let axis: Html = (0..=4)
+    (done.collect(), waiting)
+}
+
+/// One lane per client: its line and its label.
+fn lane_labels(sim: &Sim) -> Html {
+    sim.clients()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let y = 26.0 + LANE_H * i as f64;
+            html! {
+                <g class="lane">
+                    <line class="lane-line" x1={f1(LABEL_W)} x2={f1(WIDTH)}
+                          y1={f1(y + LANE_H / 2.0)} y2={f1(y + LANE_H / 2.0)} />
+                    <text class="lane-label" x="4" y={f1(y + LANE_H / 2.0 + 5.0)}>{ fmt::client_label(&c.name, c.node) }</text>
+                </g>
+            }
+        })
+        .collect()
+}
+
+/// Five tick labels across the window.
+fn axis(start: f64, window: f64, x_of: impl Fn(f64) -> f64) -> Html {
+    (0..=4)
         .map(|i| {
             let tick = start + window * f64::from(i) / 4.0;
             html! { <text class={classes!("axis", (i == 4).then_some("last"))} x={f1(x_of(tick))} y="14">{ format!("{} ms", tick.round() as i64) }</text> }
         })
-        .collect();
-    let shift = format!("translate({} 0)", f1(LABEL_W - start * scale));
-    html! {
-        <section class="history" aria-label="history">
-            <header class="history-head">
-                <h2>{ "History" }{ p.title.clone() }</h2>
-                { verdict }
-            </header>
-            <svg class="history-svg" data-testid={format!("history-{}", p.run)} viewBox={format!("0 0 {WIDTH} {}", f1(height))}>
-                { axis }
-                { labels }
-                <svg x={f1(LABEL_W)} y="0" width={f1(WIDTH - LABEL_W)} height={f1(height)}
-                     viewBox={format!("{LABEL_W} 0 {} {}", WIDTH - LABEL_W, f1(height))} class="plot">
-                    <g class="shift" transform={shift}>
-                        <g class="done">{ for bars }</g>
-                        <g class="waiting">{ for waiting }</g>
-                    </g>
-                </svg>
-                <line class="now-line" x1={f1(now_x)} x2={f1(now_x)} y1="18" y2={f1(height)} />
-            </svg>
-            <ul class="key">
-                <li class="k-ok">{ "✓ ok" }</li><li class="k-refused">{ "⊘ refused" }</li>
-                <li class="k-timeout">{ "◷ timeout" }</li><li class="k-stale">{ "⚠ stale read" }</li>
-                <li class="k-pending">{ "… waiting" }</li>
-                if !cx.is_empty() { <li class="k-cx">{ "▭ dark outline: the counter-example" }</li> }
-            </ul>
-        </section>
+        .collect()
+}
+
+/// The checker's verdict above the lanes.
+fn verdict_line(v: &Verdict, sim: &Sim) -> Html {
+    match v.linearizable {
+        Some(true) => {
+            html! { <p class="verdict good">{ "✓ linearizable: every operation fits one order that respects real time" }</p> }
+        }
+        Some(false) => {
+            html! { <p class="verdict bad">{ not_linearizable(sim, &v.counterexample) }</p> }
+        }
+        None if v.checking => {
+            html! { <p class="verdict unknown">{ "linearizability: checking…" }</p> }
+        }
+        None => html! { <p class="verdict unknown">{ "linearizability: not decided yet" }</p> },
     }
 }
 

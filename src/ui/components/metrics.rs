@@ -1,4 +1,4 @@
-//! Live metrics, computed by the sim's checkers (see `ui::verdict`), each with a
+//! Live metrics, computed by the sim's checkers (see `app::verdict`), each with a
 //! machine-readable `data-value`.
 
 use yew::prelude::*;
@@ -44,7 +44,21 @@ pub fn converged_note(v: &Verdict) -> String {
 #[function_component(Metrics)]
 pub fn metrics(p: &MetricsProps) -> Html {
     let v = &p.verdict;
-    let avail = match v.availability {
+    let bank = if p.case == Case::Bank {
+        bank_cards(v)
+    } else {
+        html! {}
+    };
+    html! {
+        <div class="metrics" aria-label="metrics">
+            { linearizable_card(v) }{ availability_card(v) }{ stale_card(v) }{ lost_card(v) }
+            { converged_card(v) }{ bank }{ latency_card(v) }
+        </div>
+    }
+}
+
+fn availability_card(v: &Verdict) -> Html {
+    match v.availability {
         Some(a) => card(
             "availability",
             "availability",
@@ -61,8 +75,11 @@ pub fn metrics(p: &MetricsProps) -> Html {
             "",
             "no request finished",
         ),
-    };
-    let lin = card(
+    }
+}
+
+fn linearizable_card(v: &Verdict) -> Html {
+    card(
         "linearizable",
         "linearizable",
         if v.checking {
@@ -82,16 +99,22 @@ pub fn metrics(p: &MetricsProps) -> Html {
             None => "",
         },
         "history checked",
-    );
-    let stale = card(
+    )
+}
+
+fn stale_card(v: &Verdict) -> Html {
+    card(
         "stale-reads",
         "stale reads",
         v.stale_reads.to_string(),
         format!("⚠ {}", v.stale_reads),
         if v.stale_reads == 0 { "good" } else { "warn" },
         "reads that missed an update",
-    );
-    let lost = card(
+    )
+}
+
+fn lost_card(v: &Verdict) -> Html {
+    card(
         "lost-updates",
         "lost updates",
         v.lost_updates.map_or("unknown".into(), |x| x.to_string()),
@@ -102,8 +125,11 @@ pub fn metrics(p: &MetricsProps) -> Html {
             None => "",
         },
         "acknowledged, then gone",
-    );
-    let conv = card(
+    )
+}
+
+fn converged_card(v: &Verdict) -> Html {
+    card(
         "converged",
         "converged",
         v.converged.to_string(),
@@ -114,8 +140,11 @@ pub fn metrics(p: &MetricsProps) -> Html {
         },
         if v.converged { "good" } else { "warn" },
         &converged_note(v),
-    );
-    let lat = card(
+    )
+}
+
+fn latency_card(v: &Verdict) -> Html {
+    card(
         "latency",
         "latency p50 / p99",
         v.latency_p50.map_or("unknown".into(), |x| x.to_string()),
@@ -125,26 +154,21 @@ pub fn metrics(p: &MetricsProps) -> Html {
         },
         "",
         "",
-    );
-    let bank = if p.case == Case::Bank {
-        let min = v.min_balance;
-        let ds = v.double_spends;
-        html! {
-            <>
-                { card("min-balance", "lowest balance", min.map_or("unknown".into(), |m| m.to_string()),
-                       min.map_or("—".into(), |m| m.to_string()),
-                       if min.is_some_and(|m| m < 0) { "bad" } else { "good" }, "on any replica, ever") }
-                { card("double-spends", "double spends", ds.map_or("unknown".into(), |x| x.to_string()),
-                       ds.map_or("?".into(), |x| x.to_string()),
-                       match ds { Some(0) => "good", Some(_) => "bad", None => "" }, "money paid out twice") }
-            </>
-        }
-    } else {
-        html! {}
-    };
+    )
+}
+
+/// The bank's two cards: the lowest balance ever held and the double spends.
+fn bank_cards(v: &Verdict) -> Html {
+    let min = v.min_balance;
+    let ds = v.double_spends;
     html! {
-        <div class="metrics" aria-label="metrics">
-            { lin }{ avail }{ stale }{ lost }{ conv }{ bank }{ lat }
-        </div>
+        <>
+            { card("min-balance", "lowest balance", min.map_or("unknown".into(), |m| m.to_string()),
+                   min.map_or("—".into(), |m| m.to_string()),
+                   if min.is_some_and(|m| m < 0) { "bad" } else { "good" }, "on any replica, ever") }
+            { card("double-spends", "double spends", ds.map_or("unknown".into(), |x| x.to_string()),
+                   ds.map_or("?".into(), |x| x.to_string()),
+                   match ds { Some(0) => "good", Some(_) => "bad", None => "" }, "money paid out twice") }
+        </>
     }
 }

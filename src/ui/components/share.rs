@@ -127,30 +127,68 @@ pub fn share_bar(p: &ShareProps) -> Html {
         Callback::from(move |_| d.dispatch(Msg::TogglePresent))
     };
     if embed {
-        return html! {
-            <nav class="share embedded" aria-label="share">
-                <a class="open-full" data-testid="open-full" href={absolute_link(lab, false)}
-                   target="_blank" rel="noopener">{ "Open full view ↗" }</a>
-                <PageKeys present={present} on_present={on_present} buttons={false} />
-            </nav>
-        };
+        return embedded_bar(lab, present, on_present);
     }
-    let copy_link = {
-        let (lab, status, manual) = (lab.clone(), status.clone(), manual.clone());
-        Callback::from(move |_: MouseEvent| {
-            let link = absolute_link(&lab, false);
-            let (status, manual) = (status.clone(), manual.clone());
-            manual.set(None);
-            dom::copy(&link.clone(), move |copied| {
-                if copied {
-                    status.set("Link copied.".into());
-                } else {
-                    status.set(PRESS_COPY.into());
-                    manual.set(Some(link));
-                }
-            });
-        })
+    let toggle_embed = {
+        let embed_open = embed_open.clone();
+        Callback::from(move |_: MouseEvent| embed_open.set(!*embed_open))
     };
+    let embed_panel = if *embed_open {
+        embed_panel(lab, &status, toggle_embed.clone())
+    } else {
+        html! {}
+    };
+    html! {
+        <nav class="share" aria-label="share and export">
+            <div class="share-row">
+                <button data-testid="copy-link" onclick={copy_link(lab, &status, &manual)}>{ "Copy link" }</button>
+                <button data-testid="embed" aria-expanded={embed_open.to_string()}
+                        onclick={toggle_embed}>{ "</> Embed" }</button>
+                <PageKeys present={present} on_present={on_present} />
+                { export_menu(lab, &status) }
+                <span class="share-status" role="status" data-testid="share-status">{ (*status).clone() }</span>
+            </div>
+            { copy_fallback(lab, &manual) }
+            { embed_panel }
+        </nav>
+    }
+}
+
+/// In embed mode: only "open full view" (and the keyboard shortcuts).
+fn embedded_bar(lab: &Lab, present: bool, on_present: Callback<()>) -> Html {
+    html! {
+        <nav class="share embedded" aria-label="share">
+            <a class="open-full" data-testid="open-full" href={absolute_link(lab, false)}
+               target="_blank" rel="noopener">{ "Open full view ↗" }</a>
+            <PageKeys present={present} on_present={on_present} buttons={false} />
+        </nav>
+    }
+}
+
+/// Copies the frame's link; when the browser refuses, says so and offers it selected by hand.
+fn copy_link(
+    lab: &UseReducerHandle<Page>,
+    status: &UseStateHandle<String>,
+    manual: &UseStateHandle<Option<String>>,
+) -> Callback<MouseEvent> {
+    let (lab, status, manual) = (lab.clone(), status.clone(), manual.clone());
+    Callback::from(move |_: MouseEvent| {
+        let link = absolute_link(&lab, false);
+        let (status, manual) = (status.clone(), manual.clone());
+        manual.set(None);
+        dom::copy(&link.clone(), move |copied| {
+            if copied {
+                status.set("Link copied.".into());
+            } else {
+                status.set(PRESS_COPY.into());
+                manual.set(Some(link));
+            }
+        });
+    })
+}
+
+/// The "Download" menu: stage and history diagrams, the history file, a Porcupine log.
+fn export_menu(lab: &UseReducerHandle<Page>, status: &UseStateHandle<String>) -> Html {
     let exporter = |what: &'static str, done: &'static str| {
         let (lab, status) = (lab.clone(), status.clone());
         Callback::from(move |_: MouseEvent| {
@@ -161,41 +199,52 @@ pub fn share_bar(p: &ShareProps) -> Html {
             });
         })
     };
-    let toggle_embed = {
-        let embed_open = embed_open.clone();
-        Callback::from(move |_: MouseEvent| embed_open.set(!*embed_open))
+    html! {
+        <details class="export" data-testid="export">
+            <summary>{ "Download" }</summary>
+            <span class="export-items">
+                <button data-testid="export-stage" onclick={exporter("stage", "Stage saved as SVG.")}>{ "stage (SVG)" }</button>
+                <button data-testid="export-history" onclick={exporter("history", "History diagram saved as SVG.")}>{ "history diagram (SVG)" }</button>
+                <button data-testid="export-json" onclick={exporter("json", "History saved (caplab check reads it).")}>{ "history (JSON)" }</button>
+                <button data-testid="export-porcupine" onclick={exporter("porcupine", "Porcupine log saved.")}>{ "Porcupine log" }</button>
+            </span>
+        </details>
+    }
+}
+
+/// The open embed panel: the `<iframe>` snippet of this exact frame, a copy button, close.
+fn embed_panel(lab: &Lab, status: &UseStateHandle<String>, close: Callback<MouseEvent>) -> Html {
+    let snippet = iframe_snippet(&absolute_link(lab, true));
+    let copy_snippet = {
+        let (snippet, status) = (snippet.clone(), status.clone());
+        Callback::from(move |_: MouseEvent| {
+            let status = status.clone();
+            dom::copy(&snippet, move |copied| {
+                if copied {
+                    status.set("Embed code copied.".into());
+                } else {
+                    dom::select_text("embed-code");
+                    status.set(PRESS_COPY.into());
+                }
+            });
+        })
     };
-    let embed_panel = if *embed_open {
-        let snippet = iframe_snippet(&absolute_link(lab, true));
-        let copy_snippet = {
-            let (snippet, status) = (snippet.clone(), status.clone());
-            Callback::from(move |_: MouseEvent| {
-                let status = status.clone();
-                dom::copy(&snippet, move |copied| {
-                    if copied {
-                        status.set("Embed code copied.".into());
-                    } else {
-                        dom::select_text("embed-code");
-                        status.set(PRESS_COPY.into());
-                    }
-                });
-            })
-        };
-        html! {
-            <div class="embed-panel" data-testid="embed-panel">
-                <label for="embed-code">{ "Paste this into your blog post (800 × 500, this exact frame):" }</label>
-                <textarea id="embed-code" data-testid="embed-code" readonly=true rows="3" value={snippet} />
-                <div class="row">
-                    <button data-testid="embed-copy" onclick={copy_snippet}>{ "Copy code" }</button>
-                    <button onclick={toggle_embed.clone()}>{ "Close" }</button>
-                </div>
+    html! {
+        <div class="embed-panel" data-testid="embed-panel">
+            <label for="embed-code">{ "Paste this into your blog post (800 × 500, this exact frame):" }</label>
+            <textarea id="embed-code" data-testid="embed-code" readonly=true rows="3" value={snippet} />
+            <div class="row">
+                <button data-testid="embed-copy" onclick={copy_snippet}>{ "Copy code" }</button>
+                <button onclick={close}>{ "Close" }</button>
             </div>
-        }
-    } else {
-        html! {}
-    };
-    // Shown while it still is this frame's link (moving on makes it stale: it goes away).
-    let fallback = match manual.as_ref().filter(|m| **m == absolute_link(lab, false)) {
+        </div>
+    }
+}
+
+/// The link to copy by hand after the clipboard failed, shown while it still is this frame's
+/// link (moving on makes it stale: it goes away).
+fn copy_fallback(lab: &Lab, manual: &Option<String>) -> Html {
+    match manual.as_ref().filter(|m| **m == absolute_link(lab, false)) {
         Some(link) => html! {
             <div class="copy-fallback">
                 <label for="copy-fallback">{ "The browser did not let the page copy. The link is selected below:" }</label>
@@ -203,27 +252,5 @@ pub fn share_bar(p: &ShareProps) -> Html {
             </div>
         },
         None => html! {},
-    };
-    html! {
-        <nav class="share" aria-label="share and export">
-            <div class="share-row">
-                <button data-testid="copy-link" onclick={copy_link}>{ "Copy link" }</button>
-                <button data-testid="embed" aria-expanded={embed_open.to_string()}
-                        onclick={toggle_embed}>{ "</> Embed" }</button>
-                <PageKeys present={present} on_present={on_present} />
-                <details class="export" data-testid="export">
-                    <summary>{ "Download" }</summary>
-                    <span class="export-items">
-                        <button data-testid="export-stage" onclick={exporter("stage", "Stage saved as SVG.")}>{ "stage (SVG)" }</button>
-                        <button data-testid="export-history" onclick={exporter("history", "History diagram saved as SVG.")}>{ "history diagram (SVG)" }</button>
-                        <button data-testid="export-json" onclick={exporter("json", "History saved (caplab check reads it).")}>{ "history (JSON)" }</button>
-                        <button data-testid="export-porcupine" onclick={exporter("porcupine", "Porcupine log saved.")}>{ "Porcupine log" }</button>
-                    </span>
-                </details>
-                <span class="share-status" role="status" data-testid="share-status">{ (*status).clone() }</span>
-            </div>
-            { fallback }
-            { embed_panel }
-        </nav>
     }
 }
