@@ -170,7 +170,7 @@ fn a_held_link_parks_messages_until_release() {
     assert!(parked[0].held && !parked[0].doomed);
     assert_eq!(sim.history()[0].outcome, None);
     sim.apply(Action::Release { from: 1, to: 0 }).unwrap();
-    assert_eq!(sim.last_fault_end(), 300.min(sim.now()));
+    assert_eq!(sim.last_fault_end(), Some(300.min(sim.now())));
     sim.run_to_end();
     assert_eq!(sim.history()[0].outcome, Some(Outcome::Ok));
     assert_eq!(sim.view(0).keys[0], Value::Int(101));
@@ -304,7 +304,7 @@ fn ca_never_reads_stale_and_bank_min_balance_is_tracked() {
         "CA never overdraws: {:?}",
         sim.min_balance()
     );
-    assert_eq!(sim.last_fault_end(), 4500);
+    assert_eq!(sim.last_fault_end(), Some(4500));
     assert_eq!(
         sim.converged_at(),
         Some(4500),

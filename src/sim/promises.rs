@@ -541,7 +541,7 @@ pub fn calm_since(r: &Run) -> Option<Tick> {
         .map(|f| f.at)
         .max()
         .unwrap_or(0);
-    Some(changed.max(r.sim.last_fault_end()))
+    Some(changed.max(r.sim.last_fault_end().unwrap_or(0)))
 }
 
 /// The first tick a scheduled fault starts (`None`: no fault).

@@ -154,7 +154,8 @@ pub struct Sim {
     in_flight: usize,
     counters: Counters,
     min_balance: Option<i64>,
-    last_fault_end: Tick,
+    /// Tick of the last heal / recover / resume / release; `None` until one happened.
+    last_fault_end: Option<Tick>,
     equal_since: Option<Tick>,
     views_dirty: bool,
     client_latency_ticks: Tick,
@@ -270,7 +271,7 @@ impl Sim {
             in_flight: 0,
             counters: Counters::default(),
             min_balance,
-            last_fault_end: 0,
+            last_fault_end: None,
             equal_since: None,
             views_dirty: true,
             client_latency_ticks: opts.client_latency_ticks,

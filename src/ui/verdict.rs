@@ -164,8 +164,7 @@ fn figures(sim: &Sim, lin: Option<&LinResult>, checking: bool, finished: usize) 
         double_spends: bank.then_some(c.double_spends),
         converged: c.converged,
         converge_ticks: c.converge_ticks,
-        // The sim keeps the tick of the last fault end, 0 until one happened.
-        fault_ended: sim.last_fault_end() > 0,
+        fault_ended: sim.last_fault_end().is_some(),
         latency_p50: c.latency_p50,
         latency_p99: c.latency_p99,
     }

@@ -84,7 +84,7 @@ impl Sim {
             Action::Release { from, to } => self.net.release(*from, *to),
         }
         if action.ends_fault() {
-            self.last_fault_end = self.now;
+            self.last_fault_end = Some(self.now);
         }
         self.unpark()
     }

@@ -121,14 +121,15 @@ impl Sim {
     pub fn min_balance(&self) -> Option<i64> {
         self.min_balance
     }
-    /// Tick of the last heal / recover / resume / release.
-    pub fn last_fault_end(&self) -> Tick {
+    /// Tick of the last heal / recover / resume / release (`None`: no fault ended yet).
+    pub fn last_fault_end(&self) -> Option<Tick> {
         self.last_fault_end
     }
     /// First tick after the last fault end since which, for every key, all up replicas of the
     /// key hold equal values.
     pub fn converged_at(&self) -> Option<Tick> {
-        self.equal_since.map(|t| t.max(self.last_fault_end))
+        self.equal_since
+            .map(|t| self.last_fault_end.map_or(t, |end| t.max(end)))
     }
     /// True while some fault is in place: a node not up, or a link cut or held.
     pub fn faults_active(&self) -> bool {
