@@ -9,6 +9,8 @@ use std::collections::VecDeque;
 mod actions;
 mod observe;
 mod read;
+#[cfg(test)]
+mod tests;
 
 use observe::action_code;
 

@@ -2,7 +2,7 @@
 
 use super::{Client, Counters, Event, Sim};
 use crate::sim::action::{Dropped, Flight, SimError};
-use crate::sim::net::{LinkMode, LinkState};
+use crate::sim::net::{LinkMode, LinkState, PairState};
 use crate::sim::proto::{NodeView, ProtoConfig};
 use crate::sim::types::{NodeId, OpRecord, OpSet, Status, Tick};
 
@@ -59,6 +59,15 @@ impl Sim {
     /// The one-way link `from → to`.
     pub fn link(&self, from: NodeId, to: NodeId) -> &LinkState {
         self.net.link(from, to)
+    }
+    /// The state of the link pair `a`–`b` as one value (see [`PairState`]).
+    pub fn pair(&self, a: NodeId, b: NodeId) -> PairState {
+        self.net.pair(a, b)
+    }
+    /// Whether a message `a` sends to `b` now can reach it: both nodes up and the link `a → b`
+    /// neither cut nor held (loss is a chance per message, not a state, so it does not count).
+    pub fn reachable(&self, a: NodeId, b: NodeId) -> bool {
+        self.status(a) == Status::Up && self.status(b) == Status::Up && self.net.link(a, b).is_up()
     }
     /// Messages on the wire or parked on held links, in delivery order.
     pub fn in_flight(&self) -> Vec<Flight> {
