@@ -177,7 +177,7 @@ pub(super) fn slug_of(
     at: Tick,
 ) -> Option<&'static str> {
     ctx.op(stage, client, at)
-        .and_then(|r| r.outcome)
+        .and_then(|r| r.outcome())
         .map(|o| o.slug())
 }
 
@@ -376,7 +376,7 @@ fn intro() -> Lesson {
                 say_op(ctx, say, 0, 1, 1200);
                 let fresh = ctx
                     .op(0, 1, 1200)
-                    .is_some_and(|r| r.outcome.is_some() && !r.is_stale());
+                    .is_some_and(|r| r.outcome().is_some() && !r.is_stale());
                 if fresh {
                     say.p("He does: the system behaves like one single copy. That is \
                          Consistency, the C in CAP.");
@@ -601,7 +601,7 @@ fn ca_single() -> Lesson {
                 say_op(ctx, say, 0, 0, 500);
                 say_op(ctx, say, 0, 1, 700);
                 let fresh = ctx.op(0, 1, 700).is_some_and(|r| {
-                    r.outcome == Some(crate::sim::types::Outcome::Ok) && !r.is_stale()
+                    r.outcome() == Some(crate::sim::types::Outcome::Ok) && !r.is_stale()
                 });
                 if fresh {
                     say.p("Bob's read was fresh: one copy cannot disagree with itself.");

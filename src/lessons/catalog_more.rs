@@ -62,7 +62,7 @@ fn say_promise(ctx: &StepCtx, say: &mut Say, st: usize) {
     let failed = h.iter().filter(|o| stale::failed_part_way(o)).count() as u64;
     let updates: Vec<_> = h
         .iter()
-        .filter(|o| o.req.kind.is_update() && !matches!(o.outcome, Some(Outcome::Refused(_))))
+        .filter(|o| o.req.kind.is_update() && !matches!(o.outcome(), Some(Outcome::Refused(_))))
         .collect();
     let mut pairs = 0u64;
     for (i, a) in updates.iter().enumerate() {
@@ -104,7 +104,7 @@ fn say_read_meaning(ctx: &StepCtx, say: &mut Say, st: usize) {
     let Some(rec) = ctx.op(st, 1, Q_READ) else {
         return;
     };
-    let meaning = match rec.outcome {
+    let meaning = match rec.outcome() {
         Some(Outcome::Refused(_)) => {
             ", n3 could not gather enough answers, so it said no: consistent, not available."
         }
@@ -247,7 +247,7 @@ pub(super) fn consistency_levels() -> Lesson {
                 say_op(ctx, say, 0, 0, 1000);
                 say_op(ctx, say, 0, 1, 1003);
                 let old = ctx.op(0, 1, 1003).is_some_and(|r| {
-                    r.outcome == Some(Outcome::Ok) && r.value != Some(Value::Int(1))
+                    r.outcome() == Some(Outcome::Ok) && r.value() != Some(&Value::Int(1))
                 });
                 if old {
                     say.p(
@@ -323,7 +323,7 @@ fn say_bill(ctx: &StepCtx, say: &mut Say, level: Consistency) {
     });
     let each: Vec<String> = recs
         .iter()
-        .map(|r| match r.outcome {
+        .map(|r| match r.outcome() {
             Some(Outcome::Ok) => ms(words::took(sim, r)),
             Some(Outcome::Timeout) => "no answer".to_string(),
             Some(Outcome::Refused(_)) => "refused".to_string(),
@@ -435,7 +435,7 @@ pub(super) fn two_regions() -> Lesson {
                 let slowest = sim
                     .history()
                     .iter()
-                    .filter(|r| r.outcome == Some(Outcome::Ok))
+                    .filter(|r| r.outcome() == Some(Outcome::Ok))
                     .max_by_key(|r| words::took(sim, r));
                 if let (Some(p50), Some(r)) = (ctx.checks(0).latency_p50, slowest) {
                     say.p(format!(

@@ -23,8 +23,8 @@ use super::proto::{Ctx, Effect, Msg, Out, ProtoConfig, Replica, Timer};
 use super::queue::Queue;
 use super::stale::staleness;
 use super::types::{
-    Case, NodeId, OpId, OpRecord, OpSet, Outcome, Status, Tick, Value, MAX_CLIENTS, MAX_EVENTS,
-    MAX_IN_FLIGHT, MAX_NODES, MAX_OPS, MAX_TICKS,
+    Case, Completion, NodeId, OpId, OpRecord, OpSet, Outcome, Status, Tick, Value, MAX_CLIENTS,
+    MAX_EVENTS, MAX_IN_FLIGHT, MAX_NODES, MAX_OPS, MAX_TICKS,
 };
 
 /// Client ↔ node latency, one way (client links are never cut).
@@ -535,7 +535,7 @@ impl Sim {
                 seen,
             } => Ok(self.complete_reply(op, outcome, value, &seen)),
             Event::ClientTimeout { op } => {
-                if self.history[op as usize].complete.is_some() {
+                if self.history[op as usize].completion.is_some() {
                     return Ok(StepKind::TimeoutIgnored { op });
                 }
                 self.complete(op, Outcome::Timeout, None);
@@ -599,10 +599,13 @@ impl Sim {
     fn complete(&mut self, op: OpId, outcome: Outcome, value: Option<Value>) {
         let now = self.now;
         let rec = &mut self.history[op as usize];
-        assert!(rec.complete.is_none(), "an op completes once");
-        rec.complete = Some(now);
-        rec.outcome = Some(outcome);
-        rec.value = value;
+        assert!(rec.completion.is_none(), "an op completes once");
+        let completion = Completion::new(now, outcome, value);
+        assert!(
+            completion.is_some(),
+            "a protocol returns a value only with Ok"
+        );
+        rec.completion = completion;
         let client = &mut self.clients[usize::from(rec.client)];
         assert_eq!(client.pending, Some(op), "the client waited for this op");
         client.pending = None;
@@ -615,7 +618,7 @@ impl Sim {
         value: Option<Value>,
         seen: &OpSet,
     ) -> StepKind {
-        if self.history[op as usize].complete.is_some() {
+        if self.history[op as usize].completion.is_some() {
             return StepKind::Replied { op, late: true };
         }
         let is_read = !self.history[op as usize].req.kind.is_update();

@@ -79,7 +79,7 @@ pub type LinCache = RefCell<Option<Shown>>;
 pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool) -> Verdict {
     let now_ms = js_sys::Date::now();
     let ops = sim.history();
-    let finished = ops.iter().filter(|o| o.outcome.is_some()).count();
+    let finished = ops.iter().filter(|o| o.outcome().is_some()).count();
     let key = (ops.len(), finished);
     let frame = (sim.events_processed(), sim.faults_active());
     let mut slot = cache.borrow_mut();

@@ -32,9 +32,7 @@ impl Sim {
             node,
             req,
             invoke: self.now,
-            complete: None,
-            outcome: None,
-            value: None,
+            completion: None,
             missed: Vec::new(),
             fresh: None,
         });
