@@ -37,6 +37,7 @@ impl Sim {
             fresh: None,
         });
         self.clients[usize::from(client)].pending = Some(op);
+        self.open_ops += 1;
         self.push(
             self.now + self.client_latency_ticks,
             Event::ClientArrive { op },

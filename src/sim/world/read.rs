@@ -69,6 +69,14 @@ impl Sim {
     pub fn reachable(&self, a: NodeId, b: NodeId) -> bool {
         self.status(a) == Status::Up && self.status(b) == Status::Up && self.net.link(a, b).is_up()
     }
+    /// How many messages are on the wire or parked (the length of [`Sim::in_flight`], in O(1)).
+    pub fn in_flight_count(&self) -> usize {
+        self.in_flight
+    }
+    /// Events waiting in the queue (at most [`super::MAX_QUEUED`]).
+    pub fn queued_events(&self) -> usize {
+        self.queue.len()
+    }
     /// Messages on the wire or parked on held links, in delivery order.
     pub fn in_flight(&self) -> Vec<Flight> {
         let mut v: Vec<Flight> = self

@@ -1,12 +1,16 @@
-//! The engine checked from outside, through its read API: link pairs and the click rules.
+//! The engine checked from outside, through its read API: its bounds and "every op completes
+//! once" over random fault schedules, link pairs and the click rules.
 
 use proptest::prelude::*;
 
-use super::{Sim, SimOptions};
+use super::{Sim, SimOptions, MAX_QUEUED};
 use crate::sim::action::Action;
+use crate::sim::nemesis::{self, NemesisSpec};
 use crate::sim::net::{click_actions, shift_click_actions, LinkMode, PairState};
 use crate::sim::proto::ProtoConfig;
+use crate::sim::scenario::{Overrides, Scenario};
 use crate::sim::types::{Case, Conflict, Mode, NodeId, Status};
+use crate::sim::types::{Completion, MAX_IN_FLIGHT};
 
 fn cluster(seed: u64) -> Sim {
     let cfg = ProtoConfig::new(Mode::Cp, Conflict::Lww, Case::Register, 3);
@@ -54,6 +58,60 @@ fn pair_state_reads_both_directions() {
     );
     sim.apply(Action::Crash(0)).unwrap();
     assert!(!sim.reachable(1, 0) && !sim.reachable(0, 0) && sim.reachable(1, 1));
+}
+
+/// Steps `sim` to its end, checking after every event what the engine promises: bounded
+/// messages and queue, and every op completed at most once (a completion never changes), after
+/// its invocation and by its timeout. At the end no op is pending past its timeout.
+fn run_checked(mut sim: Sim, timeout: u64) -> Result<(), TestCaseError> {
+    let mut ended: Vec<Option<Completion>> = Vec::new();
+    while sim.step().is_some() {
+        prop_assert!(sim.in_flight_count() <= MAX_IN_FLIGHT && sim.queued_events() <= MAX_QUEUED);
+        prop_assert_eq!(sim.in_flight().len(), sim.in_flight_count());
+        for (o, was) in sim.history().iter().zip(&ended) {
+            if was.is_some() {
+                prop_assert_eq!(&o.completion, was, "op {} completed again", o.id);
+            }
+        }
+        ended = sim.history().iter().map(|o| o.completion.clone()).collect();
+        for o in sim.history() {
+            if let Some(at) = o.completed_at() {
+                prop_assert!(o.invoke <= at && at <= o.invoke + timeout, "op {}", o.id);
+            }
+        }
+    }
+    prop_assert!(sim.error().is_none(), "{:?}", sim.error());
+    for o in sim.history().iter().filter(|o| o.completion.is_none()) {
+        prop_assert!(
+            o.invoke + timeout > sim.end_tick(),
+            "op {} is overdue",
+            o.id
+        );
+    }
+    let waiting = sim.clients().iter().filter(|c| c.pending.is_some()).count();
+    prop_assert_eq!(
+        waiting,
+        sim.history()
+            .iter()
+            .filter(|o| o.completion.is_none())
+            .count()
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The engine's invariants hold in every mode under a random nemesis schedule.
+    #[test]
+    fn invariants_hold_under_random_faults(mode in 0u8..4, fault_seed in any::<u64>()) {
+        let mode = [Mode::Ca, Mode::Cp, Mode::Ap, Mode::Quorum][usize::from(mode)];
+        let over = Overrides { mode: Some(mode), ..Overrides::default() };
+        let base = Scenario::builtin("bank").expect("built-in").with_overrides(&over);
+        let spec = NemesisSpec::for_scenario(&base);
+        let s = nemesis::with_random_faults(&base, &spec, fault_seed).expect("a schedule");
+        run_checked(s.build().expect("a valid scenario"), s.timing.client_timeout_ticks)?;
+    }
 }
 
 proptest! {
