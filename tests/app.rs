@@ -135,7 +135,7 @@ proptest! {
         for r in &p.lab.runs {
             let t = r.timeline.borrow();
             for op in t.sim().history() {
-                prop_assert!(op.outcome.is_some(), "op {} has no answer at the end", op.id);
+                prop_assert!(op.outcome().is_some(), "op {} has no answer at the end", op.id);
             }
         }
     }
@@ -212,7 +212,7 @@ fn a_request_at_the_end_is_answered_and_play_then_replays() {
         .history()
         .last()
         .expect("the request is in the history");
-    assert!(op.outcome.is_some(), "answered after the scripted end");
+    assert!(op.outcome().is_some(), "answered after the scripted end");
     assert!(t.sim().now() > end, "the run went on past its scripted end");
     drop(t);
     assert_eq!(p.lab.sign(), Some(Sign::Ended));

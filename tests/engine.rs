@@ -78,9 +78,9 @@ fn ca_request_is_ok_and_an_isolated_single_node_means_timeout() {
     })
     .unwrap();
     sim.run_until(500);
-    assert_eq!(sim.history()[0].outcome, Some(Outcome::Ok));
-    assert_eq!(sim.history()[1].outcome, Some(Outcome::Ok));
-    assert_eq!(sim.history()[1].value, Some(Value::Int(105)));
+    assert_eq!(sim.history()[0].outcome(), Some(Outcome::Ok));
+    assert_eq!(sim.history()[1].outcome(), Some(Outcome::Ok));
+    assert_eq!(sim.history()[1].value(), Some(&Value::Int(105)));
     assert!(!sim.history()[1].is_stale());
 
     assert!(!sim.faults_active());
@@ -93,8 +93,8 @@ fn ca_request_is_ok_and_an_isolated_single_node_means_timeout() {
     .unwrap();
     sim.run_to_end();
     let r = &sim.history()[2];
-    assert_eq!(r.outcome, Some(Outcome::Timeout));
-    assert_eq!(r.complete, Some(r.invoke + 1000));
+    assert_eq!(r.outcome(), Some(Outcome::Timeout));
+    assert_eq!(r.completed_at(), Some(r.invoke + 1000));
 }
 
 /// Crash, pause and partition of n1 look the same to a client at n2: a timeout, at the same tick.
@@ -116,7 +116,7 @@ fn crash_pause_and_partition_are_indistinguishable_to_a_client() {
             sim.history()[0].clone()
         })
         .collect();
-    assert_eq!(seen[0].outcome, Some(Outcome::Timeout));
+    assert_eq!(seen[0].outcome(), Some(Outcome::Timeout));
     assert_eq!(seen[0], seen[1], "crash vs pause");
     assert_eq!(seen[0], seen[2], "crash vs partition");
 }
@@ -147,7 +147,7 @@ fn a_cut_kills_messages_already_on_the_link() {
         (d.from, d.to, d.kind, d.cause, d.sent, d.tick),
         (1, 0, MsgKind::Forward, DropCause::Cut, f.sent, f.deliver)
     );
-    assert_eq!(sim.history()[0].outcome, Some(Outcome::Timeout));
+    assert_eq!(sim.history()[0].outcome(), Some(Outcome::Timeout));
     assert_eq!(
         sim.view(0).keys[0],
         Value::Int(100),
@@ -168,11 +168,11 @@ fn a_held_link_parks_messages_until_release() {
     let parked = sim.in_flight();
     assert_eq!(parked.len(), 1);
     assert!(parked[0].held && !parked[0].doomed);
-    assert_eq!(sim.history()[0].outcome, None);
+    assert_eq!(sim.history()[0].outcome(), None);
     sim.apply(Action::Release { from: 1, to: 0 }).unwrap();
-    assert_eq!(sim.last_fault_end(), 300.min(sim.now()));
+    assert_eq!(sim.last_fault_end(), Some(300.min(sim.now())));
     sim.run_to_end();
-    assert_eq!(sim.history()[0].outcome, Some(Outcome::Ok));
+    assert_eq!(sim.history()[0].outcome(), Some(Outcome::Ok));
     assert_eq!(sim.view(0).keys[0], Value::Int(101));
 }
 
@@ -204,7 +204,7 @@ fn events_for_a_paused_node_are_replayed_in_order_on_resume() {
     sim.run_until(200);
     assert_eq!(sim.status(0), Status::Paused);
     assert_eq!(sim.deferred_count(0), 3);
-    assert!(sim.history().iter().all(|r| r.outcome.is_none()));
+    assert!(sim.history().iter().all(|r| r.outcome().is_none()));
 
     sim.apply(Action::Resume(0)).unwrap();
     let mut handled = Vec::new();
@@ -220,7 +220,10 @@ fn events_for_a_paused_node_are_replayed_in_order_on_resume() {
         vec![1, 0, 2],
         "deferred events replay in arrival order"
     );
-    assert!(sim.history().iter().all(|r| r.outcome == Some(Outcome::Ok)));
+    assert!(sim
+        .history()
+        .iter()
+        .all(|r| r.outcome() == Some(Outcome::Ok)));
     assert_eq!(
         sim.view(0).keys[0],
         Value::Int(3),
@@ -282,7 +285,7 @@ fn ca_never_reads_stale_and_bank_min_balance_is_tracked() {
     let reads: Vec<&OpRecord> = sim
         .history()
         .iter()
-        .filter(|r| r.req.kind == OpKind::Read && r.outcome == Some(Outcome::Ok))
+        .filter(|r| r.req.kind == OpKind::Read && r.outcome() == Some(Outcome::Ok))
         .collect();
     assert!(reads.len() > 10);
     assert!(reads.iter().all(|r| !r.is_stale() && r.fresh.is_none()));
@@ -295,7 +298,7 @@ fn ca_never_reads_stale_and_bank_min_balance_is_tracked() {
     assert_eq!(big.len(), 2);
     assert_eq!(
         big.iter()
-            .filter(|r| r.outcome == Some(Outcome::Timeout))
+            .filter(|r| r.outcome() == Some(Outcome::Timeout))
             .count(),
         1
     );
@@ -304,7 +307,7 @@ fn ca_never_reads_stale_and_bank_min_balance_is_tracked() {
         "CA never overdraws: {:?}",
         sim.min_balance()
     );
-    assert_eq!(sim.last_fault_end(), 4500);
+    assert_eq!(sim.last_fault_end(), Some(4500));
     assert_eq!(
         sim.converged_at(),
         Some(4500),
@@ -324,7 +327,10 @@ fn ca_never_reads_stale_and_bank_min_balance_is_tracked() {
         .unwrap();
         sim.run_until(sim.now() + 100);
     }
-    assert_eq!(sim.history()[1].outcome.map(|o| o.slug()), Some("refused"));
+    assert_eq!(
+        sim.history()[1].outcome().map(|o| o.slug()),
+        Some("refused")
+    );
     assert_eq!(sim.min_balance(), Some(20));
 }
 
@@ -429,7 +435,7 @@ fn crowd_cp_seed_40_serves_again_after_the_heal() {
     let ok_after = |since: u64| {
         sim.history()
             .iter()
-            .filter(|r| r.invoke >= since && r.outcome == Some(Outcome::Ok))
+            .filter(|r| r.invoke >= since && r.outcome() == Some(Outcome::Ok))
             .count()
     };
     assert!(

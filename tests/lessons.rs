@@ -130,13 +130,13 @@ fn predict_answers_are_the_watched_ops_actual_outcomes() {
             let Some(p) = &s.predict else { continue };
             let w = p.watch;
             let actual = op(&sims[w.stage], w.client, w.at)
-                .outcome
+                .outcome()
                 .expect("finished")
                 .slug();
             let before = run_to_step(&l, i).expect("builds");
             let watched = find_op(&before[w.stage], w.client, w.at);
             assert!(
-                watched.is_none_or(|r| r.outcome.is_none()),
+                watched.is_none_or(|r| r.outcome().is_none()),
                 "{} step {}: the predict step must come before the outcome",
                 l.id,
                 i + 1
@@ -211,7 +211,7 @@ fn intro_a_write_reaches_every_replica() {
     let sims = finished(&get("intro"));
     let c = check(&sims[0]);
     assert_eq!(c.linearizable, Some(true));
-    assert_eq!(op(&sims[0], 1, 1200).value, Some(Value::Int(5)));
+    assert_eq!(op(&sims[0], 1, 1200).value(), Some(&Value::Int(5)));
     assert!(c.converged);
 }
 
@@ -219,9 +219,9 @@ fn intro_a_write_reaches_every_replica() {
 fn partition_crash_pause_and_cut_look_the_same_to_bob() {
     let sims = finished(&get("partition"));
     for sim in &sims {
-        assert_eq!(op(sim, 0, 500).outcome, Some(Outcome::Ok));
-        assert_eq!(op(sim, 0, 1200).outcome, Some(Outcome::Timeout));
-        assert_eq!(op(sim, 0, 3000).outcome, Some(Outcome::Ok));
+        assert_eq!(op(sim, 0, 500).outcome(), Some(Outcome::Ok));
+        assert_eq!(op(sim, 0, 1200).outcome(), Some(Outcome::Timeout));
+        assert_eq!(op(sim, 0, 3000).outcome(), Some(Outcome::Ok));
     }
 }
 
@@ -232,9 +232,9 @@ fn ca_single_is_fine_until_n1_is_cut_or_crashed() {
     assert!(h
         .iter()
         .filter(|r| r.invoke < 1500)
-        .all(|r| r.outcome == Some(Outcome::Ok)));
-    assert_eq!(op(&sims[0], 1, 1800).outcome, Some(Outcome::Timeout));
-    assert_eq!(op(&sims[0], 0, 3200).outcome, Some(Outcome::Timeout));
+        .all(|r| r.outcome() == Some(Outcome::Ok)));
+    assert_eq!(op(&sims[0], 1, 1800).outcome(), Some(Outcome::Timeout));
+    assert_eq!(op(&sims[0], 0, 3200).outcome(), Some(Outcome::Timeout));
 }
 
 #[test]
@@ -246,7 +246,7 @@ fn bank_cp_refuses_at_n3_and_never_overdraws() {
     let refused_at_n3 = sims[0]
         .history()
         .iter()
-        .filter(|r| r.node == 2 && matches!(r.outcome, Some(Outcome::Refused(_))))
+        .filter(|r| r.node == 2 && matches!(r.outcome(), Some(Outcome::Refused(_))))
         .count();
     assert!(refused_at_n3 >= 1);
 }
@@ -311,13 +311,13 @@ fn quorum_r2_is_never_stale_and_r1_is() {
     assert_eq!(check(&sims[0]).stale_reads, 0);
     assert!(check(&sims[1]).stale_reads >= 1);
     assert!(matches!(
-        op(&sims[0], 1, 2100).outcome,
+        op(&sims[0], 1, 2100).outcome(),
         Some(Outcome::Refused(_))
     ));
     // One node down: everything works in both.
     for sim in &sims {
-        assert_eq!(op(sim, 0, 700).outcome, Some(Outcome::Ok));
-        assert_eq!(op(sim, 1, 900).value, Some(Value::Int(1)));
+        assert_eq!(op(sim, 0, 700).outcome(), Some(Outcome::Ok));
+        assert_eq!(op(sim, 1, 900).value(), Some(&Value::Int(1)));
     }
 }
 
@@ -325,22 +325,22 @@ fn quorum_r2_is_never_stale_and_r1_is() {
 fn consistency_levels_cost_what_they_promise() {
     let sims = finished(&get("consistency-levels"));
     let sim = &sims[0];
-    let took = |r: &OpRecord| r.complete.expect("done") - r.invoke;
+    let took = |r: &OpRecord| r.completed_at().expect("done") - r.invoke;
     let eventual = op(sim, 1, 2200);
     assert_eq!(eventual.req.consistency, Consistency::Eventual);
     assert!(eventual.is_stale());
     let strong = op(sim, 1, 1300);
     assert!(!strong.is_stale() && took(strong) > took(op(sim, 1, 1003)));
-    assert_eq!(op(sim, 1, 2300).outcome, Some(Outcome::Timeout));
+    assert_eq!(op(sim, 1, 2300).outcome(), Some(Outcome::Timeout));
 }
 
 #[test]
 fn two_regions_strong_writes_cross_the_ocean_and_eventual_reads_do_not() {
     let sims = finished(&get("two-regions"));
     let sim = &sims[0];
-    let took = |r: &OpRecord| r.complete.expect("done") - r.invoke;
+    let took = |r: &OpRecord| r.completed_at().expect("done") - r.invoke;
     let write = op(sim, 1, 2000);
-    assert_eq!(write.outcome, Some(Outcome::Ok));
+    assert_eq!(write.outcome(), Some(Outcome::Ok));
     assert!(took(write) >= 160, "{}", took(write));
     let read = op(sim, 1, 2500);
     assert_eq!(read.req.consistency, Consistency::Eventual);

@@ -182,7 +182,7 @@ fn probe(s: &mut Scenario, heal: Tick, client: usize) -> (Option<NodeId>, Option
         .expect("client idle");
     let op = sim.history().len() - 1;
     sim.run_to_end();
-    (who, sim.history()[op].outcome, at)
+    (who, sim.history()[op].outcome(), at)
 }
 
 proptest! {
@@ -232,7 +232,7 @@ fn crowd_cp_always_serves_again_after_the_heal() {
             sim.run_to_end();
             !sim.history()
                 .iter()
-                .any(|r| r.invoke >= heal && r.outcome == Some(Outcome::Ok))
+                .any(|r| r.invoke >= heal && r.outcome() == Some(Outcome::Ok))
         })
         .collect();
     eprintln!(

@@ -210,7 +210,7 @@ proptest! {
                 let u = &h[*id as usize];
                 let excuse = h.iter().any(|o| {
                     o.id != u.id && o.req.kind.is_update()
-                        && !matches!(o.outcome, Some(Outcome::Refused(_)))
+                        && !matches!(o.outcome(), Some(Outcome::Refused(_)))
                         && shares(sim.config().case, o, u)
                         && (failed_part_way(o) || overlap(o, u))
                 });
@@ -260,8 +260,8 @@ fn seed_74_a_write_that_failed_part_way_is_read_then_unread() {
     let h = sim.history();
     assert_eq!(c.linearizable, Some(false));
     assert_eq!(c.stale_reads, 0, "every acknowledged write was seen");
-    let value_of = |o: &OpRecord| match o.value {
-        Some(Value::Int(v)) => Some(v),
+    let value_of = |o: &OpRecord| match o.value() {
+        Some(Value::Int(v)) => Some(*v),
         _ => None,
     };
     let failed: Vec<&OpRecord> = h.iter().filter(|o| failed_part_way(o)).collect();
@@ -269,15 +269,19 @@ fn seed_74_a_write_that_failed_part_way_is_read_then_unread() {
         .iter()
         .filter(|o| o.req.kind == OpKind::Read)
         .find_map(|a| {
-            let f = failed
-                .iter()
-                .find(|f| value_of(a) == Some(f.req.arg) && f.invoke < a.complete.unwrap_or(0))?;
+            let f = failed.iter().find(|f| {
+                value_of(a) == Some(f.req.arg) && f.invoke < a.completed_at().unwrap_or(0)
+            })?;
             let later = h.iter().find(|b| {
                 b.req.kind == OpKind::Read
-                    && b.outcome == Some(Outcome::Ok)
-                    && b.invoke > a.complete.unwrap_or(u64::MAX)
+                    && b.outcome() == Some(Outcome::Ok)
+                    && b.invoke > a.completed_at().unwrap_or(u64::MAX)
                     && value_of(b) != value_of(a)
-                    && b.invoke < f.complete.unwrap_or(u64::MAX).max(a.complete.unwrap_or(0)) + 400
+                    && b.invoke
+                        < f.completed_at()
+                            .unwrap_or(u64::MAX)
+                            .max(a.completed_at().unwrap_or(0))
+                            + 400
             })?;
             Some((a.id, f.id, later.id))
         });
@@ -299,7 +303,7 @@ fn seed_78_two_concurrent_withdrawals_lose_one_even_at_r_w_n_3() {
         let u = &h[*id as usize];
         let rival = h.iter().find(|o| {
             o.id != u.id
-                && o.outcome == Some(Outcome::Ok)
+                && o.outcome() == Some(Outcome::Ok)
                 && o.req.kind.is_update()
                 && shares(Case::Bank, o, u)
                 && overlap(o, u)

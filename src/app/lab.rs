@@ -41,44 +41,21 @@ impl NodeCmd {
     }
 }
 
-/// One stage: a timeline, its fault marks and its checker cache.
+/// One stage: a timeline and its checker cache.
 #[derive(Clone)]
 pub struct Run {
     pub timeline: Rc<RefCell<Timeline>>,
-    /// Ticks of the user's faults (for the scrubber's marks).
-    pub user_faults: Rc<RefCell<Vec<Tick>>>,
     /// The last linearizability verdict (recomputed when the history changes).
     pub lin: Rc<LinCache>,
 }
 
 impl Run {
-    pub fn new(mut t: Timeline) -> Run {
-        let marks = fault_ticks(&mut t);
+    pub fn new(t: Timeline) -> Run {
         Run {
             timeline: Rc::new(RefCell::new(t)),
-            user_faults: Rc::new(RefCell::new(marks)),
             lin: Rc::new(RefCell::new(None)),
         }
     }
-}
-
-/// The ticks at which the reader's own faults (every input but a request) were applied, for the
-/// scrubber's marks of a reopened link: the same marks as when the faults were clicked.
-fn fault_ticks(t: &mut Timeline) -> Vec<Tick> {
-    let at: Vec<u64> = t
-        .inputs()
-        .iter()
-        .filter(|(_, a)| !matches!(a, Action::Request { .. }))
-        .map(|(e, _)| *e)
-        .collect();
-    let here = t.events();
-    let mut marks = Vec::with_capacity(at.len());
-    for e in at {
-        t.seek_event(e);
-        marks.push(t.sim().now());
-    }
-    t.seek_event(here);
-    marks
 }
 
 /// What the stage itself says about the clock (drawn large over it, with the one way on).

@@ -5,6 +5,7 @@ use super::lab::{Lab, NodeCmd, SPEEDS, TICKS_PER_MS_AT_1X};
 use super::lesson::LessonMsg;
 use crate::share::{to_fragment, Params};
 use crate::sim::action::Action;
+use crate::sim::net;
 use crate::sim::reader::{self, Ask, MAX_AMOUNT};
 use crate::sim::types::{Conflict, Consistency, Mode, NodeId, OpKind, Tick};
 
@@ -299,8 +300,8 @@ impl Lab {
     fn reader(&mut self, msg: Msg) -> bool {
         match msg {
             Msg::ToggleVersions => self.versions = !self.versions,
-            Msg::ToggleLink(a, b) => return self.toggle_link(a, b),
-            Msg::CycleOneWay(a, b) => return self.cycle_link(a, b),
+            Msg::ToggleLink(a, b) => return self.click_link(a, b, false),
+            Msg::CycleOneWay(a, b) => return self.click_link(a, b, true),
             Msg::PartitionNode(n) => return self.apply(Action::Isolate(n)),
             Msg::HealAll => return self.apply(Action::HealAll),
             Msg::OpenMenu(n) => {
@@ -328,37 +329,20 @@ impl Lab {
         true
     }
 
-    fn toggle_link(&mut self, a: NodeId, b: NodeId) -> bool {
-        let up = self.link_up(a, b);
-        if up {
-            self.apply(Action::CutBoth { a, b })
+    /// A click (or a shift-click) on the link a–b: the sim's rules for the pair as it is in
+    /// the first run, applied to every run.
+    fn click_link(&mut self, a: NodeId, b: NodeId, shift: bool) -> bool {
+        let state = self.runs[0].timeline.borrow().sim().pair(a, b);
+        let actions = if shift {
+            net::shift_click_actions(a, b, state)
         } else {
-            self.apply(Action::Heal { a, b })
+            net::click_actions(a, b, state)
+        };
+        let mut changed = false;
+        for action in actions {
+            changed |= self.apply(action);
         }
-    }
-
-    fn cycle_link(&mut self, a: NodeId, b: NodeId) -> bool {
-        let (ab, ba) = self.link_modes(a, b);
-        match (ab, ba) {
-            (true, true) => self.apply(Action::Cut { from: a, to: b }),
-            (false, true) => {
-                self.apply(Action::Heal { a, b });
-                self.apply(Action::Cut { from: b, to: a })
-            }
-            _ => self.apply(Action::Heal { a, b }),
-        }
-    }
-
-    /// Whether a→b and b→a are up, in the first run.
-    fn link_modes(&self, a: NodeId, b: NodeId) -> (bool, bool) {
-        use crate::sim::net::LinkMode;
-        let t = self.runs[0].timeline.borrow();
-        let up = |x, y| t.sim().link(x, y).mode == LinkMode::Up;
-        (up(a, b), up(b, a))
-    }
-
-    fn link_up(&self, a: NodeId, b: NodeId) -> bool {
-        self.link_modes(a, b) == (true, true)
+        changed
     }
 
     fn request(&mut self, client: u8, kind: OpKind) -> bool {
@@ -396,20 +380,10 @@ impl Lab {
             return true;
         }
         self.edits += 1;
-        let is_fault = !matches!(action, Action::Request { .. });
         let mut refused = None;
         for r in &self.runs {
-            let mut t = r.timeline.borrow_mut();
-            let now = t.sim().now();
-            match t.apply_user(action.clone()) {
-                Ok(()) => {
-                    let mut marks = r.user_faults.borrow_mut();
-                    marks.retain(|m| *m <= now);
-                    if is_fault {
-                        marks.push(now);
-                    }
-                }
-                Err(e) => refused = refused.or(Some(e.to_string())),
+            if let Err(e) = r.timeline.borrow_mut().apply_user(action.clone()) {
+                refused = refused.or(Some(e.to_string()));
             }
         }
         self.notice = refused.map(|e| format!("Not applied: {e}."));

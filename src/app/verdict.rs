@@ -78,7 +78,7 @@ pub type LinCache = RefCell<Option<Shown>>;
 /// paused or stepping, they are exact for the frame shown.
 pub fn verdict(sim: &Sim, cache: &LinCache, playing: bool, now_ms: f64) -> Verdict {
     let ops = sim.history();
-    let finished = ops.iter().filter(|o| o.outcome.is_some()).count();
+    let finished = ops.iter().filter(|o| o.outcome().is_some()).count();
     let key = (ops.len(), finished);
     let frame = (sim.events_processed(), sim.faults_active());
     let mut slot = cache.borrow_mut();
@@ -163,8 +163,7 @@ fn figures(sim: &Sim, lin: Option<&LinResult>, checking: bool, finished: usize) 
         double_spends: bank.then_some(c.double_spends),
         converged: c.converged,
         converge_ticks: c.converge_ticks,
-        // The sim keeps the tick of the last fault end, 0 until one happened.
-        fault_ended: sim.last_fault_end() > 0,
+        fault_ended: sim.last_fault_end().is_some(),
         latency_p50: c.latency_p50,
         latency_p99: c.latency_p99,
     }

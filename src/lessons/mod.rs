@@ -283,7 +283,7 @@ fn reveal(ctx: &StepCtx, w: Watch) -> (Option<String>, String) {
             None,
             format!("{who} never sent this request: {who} was still waiting for an earlier answer, or the run ended first."),
         ),
-        Some(rec) => match rec.outcome {
+        Some(rec) => match rec.outcome() {
             None => (None, format!("{} The run ended first.", words::op_outcome(sim, rec))),
             Some(o) => (
                 Some(o.slug().to_string()),
@@ -295,7 +295,7 @@ fn reveal(ctx: &StepCtx, w: Watch) -> (Option<String>, String) {
 
 /// The concept behind an outcome, in fixed words chosen by the facts (mode, outcome, reason).
 pub fn why(mode: Mode, rec: &OpRecord) -> &'static str {
-    match (rec.outcome, mode) {
+    match (rec.outcome(), mode) {
         (Some(Outcome::Refused(Reason::NoQuorum { .. })), _) => {
             "A node that cannot reach a majority says no rather than risk a second, different \
              truth. A refusal means nothing changed anywhere."

@@ -102,7 +102,9 @@ pub fn op(sim: &Sim, rec: &OpRecord) -> String {
 
 /// How long an op took so far or in all: complete − invoke, or now − invoke while pending.
 pub fn took(sim: &Sim, rec: &OpRecord) -> Tick {
-    rec.complete.unwrap_or(sim.now()).saturating_sub(rec.invoke)
+    rec.completed_at()
+        .unwrap_or(sim.now())
+        .saturating_sub(rec.invoke)
 }
 
 /// What happened to an op, as a verb phrase: "succeeded after 24 ms", "returned 100 after 4 ms",
@@ -110,10 +112,10 @@ pub fn took(sim: &Sim, rec: &OpRecord) -> Tick {
 /// "got no answer: after 1000 ms the client gave up", "is still waiting (12 ms so far)".
 pub fn outcome(sim: &Sim, rec: &OpRecord) -> String {
     let t = ms(took(sim, rec));
-    match rec.outcome {
+    match rec.outcome() {
         None if took(sim, rec) == 0 => "has just been sent and waits for an answer".to_string(),
         None => format!("is still waiting for an answer ({t} so far)"),
-        Some(Outcome::Ok) => match &rec.value {
+        Some(Outcome::Ok) => match rec.value() {
             Some(v) => format!("returned {} after {t}", value(v)),
             None => format!("succeeded after {t}"),
         },
@@ -140,7 +142,7 @@ pub fn staleness(rec: &OpRecord) -> Option<String> {
     }
     let n = rec.missed.len() as u64;
     let mut s = String::from("That read was stale");
-    match (&rec.value, &rec.fresh) {
+    match (rec.value(), &rec.fresh) {
         (Some(got), Some(fresh)) if got == fresh => s.push_str(", even though its value is right"),
         (_, Some(fresh)) => {
             s.push_str(": one up-to-date copy would have shown ");

@@ -9,6 +9,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::action::Action;
 use super::types::{NodeId, Tick};
 
 /// Whether a one-way link carries messages.
@@ -39,6 +40,60 @@ impl LinkState {
     /// True when messages arriving now would be delivered.
     pub fn is_up(&self) -> bool {
         self.mode == LinkMode::Up
+    }
+}
+
+/// The state of the link pair a–b as one value: what the stage draws and what a click on the
+/// link acts on. Built from the two directions' [`LinkMode`]s by [`PairState::of`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PairState {
+    /// Both directions carry messages.
+    Up,
+    /// Both directions drop messages.
+    Cut,
+    /// Messages `from → to` are dropped (that direction is cut); `to → from` carries messages.
+    OneWay { from: NodeId, to: NodeId },
+    /// At least one direction is held: messages on it wait until it is released or healed.
+    /// Held wins in a mixed pair (held one way, cut or up the other), since the parked messages
+    /// are what a heal sets going again.
+    Held,
+}
+
+impl PairState {
+    /// The state of the pair `a`–`b` whose direction `a → b` is in mode `ab` and `b → a` in `ba`.
+    /// Symmetric: `of(a, b, ab, ba) == of(b, a, ba, ab)`.
+    pub fn of(a: NodeId, b: NodeId, ab: LinkMode, ba: LinkMode) -> PairState {
+        match (ab, ba) {
+            (LinkMode::Held, _) | (_, LinkMode::Held) => PairState::Held,
+            (LinkMode::Up, LinkMode::Up) => PairState::Up,
+            (LinkMode::Cut, LinkMode::Cut) => PairState::Cut,
+            (LinkMode::Cut, LinkMode::Up) => PairState::OneWay { from: a, to: b },
+            (LinkMode::Up, LinkMode::Cut) => PairState::OneWay { from: b, to: a },
+        }
+    }
+}
+
+/// What a plain click on the link `a`–`b` does: an up pair is cut both ways; any other state
+/// (cut, one-way, held) is healed both ways.
+pub fn click_actions(a: NodeId, b: NodeId, state: PairState) -> Vec<Action> {
+    match state {
+        PairState::Up => vec![Action::CutBoth { a, b }],
+        _ => vec![Action::Heal { a, b }],
+    }
+}
+
+/// What a shift-click on the link `a`–`b` does: it cycles up → `a → b` cut → `b → a` cut → up.
+/// A pair in any other state (cut both ways, held) is healed, so at most three shift-clicks
+/// bring any pair back up. The middle step is two inputs (heal, then cut the other way), as
+/// the page has always recorded it, so links shared before replay the same.
+pub fn shift_click_actions(a: NodeId, b: NodeId, state: PairState) -> Vec<Action> {
+    match state {
+        PairState::Up => vec![Action::Cut { from: a, to: b }],
+        PairState::OneWay { from, to } if (from, to) == (a, b) => {
+            vec![Action::Heal { a, b }, Action::Cut { from: b, to: a }]
+        }
+        _ => vec![Action::Heal { a, b }],
     }
 }
 
@@ -95,6 +150,11 @@ impl Net {
             let i = self.index(from, to);
             self.links[i].mode = mode;
         }
+    }
+
+    /// The state of the pair `a`–`b` (see [`PairState`]); a node's link to itself is up.
+    pub fn pair(&self, a: NodeId, b: NodeId) -> PairState {
+        PairState::of(a, b, self.link(a, b).mode, self.link(b, a).mode)
     }
 
     /// True when every link between two different nodes is up (no cut, no hold).

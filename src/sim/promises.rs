@@ -428,10 +428,10 @@ fn share_a_key(case: Case, a: &OpRecord, b: &OpRecord) -> bool {
 /// Whether an update of a key `read` touches timed out (or never finished) before `read` ended:
 /// such a write may have landed part-way, or may land later and win.
 fn failed_before(h: &[OpRecord], case: Case, read: &OpRecord) -> bool {
-    let end = read.complete.unwrap_or(Tick::MAX);
+    let end = read.completed_at().unwrap_or(Tick::MAX);
     h.iter().any(|v| {
         v.req.kind.is_update()
-            && matches!(v.outcome, None | Some(Outcome::Timeout))
+            && matches!(v.outcome(), None | Some(Outcome::Timeout))
             && v.invoke < end
             && share_a_key(case, read, v)
     })
@@ -444,17 +444,17 @@ fn quorum_overlap(r: &Run) -> Verdict {
     let case = r.sim.config().case;
     let updates: Vec<&OpRecord> = h.iter().filter(|o| o.req.kind.is_update()).collect();
     let concurrent = |u: &OpRecord| {
-        let end = u.complete.unwrap_or(Tick::MAX);
+        let end = u.completed_at().unwrap_or(Tick::MAX);
         updates.iter().any(|v| {
             v.id != u.id
                 && share_a_key(case, u, v)
                 && v.invoke <= end
-                && u.invoke <= v.complete.unwrap_or(Tick::MAX)
+                && u.invoke <= v.completed_at().unwrap_or(Tick::MAX)
         })
     };
     over_ops(
         r,
-        |o| o.req.kind == OpKind::Read && o.outcome == Some(Outcome::Ok),
+        |o| o.req.kind == OpKind::Read && o.outcome() == Some(Outcome::Ok),
         |o| {
             !o.is_stale()
                 || failed_before(h, case, o)
@@ -519,7 +519,7 @@ fn overdraws(r: &Run) -> Verdict {
 /// Served: answered for real (ok, or a business refusal such as insufficient funds).
 fn served(o: &OpRecord) -> bool {
     matches!(
-        o.outcome,
+        o.outcome(),
         Some(Outcome::Ok) | Some(Outcome::Refused(Reason::InsufficientFunds { .. }))
     )
 }
@@ -541,7 +541,7 @@ pub fn calm_since(r: &Run) -> Option<Tick> {
         .map(|f| f.at)
         .max()
         .unwrap_or(0);
-    Some(changed.max(r.sim.last_fault_end()))
+    Some(changed.max(r.sim.last_fault_end().unwrap_or(0)))
 }
 
 /// The first tick a scheduled fault starts (`None`: no fault).
@@ -562,7 +562,7 @@ fn majority_serves(r: &Run) -> Verdict {
         .sim
         .history()
         .iter()
-        .filter(|o| o.invoke >= from && o.outcome.is_some())
+        .filter(|o| o.invoke >= from && o.outcome().is_some())
         .collect();
     if late.is_empty() {
         return Verdict::Vacuous;
@@ -615,7 +615,7 @@ fn over_ops(
         .sim
         .history()
         .iter()
-        .filter(|o| o.complete.is_some() && pick(o))
+        .filter(|o| o.completed_at().is_some() && pick(o))
         .peekable();
     if picked.peek().is_none() {
         return Verdict::Vacuous;
@@ -666,7 +666,7 @@ fn node_down_during(down: &[Vec<(Tick, Tick)>], node: NodeId, from: Tick, to: Ti
 fn ap_answers(r: &Run) -> Verdict {
     let down = down_intervals(r.faults, r.sim.node_count());
     let up_all_along = |o: &OpRecord| {
-        let end = o.complete.unwrap_or(Tick::MAX);
+        let end = o.completed_at().unwrap_or(Tick::MAX);
         !node_down_during(&down, o.node, o.invoke, end)
     };
     over_ops(
@@ -680,7 +680,7 @@ fn ap_answers(r: &Run) -> Verdict {
                 o.req.kind.as_str(),
                 u32::from(o.node) + 1,
                 o.invoke,
-                o.outcome
+                o.outcome()
             )
         },
     )
@@ -727,9 +727,9 @@ fn pays_a_round_trip(r: &Run) -> Verdict {
     let mode = sim.config().mode;
     over_ops(
         r,
-        |o| o.outcome == Some(Outcome::Ok) && consistent_request(mode, o),
+        |o| o.outcome() == Some(Outcome::Ok) && consistent_request(mode, o),
         |o| {
-            o.complete
+            o.completed_at()
                 .is_some_and(|c| c - o.invoke >= round_trip(o.node))
         },
         |o| {
@@ -738,7 +738,7 @@ fn pays_a_round_trip(r: &Run) -> Verdict {
                 o.id,
                 o.req.kind.as_str(),
                 u32::from(o.node) + 1,
-                o.complete.unwrap_or(o.invoke) - o.invoke,
+                o.completed_at().unwrap_or(o.invoke) - o.invoke,
                 round_trip(o.node)
             )
         },
@@ -778,13 +778,15 @@ fn served_when_calm(r: &Run) -> Verdict {
     let first = first_fault(r);
     let calm = calm_since(r);
     let no_fault = |o: &OpRecord| {
-        let end = o.complete.unwrap_or(Tick::MAX);
+        let end = o.completed_at().unwrap_or(Tick::MAX);
         first.is_none_or(|f| end < f) || calm.is_some_and(|c| o.invoke > c)
     };
     over_ops(r, no_fault, served, |o| {
         format!(
             "op #{} sent at tick {} with no fault in place was not served ({:?})",
-            o.id, o.invoke, o.outcome
+            o.id,
+            o.invoke,
+            o.outcome()
         )
     })
 }

@@ -40,7 +40,7 @@ pub fn end_state(sim: &Sim) -> EndState {
         replica_seen,
         replica_values,
         min_balance: sim.min_balance(),
-        last_fault_end: Some(sim.last_fault_end()),
+        last_fault_end: sim.last_fault_end(),
         converged_at,
         end_tick: sim.end_tick(),
     }

@@ -19,8 +19,8 @@ pub fn staleness(
     let read_keys = State::keys_of(case, &read.req);
     let mut before: Vec<&OpRecord> = history
         .iter()
-        .filter(|r| r.outcome == Some(Outcome::Ok) && r.req.kind.is_update())
-        .filter(|r| r.complete.is_some_and(|c| c < read.invoke))
+        .filter(|r| r.outcome() == Some(Outcome::Ok) && r.req.kind.is_update())
+        .filter(|r| r.completed_at().is_some_and(|c| c < read.invoke))
         .collect();
     // Cheap test first: most updates are in `seen`.
     let missed: Vec<OpId> = before
@@ -42,7 +42,7 @@ pub fn staleness(
         .iter()
         .all(|r| matches!(r.req.kind, OpKind::Post | OpKind::Like))
     {
-        before.sort_unstable_by_key(|r| (r.complete, r.id));
+        before.sort_unstable_by_key(|r| (r.completed_at(), r.id));
     }
     let mut state = State::new(case, initial);
     for r in before {
@@ -67,20 +67,20 @@ fn overwritten_concurrently(history: &[OpRecord], seen: &OpSet, w: &OpRecord) ->
             s.id != w.id
                 && s.req.kind == OpKind::Write
                 && s.req.key == w.req.key
-                && s.complete.is_none_or(|c| c >= w.invoke)
+                && s.completed_at().is_none_or(|c| c >= w.invoke)
         })
 }
 
 /// An update that may have left its version on some replicas only: it got neither `Ok` nor a
 /// refusal (a refusal wrote nothing) — it timed out, or is still pending.
 pub fn failed_part_way(op: &OpRecord) -> bool {
-    op.req.kind.is_update() && matches!(op.outcome, None | Some(Outcome::Timeout))
+    op.req.kind.is_update() && matches!(op.outcome(), None | Some(Outcome::Timeout))
 }
 
 /// Whether two ops ran at the same time: each began before the other ended (an op with no reply
 /// yet has not ended).
 pub fn overlap(a: &OpRecord, b: &OpRecord) -> bool {
-    let end = |o: &OpRecord| o.complete.unwrap_or(u64::MAX);
+    let end = |o: &OpRecord| o.completed_at().unwrap_or(u64::MAX);
     a.invoke <= end(b) && b.invoke <= end(a)
 }
 
@@ -102,11 +102,11 @@ pub fn quorum_excuse(
     read: &OpRecord,
     missed: &OpRecord,
 ) -> Option<OpId> {
-    let read_end = read.complete.unwrap_or(u64::MAX);
+    let read_end = read.completed_at().unwrap_or(u64::MAX);
     history
         .iter()
         .filter(|o| o.id != missed.id && o.req.kind.is_update() && o.invoke < read_end)
-        .filter(|o| !matches!(o.outcome, Some(Outcome::Refused(_))))
+        .filter(|o| !matches!(o.outcome(), Some(Outcome::Refused(_))))
         .filter(|o| share_a_key(case, o, missed))
         .find(|o| failed_part_way(o) || overlap(o, missed))
         .map(|o| o.id)
@@ -115,7 +115,7 @@ pub fn quorum_excuse(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::types::{Consistency, Request};
+    use crate::sim::types::{Completion, Consistency, Request};
 
     fn rec(
         id: OpId,
@@ -138,9 +138,9 @@ mod tests {
                 consistency: Consistency::Default,
             },
             invoke,
-            complete,
-            outcome: complete.map(|_| if ok { Outcome::Ok } else { Outcome::Timeout }),
-            value: None,
+            completion: complete.map(|at| {
+                Completion::without_value(at, if ok { Outcome::Ok } else { Outcome::Timeout })
+            }),
             missed: Vec::new(),
             fresh: None,
         }
@@ -195,7 +195,7 @@ mod tests {
 #[cfg(test)]
 mod register_tests {
     use super::*;
-    use crate::sim::types::{Consistency, Request};
+    use crate::sim::types::{Completion, Consistency, Request};
 
     fn write(id: OpId, arg: i64, invoke: u64, complete: u64) -> OpRecord {
         OpRecord {
@@ -210,9 +210,7 @@ mod register_tests {
                 consistency: Consistency::Default,
             },
             invoke,
-            complete: Some(complete),
-            outcome: Some(Outcome::Ok),
-            value: None,
+            completion: Some(Completion::ok(complete, None)),
             missed: Vec::new(),
             fresh: None,
         }

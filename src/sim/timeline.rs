@@ -5,6 +5,12 @@
 //! inputs are applied), and the current Sim. Going back = clone the nearest snapshot at or before
 //! the target and replay events and inputs; the engine is deterministic, so this reproduces the
 //! same run exactly.
+//!
+//! The timeline also keeps the tick at which each input was applied ([`Timeline::input_ticks`]),
+//! so the scrubber's marks need no re-seeking, and a recorded input that the run refuses on a
+//! replay is kept as a [`ReplayError`] (in release builds too) instead of being lost silently.
+
+use std::fmt;
 
 use super::action::{Action, SimError, StepInfo};
 use super::scenario::{Scenario, ScenarioError};
@@ -16,11 +22,40 @@ pub const SNAPSHOT_EVERY: u64 = 256;
 /// Most snapshots kept at once.
 pub const MAX_SNAPSHOTS: usize = 64;
 
+/// A recorded input that the run refused when it was applied again: the run went on without
+/// it, so what follows may differ from what was recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayError {
+    /// Its position in [`Timeline::inputs`].
+    pub index: usize,
+    /// Events processed before it.
+    pub at_event: u64,
+    pub error: SimError,
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "input {} (at event {}) does not replay: {}",
+            self.index + 1,
+            self.at_event,
+            self.error
+        )
+    }
+}
+
 /// A run with its past. See the module doc.
 #[derive(Clone, Debug)]
 pub struct Timeline {
     scenario: Scenario,
+    /// Sorted by event count.
     inputs: Vec<(u64, Action)>,
+    /// The tick each input was applied at, parallel to `inputs` (shorter only while a replay
+    /// has not reached the later inputs yet).
+    input_ticks: Vec<Tick>,
+    /// The first recorded input the run refused on a replay, if any.
+    replay_error: Option<ReplayError>,
     /// Sorted by events processed; the first is the run at event 0.
     snapshots: Vec<Sim>,
     every: u64,
@@ -34,6 +69,8 @@ impl Timeline {
         Ok(Timeline {
             scenario,
             inputs: Vec::new(),
+            input_ticks: Vec::new(),
+            replay_error: None,
             snapshots: vec![sim.clone()],
             every: SNAPSHOT_EVERY,
             current: sim,
@@ -41,8 +78,9 @@ impl Timeline {
     }
 
     /// Rebuilds a shared run: `scenario`, then `inputs` (as returned by [`Timeline::inputs`]),
-    /// positioned at event `at_event` (or the run's end if earlier).
-    /// Inputs that the run refuses (a busy client, a missing node) are an error, never a panic.
+    /// positioned at event `at_event` (or the run's end if earlier). Every input is replayed
+    /// (the run goes as far as the last one, then back to `at_event`); one that the run refuses
+    /// (a busy client, a missing node) or never reaches is an error, never a panic.
     pub fn replay(
         scenario: Scenario,
         inputs: Vec<(u64, Action)>,
@@ -54,15 +92,21 @@ impl Timeline {
                 "inputs must be in event order".into(),
             ));
         }
-        let bad = |e: SimError| ScenarioError::Invalid(format!("an input does not replay: {e}"));
+        let last = inputs.last().map_or(0, |(at, _)| *at);
         t.inputs = inputs;
-        t.apply_inputs_here().map_err(bad)?;
-        while t.events() < at_event {
-            if t.current.step().is_none() {
-                break;
-            }
-            t.arrived().map_err(bad)?;
+        t.apply_inputs_here();
+        t.seek_event(last.max(at_event));
+        if let Some(e) = &t.replay_error {
+            return Err(ScenarioError::Invalid(e.to_string()));
         }
+        if let Some((at, _)) = t.inputs.get(t.input_ticks.len()) {
+            return Err(ScenarioError::Invalid(format!(
+                "input {} is at event {at}, past the run's last event ({})",
+                t.input_ticks.len() + 1,
+                t.events()
+            )));
+        }
+        t.seek_event(at_event);
         Ok(t)
     }
 
@@ -78,6 +122,25 @@ impl Timeline {
     pub fn inputs(&self) -> &[(u64, Action)] {
         &self.inputs
     }
+    /// The tick each input was applied at, parallel to [`Timeline::inputs`].
+    pub fn input_ticks(&self) -> &[Tick] {
+        &self.input_ticks
+    }
+    /// The ticks of the reader's faults (every input but a request), in order: the scrubber's
+    /// marks.
+    pub fn fault_marks(&self) -> Vec<Tick> {
+        self.inputs
+            .iter()
+            .zip(&self.input_ticks)
+            .filter(|((_, a), _)| !matches!(a, Action::Request { .. }))
+            .map(|(_, tick)| *tick)
+            .collect()
+    }
+    /// The first recorded input the run refused when it replayed it (the run went on without
+    /// it). `None` for any timeline built by [`Timeline::replay`] or by `apply_user` alone.
+    pub fn replay_error(&self) -> Option<&ReplayError> {
+        self.replay_error.as_ref()
+    }
     /// Events processed at the current point.
     pub fn events(&self) -> u64 {
         self.current.events_processed()
@@ -90,8 +153,7 @@ impl Timeline {
     /// Processes one event (then any input recorded at the new point).
     pub fn step(&mut self) -> Option<StepInfo> {
         let info = self.current.step()?;
-        let replayed = self.arrived();
-        debug_assert!(replayed.is_ok(), "a recorded input replays: {replayed:?}");
+        self.arrived();
         Some(info)
     }
 
@@ -139,9 +201,20 @@ impl Timeline {
     pub fn apply_user(&mut self, action: Action) -> Result<(), SimError> {
         let n = self.events();
         self.current.apply(action.clone())?;
-        self.inputs.retain(|(at, _)| *at <= n);
+        let keep = self.inputs.partition_point(|(at, _)| *at <= n);
+        self.inputs.truncate(keep);
+        self.input_ticks.truncate(keep);
+        assert_eq!(
+            self.input_ticks.len(),
+            keep,
+            "every input up to here has its tick"
+        );
         self.snapshots.retain(|s| s.events_processed() <= n);
         self.inputs.push((n, action));
+        self.input_ticks.push(self.current.now());
+        if self.replay_error.as_ref().is_some_and(|e| e.index >= keep) {
+            self.replay_error = None;
+        }
         Ok(())
     }
 
@@ -165,12 +238,11 @@ impl Timeline {
             .find(|s| fits(s))
             .unwrap_or(&self.snapshots[0]);
         self.current = snap.clone();
-        let replayed = self.apply_inputs_here();
-        debug_assert!(replayed.is_ok(), "a recorded input replays: {replayed:?}");
+        self.apply_inputs_here();
     }
 
     /// The current Sim just reached a new event count: snapshot it, then apply its inputs.
-    fn arrived(&mut self) -> Result<(), SimError> {
+    fn arrived(&mut self) {
         let n = self.events();
         let last = self.snapshots.last().map_or(0, Sim::events_processed);
         if n % self.every == 0 && n > last {
@@ -184,13 +256,129 @@ impl Timeline {
         self.apply_inputs_here()
     }
 
-    /// Applies the inputs recorded at the current event count. An input the user applied at this
-    /// very state succeeds again (the run is deterministic); only foreign inputs can fail.
-    fn apply_inputs_here(&mut self) -> Result<(), SimError> {
+    /// Applies the inputs recorded at the current event count and notes their tick. An input the
+    /// user applied at this very state succeeds again (the run is deterministic); only foreign
+    /// inputs can fail: the first failure is kept (see [`Timeline::replay_error`]) and the run
+    /// goes on without that input.
+    fn apply_inputs_here(&mut self) {
         let n = self.events();
-        for (_, action) in self.inputs.iter().filter(|(at, _)| *at == n) {
-            self.current.apply(action.clone())?;
+        let first = self.inputs.partition_point(|(at, _)| *at < n);
+        let end = self.inputs.partition_point(|(at, _)| *at <= n);
+        for index in first..end {
+            let applied = self.current.apply(self.inputs[index].1.clone());
+            self.note_tick(index);
+            if let Err(error) = applied {
+                self.replay_error.get_or_insert(ReplayError {
+                    index,
+                    at_event: n,
+                    error,
+                });
+            }
         }
-        Ok(())
+    }
+
+    /// Records (first pass) or checks (later passes) the tick input `index` is applied at.
+    fn note_tick(&mut self, index: usize) {
+        let now = self.current.now();
+        match self.input_ticks.get(index) {
+            // The tick is a function of the event count; the trace-hash tests guard determinism.
+            Some(tick) => debug_assert_eq!(*tick, now, "an input replays at its tick"),
+            None => {
+                assert_eq!(self.input_ticks.len(), index, "inputs are reached in order");
+                self.input_ticks.push(now);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::types::{Consistency, OpKind, Request};
+    use proptest::prelude::*;
+
+    fn bank() -> Scenario {
+        Scenario::builtin("bank").expect("built-in")
+    }
+
+    #[test]
+    fn a_refused_input_is_an_error_and_never_a_panic() {
+        let mut t = Timeline::new(bank()).unwrap();
+        t.seek_event(50);
+        // A foreign input (node 99 does not exist) recorded ahead of the current point.
+        t.inputs.push((60, Action::Crash(99)));
+        t.seek_event(100);
+        assert_eq!(t.events(), 100, "the run goes on without the input");
+        let e = t.replay_error().expect("the refusal is kept");
+        assert_eq!((e.index, e.at_event), (0, 60));
+        assert!(matches!(e.error, SimError::UnknownNode { node: 99, .. }));
+        assert_eq!(t.input_ticks().len(), 1, "its tick is still noted");
+
+        let inputs = vec![(10, Action::HealAll), (60, Action::Crash(99))];
+        let err = Timeline::replay(bank(), inputs, 20).unwrap_err();
+        assert!(err.to_string().contains("input 2 (at event 60)"), "{err}");
+        let far = vec![(u64::from(u32::MAX), Action::HealAll)];
+        let err = Timeline::replay(bank(), far, 0).unwrap_err();
+        assert!(
+            err.to_string().contains("past the run's last event"),
+            "{err}"
+        );
+    }
+
+    /// The old way of finding the marks: seek to each fault input's event and read the tick.
+    fn marks_by_reseeking(t: &mut Timeline) -> Vec<Tick> {
+        let here = t.events();
+        let at: Vec<u64> = t
+            .inputs()
+            .iter()
+            .filter(|(_, a)| !matches!(a, Action::Request { .. }))
+            .map(|(e, _)| *e)
+            .collect();
+        let marks = at
+            .into_iter()
+            .map(|e| {
+                t.seek_event(e);
+                t.sim().now()
+            })
+            .collect();
+        t.seek_event(here);
+        marks
+    }
+
+    fn input(kind: u8, node: u8) -> Action {
+        match kind {
+            0 => Action::Request {
+                client: node % 2,
+                req: Request::simple(OpKind::Withdraw, 20, Consistency::Default),
+            },
+            1 => Action::Crash(node),
+            2 => Action::Recover(node),
+            3 => Action::Isolate(node),
+            _ => Action::HealAll,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Inputs applied here and there (going back drops the future): the recorded ticks equal
+        /// those found by re-seeking, and a replay of the inputs records the same ticks.
+        #[test]
+        fn input_ticks_match_reseeking(
+            steps in proptest::collection::vec((0u64..400, 0u8..5, 0u8..3), 1..12),
+        ) {
+            let mut t = Timeline::new(bank()).unwrap();
+            for (target, kind, node) in steps {
+                t.seek_event(target);
+                let _ = t.apply_user(input(kind, node));
+            }
+            prop_assert_eq!(t.input_ticks().len(), t.inputs().len());
+            let marks = t.fault_marks();
+            prop_assert_eq!(&marks, &marks_by_reseeking(&mut t));
+            let again = Timeline::replay(bank(), t.inputs().to_vec(), t.events()).unwrap();
+            prop_assert_eq!(again.input_ticks(), t.input_ticks());
+            prop_assert_eq!(again.fault_marks(), marks);
+            prop_assert!(again.replay_error().is_none());
+        }
     }
 }

@@ -417,33 +417,174 @@ impl OpSet {
     }
 }
 
+/// How and when an op ended. A value comes only with `Outcome::Ok` (a read's answer; an `Ok`
+/// update has none): the fields are private, so no other combination can be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    at: Tick,
+    outcome: Outcome,
+    value: Option<Value>,
+}
+
+impl Completion {
+    /// An op that ended at `at` with `outcome` and `value`; `None` when a value comes with an
+    /// outcome other than `Ok`.
+    pub fn new(at: Tick, outcome: Outcome, value: Option<Value>) -> Option<Completion> {
+        (value.is_none() || outcome == Outcome::Ok).then_some(Completion { at, outcome, value })
+    }
+    /// An op that ended at `at` with `outcome` and no value.
+    pub fn without_value(at: Tick, outcome: Outcome) -> Completion {
+        Completion {
+            at,
+            outcome,
+            value: None,
+        }
+    }
+    /// An op acknowledged at `at`, with the value a read returned.
+    pub fn ok(at: Tick, value: Option<Value>) -> Completion {
+        Completion {
+            at,
+            outcome: Outcome::Ok,
+            value,
+        }
+    }
+    /// An op refused at `at`.
+    pub fn refused(at: Tick, reason: Reason) -> Completion {
+        Completion {
+            at,
+            outcome: Outcome::Refused(reason),
+            value: None,
+        }
+    }
+    /// An op whose client gave up at `at`.
+    pub fn timeout(at: Tick) -> Completion {
+        Completion {
+            at,
+            outcome: Outcome::Timeout,
+            value: None,
+        }
+    }
+    /// When the op ended.
+    pub fn at(&self) -> Tick {
+        self.at
+    }
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+    /// The value returned (an `Ok` read), if any.
+    pub fn value(&self) -> Option<&Value> {
+        self.value.as_ref()
+    }
+}
+
 /// One client operation in the history: what was asked, when, where, and how it ended.
+///
+/// Exported as before `Completion` existed (`complete`, `outcome`, `value`, each `null` while
+/// pending), through [`OpWire`], so old exports read back and `caplab check` is unchanged.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "OpWire", try_from = "OpWire")]
 pub struct OpRecord {
     pub id: OpId,
     pub client: ClientId,
     /// The node the client is attached to.
     pub node: NodeId,
-    #[serde(flatten)]
     pub req: Request,
     pub invoke: Tick,
     /// `None` while the operation is still pending.
-    pub complete: Option<Tick>,
-    pub outcome: Option<Outcome>,
-    /// Returned value (reads), if any.
-    pub value: Option<Value>,
+    pub completion: Option<Completion>,
     /// For reads: acknowledged updates (completed before this read was invoked) that the
     /// returned value did not reflect. Empty means not stale.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missed: Vec<OpId>,
     /// For stale reads: the value a read reflecting every acknowledged update would return.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fresh: Option<Value>,
 }
 
 impl OpRecord {
     pub fn is_stale(&self) -> bool {
         !self.missed.is_empty()
+    }
+    /// When the op ended (`None`: pending).
+    pub fn completed_at(&self) -> Option<Tick> {
+        self.completion.as_ref().map(Completion::at)
+    }
+    /// How the op ended (`None`: pending).
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.completion.as_ref().map(Completion::outcome)
+    }
+    /// The value the op returned, if it ended with one.
+    pub fn value(&self) -> Option<&Value> {
+        self.completion.as_ref().and_then(Completion::value)
+    }
+}
+
+/// An [`OpRecord`] as exported: the completion as three parallel fields.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OpWire {
+    pub id: OpId,
+    pub client: ClientId,
+    pub node: NodeId,
+    #[serde(flatten)]
+    pub req: Request,
+    pub invoke: Tick,
+    pub complete: Option<Tick>,
+    pub outcome: Option<Outcome>,
+    pub value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missed: Vec<OpId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fresh: Option<Value>,
+}
+
+impl From<OpRecord> for OpWire {
+    fn from(o: OpRecord) -> OpWire {
+        let (complete, outcome, value) = match o.completion {
+            Some(c) => (Some(c.at), Some(c.outcome), c.value),
+            None => (None, None, None),
+        };
+        OpWire {
+            id: o.id,
+            client: o.client,
+            node: o.node,
+            req: o.req,
+            invoke: o.invoke,
+            complete,
+            outcome,
+            value,
+            missed: o.missed,
+            fresh: o.fresh,
+        }
+    }
+}
+
+impl TryFrom<OpWire> for OpRecord {
+    type Error = String;
+    fn try_from(w: OpWire) -> Result<OpRecord, String> {
+        let completion = match (w.complete, w.outcome, w.value) {
+            (None, None, None) => None,
+            (Some(at), Some(outcome), value) => Some(
+                Completion::new(at, outcome, value)
+                    .ok_or_else(|| format!("op {}: a value comes only with an ok outcome", w.id))?,
+            ),
+            (_, _, Some(_)) if w.complete.is_none() => {
+                return Err(format!("op {}: a value needs a completion", w.id))
+            }
+            _ => {
+                return Err(format!(
+                    "op {}: an outcome needs a completion tick and vice versa",
+                    w.id
+                ))
+            }
+        };
+        Ok(OpRecord {
+            id: w.id,
+            client: w.client,
+            node: w.node,
+            req: w.req,
+            invoke: w.invoke,
+            completion,
+            missed: w.missed,
+            fresh: w.fresh,
+        })
     }
 }
 

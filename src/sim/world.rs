@@ -9,6 +9,8 @@ use std::collections::VecDeque;
 mod actions;
 mod observe;
 mod read;
+#[cfg(test)]
+mod tests;
 
 use observe::action_code;
 
@@ -21,8 +23,8 @@ use super::proto::{Ctx, Effect, Msg, Out, ProtoConfig, Replica, Timer};
 use super::queue::Queue;
 use super::stale::staleness;
 use super::types::{
-    Case, NodeId, OpId, OpRecord, OpSet, Outcome, Status, Tick, Value, MAX_CLIENTS, MAX_EVENTS,
-    MAX_IN_FLIGHT, MAX_NODES, MAX_OPS, MAX_TICKS,
+    Case, Completion, NodeId, OpId, OpRecord, OpSet, Outcome, Status, Tick, Value, MAX_CLIENTS,
+    MAX_EVENTS, MAX_IN_FLIGHT, MAX_NODES, MAX_OPS, MAX_TICKS,
 };
 
 /// Client ↔ node latency, one way (client links are never cut).
@@ -152,9 +154,12 @@ pub struct Sim {
     drops: Vec<Dropped>,
     /// Messages on the wire or parked.
     in_flight: usize,
+    /// Ops invoked and not completed yet (each client waits for at most one).
+    open_ops: usize,
     counters: Counters,
     min_balance: Option<i64>,
-    last_fault_end: Tick,
+    /// Tick of the last heal / recover / resume / release; `None` until one happened.
+    last_fault_end: Option<Tick>,
     equal_since: Option<Tick>,
     views_dirty: bool,
     client_latency_ticks: Tick,
@@ -268,9 +273,10 @@ impl Sim {
             trace: FNV_OFFSET,
             drops: Vec::new(),
             in_flight: 0,
+            open_ops: 0,
             counters: Counters::default(),
             min_balance,
-            last_fault_end: 0,
+            last_fault_end: None,
             equal_since: None,
             views_dirty: true,
             client_latency_ticks: opts.client_latency_ticks,
@@ -320,11 +326,7 @@ impl Sim {
                 StepKind::Stopped(e)
             }
         };
-        assert!(
-            self.in_flight <= MAX_IN_FLIGHT,
-            "messages in flight stay bounded"
-        );
-        assert!(self.queue.len() <= MAX_QUEUED, "the queue stays bounded");
+        self.assert_bounds();
         let info = StepInfo { tick, kind };
         self.fold_step(&info);
         self.observe_views();
@@ -343,6 +345,11 @@ impl Sim {
     /// Runs until the queue is empty or the end tick is reached.
     pub fn run_to_end(&mut self) {
         while self.step().is_some() {}
+        self.debug_check_counts();
+        debug_assert!(
+            self.error.is_some() || self.no_overdue_op(),
+            "a finished run leaves no op pending past its timeout"
+        );
     }
 
     /// Applies `action` now. Errors leave the run unchanged.
@@ -359,6 +366,8 @@ impl Sim {
         }
         self.fold(&[0xA0, action_code(&action)]);
         self.observe_views();
+        self.assert_bounds();
+        self.debug_check_counts();
         Ok(())
     }
 
@@ -373,6 +382,54 @@ impl Sim {
         }
         action.validate(self.cfg.case, self.cfg.nodes, self.clients.len())?;
         self.push(at, Event::Scheduled(action))
+    }
+
+    // ----- invariants -----
+
+    /// The explicit limits hold (O(1), checked after every event and input).
+    fn assert_bounds(&self) {
+        assert!(
+            self.in_flight <= MAX_IN_FLIGHT,
+            "messages in flight stay bounded"
+        );
+        assert!(self.queue.len() <= MAX_QUEUED, "the queue stays bounded");
+        assert!(
+            self.parked.len() <= self.in_flight,
+            "a parked message is in flight"
+        );
+        assert!(
+            self.open_ops <= self.clients.len() && self.open_ops <= self.history.len(),
+            "each client waits for at most one op"
+        );
+        assert!(self.history.len() <= MAX_OPS, "the history stays bounded");
+    }
+
+    /// The running counts match what they count (O(n): debug builds, after an input and at the
+    /// end of a run).
+    fn debug_check_counts(&self) {
+        let on_wire = self
+            .queue
+            .ordered()
+            .iter()
+            .filter(|(_, e)| matches!(e, Event::Deliver { arrived: false, .. }))
+            .count();
+        debug_assert_eq!(
+            self.in_flight,
+            on_wire + self.parked.len(),
+            "in flight = on the wire + parked"
+        );
+        let waiting = self.clients.iter().filter(|c| c.pending.is_some()).count();
+        debug_assert_eq!(self.open_ops, waiting, "an open op per waiting client");
+        let pending = self.history.iter().filter(|o| o.completion.is_none());
+        debug_assert_eq!(self.open_ops, pending.count(), "an open op per pending op");
+    }
+
+    /// True when no op is still pending although its client's timeout is past (the timeout
+    /// completes it; O(n)).
+    fn no_overdue_op(&self) -> bool {
+        self.history
+            .iter()
+            .all(|o| o.completion.is_some() || o.invoke + self.client_timeout_ticks > self.now)
     }
 
     // ----- internals -----
@@ -540,7 +597,7 @@ impl Sim {
                 seen,
             } => Ok(self.complete_reply(op, outcome, value, &seen)),
             Event::ClientTimeout { op } => {
-                if self.history[op as usize].complete.is_some() {
+                if self.history[op as usize].completion.is_some() {
                     return Ok(StepKind::TimeoutIgnored { op });
                 }
                 self.complete(op, Outcome::Timeout, None);
@@ -604,13 +661,22 @@ impl Sim {
     fn complete(&mut self, op: OpId, outcome: Outcome, value: Option<Value>) {
         let now = self.now;
         let rec = &mut self.history[op as usize];
-        assert!(rec.complete.is_none(), "an op completes once");
-        rec.complete = Some(now);
-        rec.outcome = Some(outcome);
-        rec.value = value;
+        assert!(rec.completion.is_none(), "an op completes once");
+        assert!(
+            rec.invoke <= now && now <= rec.invoke + self.client_timeout_ticks,
+            "an op ends after its invocation and by its timeout"
+        );
+        let completion = Completion::new(now, outcome, value);
+        assert!(
+            completion.is_some(),
+            "a protocol returns a value only with Ok"
+        );
+        rec.completion = completion;
         let client = &mut self.clients[usize::from(rec.client)];
         assert_eq!(client.pending, Some(op), "the client waited for this op");
         client.pending = None;
+        assert!(self.open_ops > 0, "a completed op was open");
+        self.open_ops -= 1;
     }
 
     fn complete_reply(
@@ -620,7 +686,7 @@ impl Sim {
         value: Option<Value>,
         seen: &OpSet,
     ) -> StepKind {
-        if self.history[op as usize].complete.is_some() {
+        if self.history[op as usize].completion.is_some() {
             return StepKind::Replied { op, late: true };
         }
         let is_read = !self.history[op as usize].req.kind.is_update();

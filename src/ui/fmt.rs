@@ -93,7 +93,7 @@ pub fn node_data_held(case: Case, keys: &[Value], held: &[bool]) -> (String, Str
 
 /// The outcome slug a test sees: ok / refused / timeout / stale / pending.
 pub fn outcome_slug(op: &OpRecord) -> &'static str {
-    match op.outcome {
+    match op.outcome() {
         None => "pending",
         Some(Outcome::Ok) if op.is_stale() => "stale",
         Some(o) => o.slug(),
@@ -124,15 +124,15 @@ pub fn op_label(op: &OpRecord) -> String {
 /// One sentence on how an op ended, with the reason, the value read or what a stale read missed.
 pub fn outcome_text(op: &OpRecord) -> String {
     let what = op_label(op);
-    match op.outcome {
+    match op.outcome() {
         None => format!("{what}: waiting…"),
         Some(Outcome::Ok) if op.is_stale() => format!(
             "{what} ⚠ stale: got {}, missed {} update(s); fresh value {}",
-            op.value.as_ref().map(value).unwrap_or_default(),
+            op.value().map(value).unwrap_or_default(),
             op.missed.len(),
             op.fresh.as_ref().map(value).unwrap_or_default()
         ),
-        Some(Outcome::Ok) => match &op.value {
+        Some(Outcome::Ok) => match op.value() {
             Some(v) => format!("{what} ✓ {}", value(v)),
             None => format!("{what} ✓ ok"),
         },

@@ -73,11 +73,11 @@ fn op_json(o: &OpRecord) -> Json {
         "key": o.req.key,
         "arg": o.req.arg,
         "invoke": o.invoke,
-        "complete": o.complete,
-        "outcome": o.outcome.map(|x| x.slug()),
-        "value": o.value,
+        "complete": o.completed_at(),
+        "outcome": o.outcome().map(|x| x.slug()),
+        "value": o.value(),
     });
-    if let Some(Outcome::Refused(r)) = o.outcome {
+    if let Some(Outcome::Refused(r)) = o.outcome() {
         j["reason"] = json!(r.slug());
         j["reason_text"] = json!(r.describe(o.node));
     }

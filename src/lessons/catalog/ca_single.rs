@@ -48,7 +48,7 @@ pub(super) fn ca_single() -> Lesson {
                 say_op(ctx, say, 0, 0, 500);
                 say_op(ctx, say, 0, 1, 700);
                 let fresh = ctx.op(0, 1, 700).is_some_and(|r| {
-                    r.outcome == Some(crate::sim::types::Outcome::Ok) && !r.is_stale()
+                    r.outcome() == Some(crate::sim::types::Outcome::Ok) && !r.is_stale()
                 });
                 if fresh {
                     say.p("Bob's read was fresh: one copy cannot disagree with itself.");

@@ -48,7 +48,7 @@ pub(super) fn intro() -> Lesson {
                 say_op(ctx, say, 0, 1, 1200);
                 let fresh = ctx
                     .op(0, 1, 1200)
-                    .is_some_and(|r| r.outcome.is_some() && !r.is_stale());
+                    .is_some_and(|r| r.outcome().is_some() && !r.is_stale());
                 if fresh {
                     say.p("He does: the system behaves like one single copy. That is \
                          Consistency, the C in CAP.");

@@ -48,7 +48,7 @@ pub(super) fn consistency_levels() -> Lesson {
                 say_op(ctx, say, 0, 0, 1000);
                 say_op(ctx, say, 0, 1, 1003);
                 let old = ctx.op(0, 1, 1003).is_some_and(|r| {
-                    r.outcome == Some(Outcome::Ok) && r.value != Some(Value::Int(1))
+                    r.outcome() == Some(Outcome::Ok) && r.value() != Some(&Value::Int(1))
                 });
                 if old {
                     say.p(
@@ -127,7 +127,7 @@ fn say_bill(ctx: &StepCtx, say: &mut Say, level: Consistency) {
     });
     let each: Vec<String> = recs
         .iter()
-        .map(|r| match r.outcome {
+        .map(|r| match r.outcome() {
             Some(Outcome::Ok) => ms(words::took(sim, r)),
             Some(Outcome::Timeout) => "no answer".to_string(),
             Some(Outcome::Refused(_)) => "refused".to_string(),

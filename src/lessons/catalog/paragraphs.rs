@@ -87,7 +87,7 @@ pub(super) fn slug_of(
     at: Tick,
 ) -> Option<&'static str> {
     ctx.op(stage, client, at)
-        .and_then(|r| r.outcome)
+        .and_then(|r| r.outcome())
         .map(|o| o.slug())
 }
 
@@ -227,11 +227,14 @@ pub(super) fn say_converged(ctx: &StepCtx, say: &mut Say, stage: usize) {
     let c = ctx.checks(stage);
     let sim = ctx.sim(stage);
     say.p(match (c.converged, c.converge_ticks) {
-        (true, Some(t)) => format!(
-            "All replicas agree again: they converged {} after the last fault ended (at {}).",
-            ms(t),
-            ms(sim.last_fault_end())
-        ),
+        (true, Some(t)) => match sim.last_fault_end() {
+            Some(end) => format!(
+                "All replicas agree again: they converged {} after the last fault ended (at {}).",
+                ms(t),
+                ms(end)
+            ),
+            None => format!("All replicas agree: they converged {} into the run.", ms(t)),
+        },
         _ if sim.faults_active() => {
             "A fault is still in place, so the replicas may disagree.".into()
         }

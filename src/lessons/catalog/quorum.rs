@@ -55,7 +55,7 @@ fn say_promise(ctx: &StepCtx, say: &mut Say, st: usize) {
     let failed = h.iter().filter(|o| stale::failed_part_way(o)).count() as u64;
     let updates: Vec<_> = h
         .iter()
-        .filter(|o| o.req.kind.is_update() && !matches!(o.outcome, Some(Outcome::Refused(_))))
+        .filter(|o| o.req.kind.is_update() && !matches!(o.outcome(), Some(Outcome::Refused(_))))
         .collect();
     let mut pairs = 0u64;
     for (i, a) in updates.iter().enumerate() {
@@ -97,7 +97,7 @@ fn say_read_meaning(ctx: &StepCtx, say: &mut Say, st: usize) {
     let Some(rec) = ctx.op(st, 1, Q_READ) else {
         return;
     };
-    let meaning = match rec.outcome {
+    let meaning = match rec.outcome() {
         Some(Outcome::Refused(_)) => {
             ", n3 could not gather enough answers, so it said no: consistent, not available."
         }

@@ -99,7 +99,7 @@ pub(super) fn two_regions() -> Lesson {
                 let slowest = sim
                     .history()
                     .iter()
-                    .filter(|r| r.outcome == Some(Outcome::Ok))
+                    .filter(|r| r.outcome() == Some(Outcome::Ok))
                     .max_by_key(|r| words::took(sim, r));
                 if let (Some(p50), Some(r)) = (ctx.checks(0).latency_p50, slowest) {
                     say.p(format!(

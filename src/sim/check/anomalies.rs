@@ -32,7 +32,7 @@ pub fn lost_updates(case: Case, ops: &[OpRecord], replica_seen: &[Vec<OpSet>]) -
         })
     };
     ops.iter()
-        .filter(|o| o.outcome == Some(Outcome::Ok) && o.req.kind.is_update())
+        .filter(|o| o.outcome() == Some(Outcome::Ok) && o.req.kind.is_update())
         .filter(|o| !held(o))
         .map(|o| o.id)
         .collect()
@@ -97,7 +97,7 @@ pub fn settle_double_spends(linearizable: Option<bool>, replayed: u32) -> u32 {
 pub fn double_spends(initial: &[i64], ops: &[OpRecord]) -> u32 {
     let mut updates: Vec<&OpRecord> = ops
         .iter()
-        .filter(|o| o.outcome == Some(Outcome::Ok))
+        .filter(|o| o.outcome() == Some(Outcome::Ok))
         .filter(|o| {
             matches!(
                 o.req.kind,
@@ -105,7 +105,7 @@ pub fn double_spends(initial: &[i64], ops: &[OpRecord]) -> u32 {
             )
         })
         .collect();
-    updates.sort_unstable_by_key(|o| (o.complete, o.id));
+    updates.sort_unstable_by_key(|o| (o.completed_at(), o.id));
     let mut state = State::new(Case::Bank, initial);
     let n_keys = Case::Bank.keys().len();
     let mut count = 0u32;
@@ -154,7 +154,7 @@ pub fn money_conserved(
     let mut expected: i64 = initial.iter().take(n_keys).sum();
     let mut unknown: Vec<i64> = Vec::new();
     for o in ops {
-        match o.outcome {
+        match o.outcome() {
             Some(Outcome::Ok) => expected = expected.saturating_add(delta(o)),
             Some(Outcome::Timeout) | None if delta(o) != 0 => unknown.push(delta(o)),
             _ => {}

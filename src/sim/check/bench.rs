@@ -5,7 +5,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::sim::model::State;
 use crate::sim::types::{
-    Case, ClientId, Consistency, NodeId, OpKind, OpRecord, Outcome, Request, Tick, MAX_OPS,
+    Case, ClientId, Completion, Consistency, NodeId, OpKind, OpRecord, Outcome, Request, Tick,
+    MAX_OPS,
 };
 
 /// Ticks a client waits for an answer before it gives up.
@@ -63,9 +64,7 @@ pub fn history_with_timeouts(
             node: (client % 3) as NodeId,
             req,
             invoke,
-            complete: Some(complete),
-            outcome: Some(outcome),
-            value: None,
+            completion: Some(Completion::without_value(complete, outcome)),
             missed: Vec::new(),
             fresh: None,
         });
@@ -77,13 +76,16 @@ pub fn history_with_timeouts(
     for (i, _) in effects {
         let result = state.apply(&ops[i].req);
         let op = &mut ops[i];
-        if op.outcome == Some(Outcome::Timeout) {
+        let Some(at) = op
+            .completed_at()
+            .filter(|_| op.outcome() != Some(Outcome::Timeout))
+        else {
             continue;
-        }
-        match result {
-            Ok(v) => op.value = v,
-            Err(reason) => op.outcome = Some(Outcome::Refused(reason)),
-        }
+        };
+        op.completion = Some(match result {
+            Ok(v) => Completion::ok(at, v),
+            Err(reason) => Completion::refused(at, reason),
+        });
     }
     (case, initial, ops)
 }
@@ -132,9 +134,7 @@ pub fn register_history(
                 consistency: Consistency::Default,
             },
             invoke,
-            complete: Some(complete),
-            outcome: Some(outcome),
-            value: None,
+            completion: Some(Completion::without_value(complete, outcome)),
             missed: Vec::new(),
             fresh: None,
         });
@@ -142,8 +142,13 @@ pub fn register_history(
     points.sort_unstable();
     let mut state = State::new(Case::Register, &[0]);
     for (_, i) in points {
-        if let Ok(v) = state.apply(&ops[i].req) {
-            ops[i].value = v;
+        let applied = state.apply(&ops[i].req);
+        let acked = ops[i]
+            .completion
+            .as_ref()
+            .filter(|c| c.outcome() == Outcome::Ok);
+        if let (Ok(v), Some(c)) = (applied, acked) {
+            ops[i].completion = Some(Completion::ok(c.at(), v));
         }
     }
     (Case::Register, vec![0], ops)

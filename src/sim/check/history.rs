@@ -233,9 +233,9 @@ fn op_json(out: &mut String, o: &OpRecord) {
         r.arg,
         consistency_str(r.consistency),
         o.invoke,
-        opt_json(o.complete),
+        opt_json(o.completed_at()),
     );
-    match o.outcome {
+    match o.outcome() {
         None => out.push_str("null"),
         Some(Outcome::Ok) => out.push_str(r#"{"outcome":"ok"}"#),
         Some(Outcome::Timeout) => out.push_str(r#"{"outcome":"timeout"}"#),
@@ -257,7 +257,7 @@ fn op_json(out: &mut String, o: &OpRecord) {
         }
     }
     out.push_str(r#","value":"#);
-    out.push_str(&o.value.as_ref().map_or("null".to_string(), value_json));
+    out.push_str(&o.value().map_or("null".to_string(), value_json));
     if !o.missed.is_empty() {
         out.push_str(r#","missed":["#);
         for (i, id) in o.missed.iter().enumerate() {
@@ -314,8 +314,8 @@ fn initial_values(case: Case, mut initial: Vec<i64>) -> Vec<i64> {
 }
 
 /// Checks a history against its case and the limits: at most `MAX_OPS` ops, op `i` has id `i`,
-/// known kinds and keys, clients/nodes/ticks within limits, `complete >= invoke`, and an op is
-/// finished (outcome) exactly when it has a completion tick.
+/// known kinds and keys, clients/nodes/ticks within limits, `complete >= invoke` (that an outcome
+/// comes with a completion tick, and a value only with `ok`, is checked as the ops are read).
 pub fn validate(case: Case, initial: &[i64], ops: &[OpRecord]) -> Result<(), String> {
     let n_keys = case.keys().len();
     if initial.len() > n_keys {
@@ -381,14 +381,11 @@ fn validate_op(case: Case, index: usize, o: &OpRecord, n_ops: usize) -> Result<(
             o.client, o.node
         ));
     }
-    if o.invoke > MAX_TICKS || o.complete.is_some_and(|c| c > MAX_TICKS) {
+    if o.invoke > MAX_TICKS || o.completed_at().is_some_and(|c| c > MAX_TICKS) {
         return Err(format!("tick beyond the limit {MAX_TICKS}"));
     }
-    if o.complete.is_some_and(|c| c < o.invoke) {
+    if o.completed_at().is_some_and(|c| c < o.invoke) {
         return Err("completes before it is invoked".to_string());
-    }
-    if o.complete.is_some() != o.outcome.is_some() {
-        return Err("an outcome needs a completion tick and vice versa".to_string());
     }
     if o.missed.iter().any(|m| *m as usize >= n_ops) {
         return Err("missed names an op outside the history".to_string());
@@ -414,7 +411,7 @@ pub fn porcupine_log(case: Case, ops: &[OpRecord]) -> String {
     let mut events: Vec<(u64, u8, OpId, &OpRecord)> = Vec::with_capacity(ops.len() * 2);
     for o in ops {
         events.push((o.invoke, 0, o.id, o));
-        if let (Some(c), Some(outcome)) = (o.complete, o.outcome) {
+        if let (Some(c), Some(outcome)) = (o.completed_at(), o.outcome()) {
             if outcome != Outcome::Timeout {
                 events.push((c.max(o.invoke), 1, o.id, o));
             }
@@ -446,12 +443,12 @@ pub fn porcupine_log(case: Case, ops: &[OpRecord]) -> String {
 }
 
 fn output_json(o: &OpRecord) -> String {
-    match o.outcome {
+    match o.outcome() {
         Some(Outcome::Refused(reason)) => {
             format!(r#"{{"outcome":"refused","reason":"{}"}}"#, reason.slug())
         }
         _ => {
-            let value = o.value.as_ref().map_or("null".to_string(), value_json);
+            let value = o.value().map_or("null".to_string(), value_json);
             format!(r#"{{"outcome":"ok","value":{value}}}"#)
         }
     }
@@ -477,7 +474,7 @@ fn value_json(v: &Value) -> String {
 mod tests {
     use super::super::testutil::{ok, op, read};
     use super::*;
-    use crate::sim::types::OpKind;
+    use crate::sim::types::{Completion, OpKind};
 
     fn sample() -> Vec<OpRecord> {
         let mut ops = vec![
@@ -641,30 +638,35 @@ mod tests {
 
     #[test]
     fn the_widest_op_fits_its_share_of_the_limit() {
-        let mut o = op(
-            MAX_OPS as OpId - 1,
-            ClientId::MAX,
-            OpKind::Transfer,
-            u8::MAX,
-            i64::MIN,
-            MAX_TICKS,
-            Some(MAX_TICKS),
-            Some(Outcome::Refused(Reason::InsufficientFunds {
-                balance: i64::MIN,
-            })),
-            Some(Value::Siblings(Vec::new())),
-        );
-        o.node = u8::MAX;
-        o.req.key2 = u8::MAX;
-        o.req.consistency = Consistency::Eventual;
-        o.missed = vec![1];
-        o.fresh = Some(Value::Siblings(Vec::new()));
-        let mut text = String::new();
-        op_json(&mut text, &o);
-        // The one missed id is a list item; the rest (with the comma after the op) is the fixed
-        // part.
-        let with_comma = text.len() + 1;
-        assert!(with_comma <= FIXED_OP_BYTES + ITEM_BYTES, "{with_comma}");
+        // The widest outcome comes without a value; the widest value with `ok`.
+        let refused =
+            Completion::refused(MAX_TICKS, Reason::InsufficientFunds { balance: i64::MIN });
+        let siblings = Completion::ok(MAX_TICKS, Some(Value::Siblings(Vec::new())));
+        for completion in [refused, siblings] {
+            let mut o = op(
+                MAX_OPS as OpId - 1,
+                ClientId::MAX,
+                OpKind::Transfer,
+                u8::MAX,
+                i64::MIN,
+                MAX_TICKS,
+                None,
+                None,
+                None,
+            );
+            o.completion = Some(completion);
+            o.node = u8::MAX;
+            o.req.key2 = u8::MAX;
+            o.req.consistency = Consistency::Eventual;
+            o.missed = vec![1];
+            o.fresh = Some(Value::Siblings(Vec::new()));
+            let mut text = String::new();
+            op_json(&mut text, &o);
+            // The one missed id is a list item; the rest (with the comma after the op) is the
+            // fixed part.
+            let with_comma = text.len() + 1;
+            assert!(with_comma <= FIXED_OP_BYTES + ITEM_BYTES, "{with_comma}");
+        }
     }
 
     #[test]
@@ -703,11 +705,30 @@ mod tests {
         wrong_id[1].id = 9;
         assert!(bad(&wrong_id).unwrap_err().contains("op 1: id is 9"));
         let mut backwards = ops.clone();
-        backwards[0].complete = Some(0);
+        let first = &backwards[0];
+        backwards[0].completion =
+            Completion::new(0, first.outcome().unwrap(), first.value().cloned());
         backwards[0].invoke = 3;
         assert!(bad(&backwards)
             .unwrap_err()
             .contains("before it is invoked"));
+        // The three exported fields of a completion go together; a value only with `ok`.
+        let edit = |field: &str, v: serde_json::Value| {
+            let mut file: serde_json::Value = serde_json::from_str(&json).unwrap();
+            file["ops"][0][field] = v;
+            history_from_json(&file.to_string()).unwrap_err()
+        };
+        let half = edit("complete", serde_json::Value::Null);
+        assert!(
+            half.contains("op 0: an outcome needs a completion tick"),
+            "{half}"
+        );
+        let refused = serde_json::json!({"outcome": "timeout"});
+        let mut file: serde_json::Value = serde_json::from_str(&json).unwrap();
+        file["ops"][0]["outcome"] = refused;
+        file["ops"][0]["value"] = serde_json::json!(5);
+        let e = history_from_json(&file.to_string()).unwrap_err();
+        assert!(e.contains("a value comes only with an ok outcome"), "{e}");
         let withdraw = vec![ok(0, OpKind::Withdraw, 5, 0, 1)];
         assert!(bad(&withdraw)
             .unwrap_err()

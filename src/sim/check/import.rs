@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::sim::types::{Case, OpKind, OpRecord, Outcome, Reason, Request, Value};
+use crate::sim::types::{Case, Completion, OpKind, OpRecord, Outcome, Reason, Request, Value};
 use crate::sim::types::{Consistency, MAX_OPS, MAX_TICKS};
 
 use super::history::{history_from_json, validate, MAX_HISTORY_BYTES, MAX_HISTORY_CLIENTS};
@@ -195,15 +195,17 @@ fn apply_event(ops: &mut BTreeMap<u64, OpRecord>, e: Event) -> Result<(), String
             let o = ops
                 .get_mut(&e.id)
                 .ok_or(format!("a return before the call of op {}", e.id))?;
-            if o.outcome.is_some() || e.time < o.invoke || e.process != u64::from(o.client) {
+            if o.completion.is_some() || e.time < o.invoke || e.process != u64::from(o.client) {
                 return Err(format!(
                     "op {}: a second return, or one that does not match its call",
                     e.id
                 ));
             }
-            o.outcome = Some(outcome(&output)?);
-            o.complete = Some(e.time);
-            o.value = output.value;
+            let completion = Completion::new(e.time, outcome(&output)?, output.value);
+            o.completion = Some(completion.ok_or(format!(
+                "op {}: a value comes only with an ok outcome",
+                e.id
+            ))?);
             Ok(())
         }
         _ => Err("an event is a call with an input or a return with an output".into()),
@@ -217,9 +219,7 @@ fn call_record(id: u64, process: u64, req: Request, time: u64) -> OpRecord {
         node: 0, // a log has no nodes
         req,
         invoke: time,
-        complete: None,
-        outcome: None,
-        value: None,
+        completion: None,
         missed: Vec::new(),
         fresh: None,
     }
@@ -246,7 +246,7 @@ fn outcome(output: &Output) -> Result<Outcome, String> {
 fn infer_case(ops: &[OpRecord]) -> Result<Case, String> {
     let mut cases: Vec<Case> = Vec::new();
     for o in ops {
-        let case = match (o.req.kind, &o.value) {
+        let case = match (o.req.kind, o.value()) {
             (OpKind::Write, _) => Some(Case::Register),
             (OpKind::Deposit | OpKind::Withdraw | OpKind::Transfer, _) => Some(Case::Bank),
             (OpKind::Post | OpKind::Like, _) => Some(Case::Feed),
@@ -274,8 +274,7 @@ mod tests {
     fn a_log_reads_back_as_its_history_less_what_it_cannot_carry() {
         let mut ops = vec![ok(0, OpKind::Write, 4, 0, 3), read(1, 4, 5, 6)];
         ops.push(read(2, 0, 7, 9));
-        ops[2].outcome = Some(Outcome::Timeout); // no return in the log: pending
-        ops[2].value = None;
+        ops[2].completion = Some(Completion::timeout(9)); // no return in the log: pending
         let log = porcupine_log(Case::Register, &ops);
         let h = read_history(&log, None, None).expect("a valid log");
         assert_eq!(h.format, Format::PorcupineLog);
@@ -284,11 +283,11 @@ mod tests {
         assert_eq!(
             h.ops[..2]
                 .iter()
-                .map(|o| o.value.clone())
+                .map(|o| o.value().cloned())
                 .collect::<Vec<_>>(),
             vec![None, Some(Value::Int(4))]
         );
-        assert_eq!((h.ops[2].outcome, h.ops[2].complete), (None, None));
+        assert_eq!(h.ops[2].completion, None);
         assert!(h.facts().from_log && h.end.is_none());
     }
 

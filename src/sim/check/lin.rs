@@ -224,7 +224,7 @@ pub fn op_is_valid(case: Case, req: &Request) -> bool {
 /// How one op enters the search, or `None` when it is dropped.
 fn entry_of(op: &OpRecord) -> Option<POp> {
     let required = |expect: Expect| {
-        let ret = op.complete.unwrap_or(Tick::MAX).max(op.invoke);
+        let ret = op.completed_at().unwrap_or(Tick::MAX).max(op.invoke);
         Some(POp {
             id: op.id,
             req: op.req,
@@ -233,9 +233,9 @@ fn entry_of(op: &OpRecord) -> Option<POp> {
             expect,
         })
     };
-    match op.outcome {
+    match op.outcome() {
         Some(Outcome::Ok) if op.req.kind == OpKind::Read => {
-            required(Expect::Read(op.value.clone()))
+            required(Expect::Read(op.value().cloned()))
         }
         Some(Outcome::Ok) => required(Expect::Done),
         Some(Outcome::Refused(Reason::InsufficientFunds { .. })) => required(Expect::Refused),

@@ -4,7 +4,8 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::sim::types::{Consistency, NodeId};
+use crate::sim::check::testutil::set_value;
+use crate::sim::types::{Completion, Consistency, NodeId};
 
 /// One generated op: (kind selector, key, arg, time before its point, time after it,
 /// fate: 0-7 ok, 8 timed out with effect, 9 timed out without, 10 refused for no quorum).
@@ -54,9 +55,7 @@ fn history(case: Case, gens: &[Gen]) -> Vec<OpRecord> {
             node: (i % 3) as NodeId,
             req,
             invoke,
-            complete: Some(complete),
-            outcome: Some(outcome),
-            value,
+            completion: Completion::new(complete, outcome, value),
             missed: Vec::new(),
             fresh: None,
         });
@@ -70,7 +69,7 @@ fn history(case: Case, gens: &[Gen]) -> Vec<OpRecord> {
 
 fn read_id(ops: &[OpRecord]) -> OpId {
     ops.iter()
-        .find(|o| o.value == Some(Value::Int(-999_999)))
+        .find(|o| o.value() == Some(&Value::Int(-999_999)))
         .map_or(OpId::MAX, |o| o.id)
 }
 
@@ -90,8 +89,8 @@ proptest! {
         prop_assert_eq!(r.verdict, Some(true), "{:?}", r);
         // And the checker is not vacuous: a read of a value no op could produce fails.
         let mut bad = ops;
-        if let Some(read) = bad.iter_mut().find(|o| o.value.is_some()) {
-            read.value = Some(Value::Int(-999_999));
+        if let Some(read) = bad.iter_mut().find(|o| o.value().is_some()) {
+            set_value(read, Some(Value::Int(-999_999)));
             let r = check(case, &[30, 10], &bad, 1_000_000);
             prop_assert_eq!(r.verdict, Some(false));
             prop_assert!(r.counterexample.contains(&read_id(&bad)));
@@ -117,13 +116,13 @@ proptest! {
         swaps in proptest::collection::vec((0usize..24, 0usize..24), 0..3),
     ) {
         let mut ops = history(case, &gens);
-        let reads: Vec<usize> = (0..ops.len()).filter(|i| ops[*i].value.is_some()).collect();
+        let reads: Vec<usize> = (0..ops.len()).filter(|i| ops[*i].value().is_some()).collect();
         for (a, b) in swaps {
             if reads.len() > 1 {
                 let (a, b) = (reads[a % reads.len()], reads[b % reads.len()]);
-                let v = ops[a].value.clone();
-                ops[a].value = ops[b].value.clone();
-                ops[b].value = v;
+                let (va, vb) = (ops[a].value().cloned(), ops[b].value().cloned());
+                set_value(&mut ops[a], vb);
+                set_value(&mut ops[b], va);
             }
         }
         if let Some(plain) = check_plain(case, &ops, 200_000) {

@@ -1,6 +1,6 @@
 //! Self-tests of the linearizability checker on hand-made histories.
 
-use super::super::testutil::{ok, op, read};
+use super::super::testutil::{ok, op, read, set_outcome, set_value};
 use super::*;
 
 const BUDGET: u64 = 100_000;
@@ -69,12 +69,16 @@ fn bank_double_spend_is_not_linearizable() {
     assert_eq!(r.counterexample, vec![0, 1]);
     // The same two, one refused for insufficient funds: fine (the model refuses it too).
     let mut fine = ops.clone();
-    fine[1].outcome = Some(Outcome::Refused(Reason::InsufficientFunds { balance: 20 }));
+    set_outcome(
+        &mut fine[1],
+        Outcome::Refused(Reason::InsufficientFunds { balance: 20 }),
+    );
     assert_eq!(verdict(Case::Bank, &[100, 0], &fine).verdict, Some(true));
     // A refusal the model would not make (100 covers 30) is a violation.
     let mut wrong = fine.clone();
     wrong[1].req.arg = 10;
-    wrong[0].outcome = wrong[1].outcome;
+    let refused = wrong[1].outcome().expect("completed");
+    set_outcome(&mut wrong[0], refused);
     wrong[0].req.arg = 30;
     assert_eq!(verdict(Case::Bank, &[100, 0], &wrong).verdict, Some(false));
 }
@@ -105,8 +109,7 @@ fn timed_out_write_may_or_may_not_take_effect() {
     assert_eq!(verdict(Case::Register, &[0], &early).verdict, Some(false));
     // A pending write (no outcome yet) behaves the same; a timed-out read is dropped.
     let mut pending = seen.clone();
-    pending[0].complete = None;
-    pending[0].outcome = None;
+    pending[0].completion = None;
     pending.push(op(
         3,
         8,
@@ -134,7 +137,7 @@ fn no_quorum_refusals_are_ignored() {
     ];
     assert_eq!(verdict(Case::Register, &[0], &ops).verdict, Some(true));
     let mut applied = ops.clone();
-    applied[0].outcome = Some(Outcome::Ok);
+    set_outcome(&mut applied[0], Outcome::Ok);
     assert_eq!(verdict(Case::Register, &[0], &applied).verdict, Some(false));
 }
 
@@ -220,13 +223,13 @@ fn feed_reads_see_posts_and_likes_together() {
     ];
     assert_eq!(verdict(Case::Feed, &[], &ops).verdict, Some(true));
     let mut lost_like = ops.clone();
-    lost_like[3].value = feed(vec![7], 0);
+    set_value(&mut lost_like[3], feed(vec![7], 0));
     // The like the read missed, the read, and the post it did see (last update of posts).
     let r = verdict(Case::Feed, &[], &lost_like);
     assert_eq!((r.verdict, r.counterexample), (Some(false), vec![0, 1, 3]));
     // Siblings are never what a single copy returns.
     let mut siblings = ops.clone();
-    siblings[3].value = Some(Value::Siblings(vec![Value::Int(1)]));
+    set_value(&mut siblings[3], Some(Value::Siblings(vec![Value::Int(1)])));
     assert_eq!(verdict(Case::Feed, &[], &siblings).verdict, Some(false));
 }
 
@@ -252,7 +255,7 @@ fn budget_exhaustion_is_unknown_and_invalid_ops_are_reported() {
 fn bench_history_checks_fast_and_linearizable() {
     let (case, initial, ops) = super::super::bench::history_with_timeouts(2_000, 7, 5);
     assert_eq!(ops.len(), 2_000);
-    assert!(ops.iter().any(|o| o.outcome == Some(Outcome::Timeout)));
+    assert!(ops.iter().any(|o| o.outcome() == Some(Outcome::Timeout)));
     let r = check(case, &initial, &ops, DEFAULT_BUDGET);
     assert_eq!(r.verdict, Some(true), "{r:?}");
     assert!(r.explored < 200_000, "explored {}", r.explored);
@@ -260,10 +263,10 @@ fn bench_history_checks_fast_and_linearizable() {
     let mut bad = ops.clone();
     let i = bad
         .iter()
-        .rposition(|o| o.req.kind == OpKind::Read && o.value.is_some());
+        .rposition(|o| o.req.kind == OpKind::Read && o.value().is_some());
     let i = i.expect("the bench has reads");
-    if let Some(Value::Int(v)) = &mut bad[i].value {
-        *v += 1_000_000;
+    if let Some(Value::Int(v)) = bad[i].value().cloned() {
+        set_value(&mut bad[i], Some(Value::Int(v + 1_000_000)));
     }
     let r = check(case, &initial, &bad, DEFAULT_BUDGET);
     assert_eq!(r.verdict, Some(false));
@@ -437,8 +440,11 @@ fn a_timed_out_write_is_placed_just_before_the_read_that_sees_it() {
 fn a_search_resumed_in_slices_gives_the_same_answer() {
     let (case, initial, ops) = super::super::bench::history_with_timeouts(600, 3, 20);
     let mut bad = ops.clone();
-    let i = bad.iter().rposition(|o| o.value.is_some()).expect("a read");
-    bad[i].value = Some(Value::Int(-1));
+    let i = bad
+        .iter()
+        .rposition(|o| o.value().is_some())
+        .expect("a read");
+    set_value(&mut bad[i], Some(Value::Int(-1)));
     for h in [&ops, &bad] {
         let whole = check(case, &initial, h, DEFAULT_BUDGET);
         assert!(whole.verdict.is_some(), "{whole:?}");
@@ -458,13 +464,16 @@ fn a_search_resumed_in_slices_gives_the_same_answer() {
 #[test]
 fn many_clients_unique_write_register_checks_fast() {
     let (case, initial, ops) = super::super::bench::register_history(2_000, 20, 5);
-    assert!(ops.iter().any(|o| o.outcome == Some(Outcome::Timeout)));
+    assert!(ops.iter().any(|o| o.outcome() == Some(Outcome::Timeout)));
     let r = check(case, &initial, &ops, DEFAULT_BUDGET);
     assert_eq!(r.verdict, Some(true), "{r:?}");
     // A read moved to a value overwritten long before it: caught.
     let mut bad = ops;
-    let i = bad.iter().rposition(|o| o.value.is_some()).expect("a read");
-    bad[i].value = Some(Value::Int(1));
+    let i = bad
+        .iter()
+        .rposition(|o| o.value().is_some())
+        .expect("a read");
+    set_value(&mut bad[i], Some(Value::Int(1)));
     let r = check(case, &initial, &bad, DEFAULT_BUDGET);
     assert_eq!(r.verdict, Some(false), "{r:?}");
 }

@@ -235,7 +235,8 @@ fn count(ids: &[OpId]) -> u32 {
 #[cfg(test)]
 pub(crate) mod testutil {
     use crate::sim::types::{
-        ClientId, Consistency, NodeId, OpId, OpKind, OpRecord, Outcome, Request, Tick, Value,
+        ClientId, Completion, Consistency, NodeId, OpId, OpKind, OpRecord, Outcome, Request, Tick,
+        Value,
     };
 
     /// A hand-made history entry.
@@ -267,9 +268,10 @@ pub(crate) mod testutil {
                 consistency: Consistency::Default,
             },
             invoke,
-            complete,
-            outcome,
-            value,
+            completion: complete.map(|at| {
+                let outcome = outcome.expect("a completed op has an outcome");
+                Completion::new(at, outcome, value).expect("a value only with Ok")
+            }),
             missed: Vec::new(),
             fresh: None,
         }
@@ -287,6 +289,19 @@ pub(crate) mod testutil {
             Some(Outcome::Ok),
             None,
         )
+    }
+
+    /// Replaces a completed op's value (it becomes an `Ok`).
+    pub fn set_value(o: &mut OpRecord, value: Option<Value>) {
+        let at = o.completed_at().expect("a completed op");
+        o.completion = Some(Completion::ok(at, value));
+    }
+
+    /// Replaces a completed op's outcome (its value is kept only with `Ok`).
+    pub fn set_outcome(o: &mut OpRecord, outcome: Outcome) {
+        let at = o.completed_at().expect("a completed op");
+        let value = o.value().cloned().filter(|_| outcome == Outcome::Ok);
+        o.completion = Completion::new(at, outcome, value);
     }
 
     pub fn read(id: OpId, value: i64, invoke: Tick, complete: Tick) -> OpRecord {

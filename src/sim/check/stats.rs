@@ -65,7 +65,7 @@ impl Totals {
 pub fn totals(ops: &[OpRecord]) -> Totals {
     let mut t = Totals::default();
     for o in ops {
-        t.add(o.outcome);
+        t.add(o.outcome());
     }
     t.finish()
 }
@@ -74,7 +74,7 @@ pub fn totals(ops: &[OpRecord]) -> Totals {
 pub fn per_node(ops: &[OpRecord]) -> Vec<NodeStats> {
     let mut by_node: BTreeMap<NodeId, Totals> = BTreeMap::new();
     for o in ops {
-        by_node.entry(o.node).or_default().add(o.outcome);
+        by_node.entry(o.node).or_default().add(o.outcome());
     }
     by_node
         .into_iter()
@@ -95,8 +95,8 @@ pub fn per_node(ops: &[OpRecord]) -> Vec<NodeStats> {
 pub fn latency(ops: &[OpRecord]) -> (Option<Tick>, Option<Tick>) {
     let mut lat: Vec<Tick> = ops
         .iter()
-        .filter(|o| o.outcome == Some(Outcome::Ok))
-        .filter_map(|o| o.complete.map(|c| c.saturating_sub(o.invoke)))
+        .filter(|o| o.outcome() == Some(Outcome::Ok))
+        .filter_map(|o| o.completed_at().map(|c| c.saturating_sub(o.invoke)))
         .collect();
     lat.sort_unstable();
     (nearest_rank(&lat, 50), nearest_rank(&lat, 99))

@@ -32,13 +32,12 @@ impl Sim {
             node,
             req,
             invoke: self.now,
-            complete: None,
-            outcome: None,
-            value: None,
+            completion: None,
             missed: Vec::new(),
             fresh: None,
         });
         self.clients[usize::from(client)].pending = Some(op);
+        self.open_ops += 1;
         self.push(
             self.now + self.client_latency_ticks,
             Event::ClientArrive { op },
@@ -84,7 +83,7 @@ impl Sim {
             Action::Release { from, to } => self.net.release(*from, *to),
         }
         if action.ends_fault() {
-            self.last_fault_end = self.now;
+            self.last_fault_end = Some(self.now);
         }
         self.unpark()
     }

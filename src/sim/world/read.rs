@@ -2,7 +2,7 @@
 
 use super::{Client, Counters, Event, Sim};
 use crate::sim::action::{Dropped, Flight, SimError};
-use crate::sim::net::{LinkMode, LinkState};
+use crate::sim::net::{LinkMode, LinkState, PairState};
 use crate::sim::proto::{NodeView, ProtoConfig};
 use crate::sim::types::{NodeId, OpRecord, OpSet, Status, Tick};
 
@@ -59,6 +59,23 @@ impl Sim {
     /// The one-way link `from → to`.
     pub fn link(&self, from: NodeId, to: NodeId) -> &LinkState {
         self.net.link(from, to)
+    }
+    /// The state of the link pair `a`–`b` as one value (see [`PairState`]).
+    pub fn pair(&self, a: NodeId, b: NodeId) -> PairState {
+        self.net.pair(a, b)
+    }
+    /// Whether a message `a` sends to `b` now can reach it: both nodes up and the link `a → b`
+    /// neither cut nor held (loss is a chance per message, not a state, so it does not count).
+    pub fn reachable(&self, a: NodeId, b: NodeId) -> bool {
+        self.status(a) == Status::Up && self.status(b) == Status::Up && self.net.link(a, b).is_up()
+    }
+    /// How many messages are on the wire or parked (the length of [`Sim::in_flight`], in O(1)).
+    pub fn in_flight_count(&self) -> usize {
+        self.in_flight
+    }
+    /// Events waiting in the queue (at most [`super::MAX_QUEUED`]).
+    pub fn queued_events(&self) -> usize {
+        self.queue.len()
     }
     /// Messages on the wire or parked on held links, in delivery order.
     pub fn in_flight(&self) -> Vec<Flight> {
@@ -121,14 +138,15 @@ impl Sim {
     pub fn min_balance(&self) -> Option<i64> {
         self.min_balance
     }
-    /// Tick of the last heal / recover / resume / release.
-    pub fn last_fault_end(&self) -> Tick {
+    /// Tick of the last heal / recover / resume / release (`None`: no fault ended yet).
+    pub fn last_fault_end(&self) -> Option<Tick> {
         self.last_fault_end
     }
     /// First tick after the last fault end since which, for every key, all up replicas of the
     /// key hold equal values.
     pub fn converged_at(&self) -> Option<Tick> {
-        self.equal_since.map(|t| t.max(self.last_fault_end))
+        self.equal_since
+            .map(|t| self.last_fault_end.map_or(t, |end| t.max(end)))
     }
     /// True while some fault is in place: a node not up, or a link cut or held.
     pub fn faults_active(&self) -> bool {

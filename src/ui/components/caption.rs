@@ -16,8 +16,8 @@ pub struct CaptionProps {
 /// The op that finished last (by completion tick, then id), if any.
 fn last_finished(ops: &[OpRecord]) -> Option<&OpRecord> {
     ops.iter()
-        .filter(|o| o.outcome.is_some())
-        .max_by_key(|o| (o.complete, o.id))
+        .filter(|o| o.outcome().is_some())
+        .max_by_key(|o| (o.completed_at(), o.id))
 }
 
 #[function_component(Caption)]

@@ -61,7 +61,7 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
             };
             let badge = op.map(|o| (fmt::outcome_slug(o), fmt::op_label(o)));
             // A pending request travels to the node during its first ticks, then waits there.
-            let travel = op.filter(|o| o.outcome.is_none()).map(|o| {
+            let travel = op.filter(|o| o.outcome().is_none()).map(|o| {
                 let f = ((clock - o.invoke as f64) / 2.0).clamp(0.0, 1.0);
                 let q = Pt {
                     x: p.x + (at.x - p.x) * f * 0.7,
@@ -179,7 +179,7 @@ pub fn client_cards(p: &CardsProps) -> Html {
         let t = timeline.borrow();
         let sim = t.sim();
         (0..sim.clients().len())
-            .map(|i| last_op(sim, i as u8).map(|o| (o.id, o.outcome.is_some())))
+            .map(|i| last_op(sim, i as u8).map(|o| (o.id, o.outcome().is_some())))
             .collect()
     };
     html! {
@@ -279,7 +279,7 @@ fn answer(last: Option<&OpRecord>, node: &str) -> Html {
             html! {
                 <p class={classes!("answer", format!("answer-{slug}"))} data-testid={format!("answer-{node}")}
                    data-outcome={slug}
-                   data-reason={match o.outcome { Some(Outcome::Refused(r)) => Some(r.slug()), _ => None }}>
+                   data-reason={match o.outcome() { Some(Outcome::Refused(r)) => Some(r.slug()), _ => None }}>
                     { fmt::outcome_text(o) }
                 </p>
             }

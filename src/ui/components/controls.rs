@@ -41,7 +41,7 @@ fn fault_marks(lab: &Lab) -> Vec<Tick> {
     for run in lab.runs.iter().take(1) {
         let t = run.timeline.borrow();
         marks.extend(t.scenario().faults.iter().map(|f| f.at));
-        marks.extend(run.user_faults.borrow().iter().copied());
+        marks.extend(t.fault_marks());
     }
     marks.sort_unstable();
     marks.dedup();

@@ -81,11 +81,11 @@ fn bar_html(op: &OpRecord, x1: f64, x2: f64, cx: bool, hl: bool) -> Html {
     let slug = fmt::outcome_slug(op);
     let y = bar_y(op.client);
     let x2 = x2.max(x1 + 3.0);
-    let reason = match op.outcome {
+    let reason = match op.outcome() {
         Some(Outcome::Refused(r)) => Some(r.slug()),
         _ => None,
     };
-    let done = op.outcome.is_some();
+    let done = op.outcome().is_some();
     let icon = if x2 - x1 > 14.0 && done {
         html! { <text class="bar-icon" x={f1((x1 + x2) / 2.0)} y={f1(y - 2.0)}>{ fmt::outcome_icon(slug) }</text> }
     } else {
@@ -113,10 +113,10 @@ fn slice(p: &SliceProps) -> Html {
         .sim()
         .history()
         .iter()
-        .filter(|op| op.outcome.is_some())
-        .filter(|op| op.complete.is_some_and(|c| p.lo <= c && c < p.hi))
+        .filter(|op| op.outcome().is_some())
+        .filter(|op| op.completed_at().is_some_and(|c| p.lo <= c && c < p.hi))
         .map(|op| {
-            let x2 = op.complete.unwrap_or(op.invoke) as f64 * p.scale;
+            let x2 = op.completed_at().unwrap_or(op.invoke) as f64 * p.scale;
             let (cx, hl) = (p.cx.contains(&op.id), p.hl.contains(&op.id));
             bar_html(op, op.invoke as f64 * p.scale, x2, cx, hl)
         })
@@ -216,7 +216,7 @@ fn bars(
     let mut counts = vec![0usize; (last - first + 1) as usize];
     let mut waiting = Vec::new();
     for op in sim.history() {
-        match op.complete.filter(|_| op.outcome.is_some()) {
+        match op.completed_at().filter(|_| op.outcome().is_some()) {
             Some(c) if c / width >= first && c / width <= last => {
                 counts[(c / width - first) as usize] += 1;
             }

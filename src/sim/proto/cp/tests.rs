@@ -447,18 +447,8 @@ proptest! {
         requests in proptest::collection::vec((0u8..5, 0u64..6_000, 0u8..3), 1..40),
     ) {
         let mut h = harness(Case::Bank, nodes, seed, (1, lat_hi));
-        let mut plan: Vec<(Tick, u8, u8)> = Vec::new();
-        let mut t = 0;
-        for (kind, node, gap) in faults {
-            t += gap;
-            plan.push((t, kind, node));
-        }
-        for (node, at, kind) in requests {
-            plan.push((at, 10 + kind, node));
-        }
-        plan.sort();
         let mut op_reqs = BTreeMap::new();
-        for (at, what, node) in plan {
+        for (at, what, node) in fault_plan(&faults, &requests) {
             let node = node % nodes;
             h.run_until(at);
             match what {
@@ -511,4 +501,20 @@ proptest! {
             prop_assert_eq!(n.applied(), h.node(l).applied());
         }
     }
+}
+
+/// One plan of `(tick, what, node)` sorted by tick: faults (`what` 0..4) at cumulative gaps,
+/// requests (`what` 10 + kind) at their ticks.
+fn fault_plan(faults: &[(u8, u8, Tick)], requests: &[(u8, Tick, u8)]) -> Vec<(Tick, u8, u8)> {
+    let mut plan: Vec<(Tick, u8, u8)> = Vec::new();
+    let mut t = 0;
+    for &(kind, node, gap) in faults {
+        t += gap;
+        plan.push((t, kind, node));
+    }
+    for &(node, at, kind) in requests {
+        plan.push((at, 10 + kind, node));
+    }
+    plan.sort_unstable();
+    plan
 }

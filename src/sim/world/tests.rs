@@ -1,0 +1,157 @@
+//! The engine checked from outside, through its read API: its bounds and "every op completes
+//! once" over random fault schedules, link pairs and the click rules.
+
+use proptest::prelude::*;
+
+use super::{Sim, SimOptions, MAX_QUEUED};
+use crate::sim::action::Action;
+use crate::sim::nemesis::{self, NemesisSpec};
+use crate::sim::net::{click_actions, shift_click_actions, LinkMode, PairState};
+use crate::sim::proto::ProtoConfig;
+use crate::sim::scenario::{Overrides, Scenario};
+use crate::sim::types::{Case, Conflict, Mode, NodeId, Status};
+use crate::sim::types::{Completion, MAX_IN_FLIGHT};
+
+fn cluster(seed: u64) -> Sim {
+    let cfg = ProtoConfig::new(Mode::Cp, Conflict::Lww, Case::Register, 3);
+    let mut o = SimOptions::new(seed, 2_000);
+    o.clients = vec![("Alice".into(), 0), ("Bob".into(), 1)];
+    Sim::new(cfg, o).expect("a valid cluster")
+}
+
+/// Puts the direction `from → to` in `mode` (0 up, 1 cut, 2 held).
+fn set_mode(sim: &mut Sim, from: NodeId, to: NodeId, mode: u8) {
+    let action = match mode {
+        0 => return,
+        1 => Action::Cut { from, to },
+        _ => Action::Hold { from, to },
+    };
+    sim.apply(action).expect("a valid fault");
+}
+
+fn click(sim: &mut Sim, actions: Vec<Action>) {
+    for a in actions {
+        sim.apply(a).expect("a click's action applies");
+    }
+}
+
+/// Two different nodes of three.
+fn pair_of(a: NodeId, offset: NodeId) -> (NodeId, NodeId) {
+    (a % 3, (a + 1 + offset % 2) % 3)
+}
+
+#[test]
+fn pair_state_reads_both_directions() {
+    let mut sim = cluster(1);
+    assert_eq!(sim.pair(0, 1), PairState::Up);
+    sim.apply(Action::Cut { from: 1, to: 0 }).unwrap();
+    let one_way = PairState::OneWay { from: 1, to: 0 };
+    assert_eq!((sim.pair(0, 1), sim.pair(1, 0)), (one_way, one_way));
+    assert!(sim.reachable(0, 1) && !sim.reachable(1, 0));
+    sim.apply(Action::Hold { from: 0, to: 1 }).unwrap();
+    assert_eq!(sim.pair(0, 1), PairState::Held, "held wins over cut");
+    sim.apply(Action::Heal { a: 0, b: 1 }).unwrap();
+    sim.apply(Action::CutBoth { a: 1, b: 2 }).unwrap();
+    assert_eq!(
+        (sim.pair(0, 1), sim.pair(2, 1)),
+        (PairState::Up, PairState::Cut)
+    );
+    sim.apply(Action::Crash(0)).unwrap();
+    assert!(!sim.reachable(1, 0) && !sim.reachable(0, 0) && sim.reachable(1, 1));
+}
+
+/// Steps `sim` to its end, checking after every event what the engine promises: bounded
+/// messages and queue, and every op completed at most once (a completion never changes), after
+/// its invocation and by its timeout. At the end no op is pending past its timeout.
+fn run_checked(mut sim: Sim, timeout: u64) -> Result<(), TestCaseError> {
+    let mut ended: Vec<Option<Completion>> = Vec::new();
+    while sim.step().is_some() {
+        prop_assert!(sim.in_flight_count() <= MAX_IN_FLIGHT && sim.queued_events() <= MAX_QUEUED);
+        prop_assert_eq!(sim.in_flight().len(), sim.in_flight_count());
+        for (o, was) in sim.history().iter().zip(&ended) {
+            if was.is_some() {
+                prop_assert_eq!(&o.completion, was, "op {} completed again", o.id);
+            }
+        }
+        ended = sim.history().iter().map(|o| o.completion.clone()).collect();
+        for o in sim.history() {
+            if let Some(at) = o.completed_at() {
+                prop_assert!(o.invoke <= at && at <= o.invoke + timeout, "op {}", o.id);
+            }
+        }
+    }
+    prop_assert!(sim.error().is_none(), "{:?}", sim.error());
+    for o in sim.history().iter().filter(|o| o.completion.is_none()) {
+        prop_assert!(
+            o.invoke + timeout > sim.end_tick(),
+            "op {} is overdue",
+            o.id
+        );
+    }
+    let waiting = sim.clients().iter().filter(|c| c.pending.is_some()).count();
+    prop_assert_eq!(
+        waiting,
+        sim.history()
+            .iter()
+            .filter(|o| o.completion.is_none())
+            .count()
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The engine's invariants hold in every mode under a random nemesis schedule.
+    #[test]
+    fn invariants_hold_under_random_faults(mode in 0u8..4, fault_seed in any::<u64>()) {
+        let mode = [Mode::Ca, Mode::Cp, Mode::Ap, Mode::Quorum][usize::from(mode)];
+        let over = Overrides { mode: Some(mode), ..Overrides::default() };
+        let base = Scenario::builtin("bank").expect("built-in").with_overrides(&over);
+        let spec = NemesisSpec::for_scenario(&base);
+        let s = nemesis::with_random_faults(&base, &spec, fault_seed).expect("a schedule");
+        run_checked(s.build().expect("a valid scenario"), s.timing.client_timeout_ticks)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// From any pair state, at most three shift-clicks bring the pair back up (the first three
+    /// from up go through a→b cut, b→a cut), and a plain click on a pair not up heals it.
+    #[test]
+    fn clicks_return_a_link_to_up(a in 0u8..3, offset in 0u8..2, ab in 0u8..3, ba in 0u8..3) {
+        let (a, b) = pair_of(a, offset);
+        let mut sim = cluster(2);
+        set_mode(&mut sim, a, b, ab);
+        set_mode(&mut sim, b, a, ba);
+        let start = sim.pair(a, b);
+        prop_assert_eq!(start, sim.pair(b, a), "one state for both orders");
+        for (x, y) in [(a, b), (b, a)] {
+            let up = sim.link(x, y).mode == LinkMode::Up;
+            prop_assert_eq!(sim.reachable(x, y), up);
+        }
+        let mut plain = sim.clone();
+        click(&mut plain, click_actions(a, b, start));
+        let healed = if start == PairState::Up { PairState::Cut } else { PairState::Up };
+        prop_assert_eq!(plain.pair(a, b), healed);
+
+        let mut seen = vec![start];
+        while sim.pair(a, b) != PairState::Up || seen.len() == 1 && start == PairState::Up {
+            prop_assert!(seen.len() <= 3, "stuck in a cycle: {:?}", seen);
+            let state = sim.pair(a, b);
+            click(&mut sim, shift_click_actions(a, b, state));
+            seen.push(sim.pair(a, b));
+        }
+        if start == PairState::Up {
+            let cycle = [
+                PairState::Up,
+                PairState::OneWay { from: a, to: b },
+                PairState::OneWay { from: b, to: a },
+                PairState::Up,
+            ];
+            prop_assert_eq!(&seen[..], &cycle[..]);
+        }
+        prop_assert!(sim.status(a) == Status::Up && sim.reachable(a, b) && sim.reachable(b, a));
+    }
+}
