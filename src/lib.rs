@@ -1,10 +1,11 @@
 //! CAP Lab: a deterministic CAP-theorem laboratory.
 //!
 //! - [`sim`]: the simulation core (pure, deterministic, natively tested).
+//! - [`app`]: the page's model in plain Rust (the link format, …), natively tested.
 //! - `ui`: the Yew front end (wasm only).
 
+pub mod app;
 pub mod lessons;
-pub mod share;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

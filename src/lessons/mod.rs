@@ -13,7 +13,6 @@
 mod catalog;
 mod catalog_data;
 mod catalog_more;
-pub mod route;
 pub mod words;
 
 use std::cell::OnceCell;

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::share::Params;
+use crate::app::link::{Flags, Params};
 use crate::sim::action::Action;
 use crate::sim::net::LinkMode;
 use crate::sim::timeline::Timeline;
@@ -90,6 +90,8 @@ pub struct Run {
 #[derive(Clone)]
 pub struct Lab {
     pub params: Params,
+    /// The page flags (`embed`, `present`).
+    pub flags: Flags,
     /// One run, or two (CP then AP) side by side.
     pub runs: Vec<Run>,
     pub playing: bool,
@@ -124,6 +126,7 @@ impl PartialEq for Lab {
             && self.amount == other.amount
             && self.notice == other.notice
             && self.params == other.params
+            && self.flags == other.flags
     }
 }
 
@@ -146,15 +149,16 @@ fn fault_ticks(t: &mut Timeline) -> Vec<Tick> {
     marks
 }
 
-/// The page's runs for `p` (see [`crate::share::open_runs`]), each with its fault marks.
+/// The page's runs for `p` (see [`crate::app::link::open`]), each with its fault marks.
 fn build_runs(
     p: &Params,
     first: Vec<(u64, Action)>,
     second: Vec<(u64, Action)>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Run>, String> {
-    let runs = crate::share::open_runs(p, first, second, notes)?;
-    Ok(runs.into_iter().map(run_of).collect())
+    let mut o = crate::app::link::open(p.clone(), [first, second])?;
+    notes.append(&mut o.notes);
+    Ok(o.runs.into_iter().map(run_of).collect())
 }
 
 fn run_of(mut t: Timeline) -> Run {
@@ -171,29 +175,22 @@ impl Lab {
     /// notice saying what was wrong; never a panic.
     pub fn from_link(query: &str, fragment: &str) -> Lab {
         // Numbers past the run (t, e, N/R/W) are fitted to it, with a note, never refused.
-        let (params, runs, notice) = match crate::share::open_link(query, fragment) {
+        let (params, flags, runs, notice) = match crate::app::link::open_link(query, fragment) {
             Ok(o) => {
-                let notice = (!o.notes.is_empty())
-                    .then(|| format!("This link was fitted to the run: {}.", o.notes.join("; ")));
-                (o.params, o.runs.into_iter().map(run_of).collect(), notice)
+                let notice = o.notice();
+                (
+                    o.params,
+                    o.flags,
+                    o.runs.into_iter().map(run_of).collect(),
+                    notice,
+                )
             }
             Err(e) => {
-                // Keep the page's frame (an iframe stays compact) even when the rest is bad.
-                let on = |key: &str| query.split(['?', '&']).any(|kv| kv == key);
-                let p = Params {
-                    embed: on("embed=1"),
-                    present: on("present=1"),
-                    ..Params::default()
-                };
+                let p = Params::default();
                 let runs = build_runs(&p, Vec::new(), Vec::new(), &mut Vec::new())
                     .expect("the default scenario always builds");
-                (
-                    p,
-                    runs,
-                    Some(format!(
-                        "This link could not be opened ({e}); showing the default scenario."
-                    )),
-                )
+                let notice = format!("This link could not be opened ({e}).");
+                (p, Flags::default(), runs, Some(notice))
             }
         };
         let clock = match params.t {
@@ -203,6 +200,7 @@ impl Lab {
         let clients = runs[0].timeline.borrow().sim().clients().len();
         Lab {
             params,
+            flags,
             runs,
             playing: false,
             speed: 1.0,
@@ -455,13 +453,11 @@ impl Reducible for Lab {
                 s.rebuild();
             }
             Msg::SetScenario(name) => {
-                s.params = crate::share::Params {
+                s.params = crate::app::link::Params {
                     scenario: name,
                     workload: s.params.workload,
                     faults: s.params.faults,
                     side: s.params.side,
-                    embed: s.params.embed,
-                    present: s.params.present,
                     ..Default::default()
                 };
                 s.rebuild();
@@ -519,7 +515,7 @@ impl Reducible for Lab {
             Msg::SetAmount(a) => s.amount = a.clamp(0, 1_000_000),
             Msg::Request { client, kind } => s.request(client, kind),
             Msg::DismissNotice => s.notice = None,
-            Msg::TogglePresent => s.params.present = !s.params.present,
+            Msg::TogglePresent => s.flags.present = !s.flags.present,
         }
         s.version += 1;
         Rc::new(s)

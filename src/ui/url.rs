@@ -4,7 +4,7 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use super::state::Lab;
-use crate::share::{to_fragment, Params};
+use crate::app::link::{write, Link, Page, Params};
 use crate::sim::types::Tick;
 
 /// The page's query and fragment, as the browser has them.
@@ -18,8 +18,8 @@ pub fn read() -> (String, String) {
     (search, hash)
 }
 
-/// The share link of the current frame (query + fragment).
-pub fn link_of(lab: &Lab) -> String {
+/// The link of the current frame.
+pub fn frame_link(lab: &Lab) -> Link {
     let first = lab.runs[0].timeline.borrow();
     let params = Params {
         t: Some(lab.clock.floor() as Tick),
@@ -31,11 +31,24 @@ pub fn link_of(lab: &Lab) -> String {
         .runs
         .get(1)
         .map(|r| r.timeline.borrow().inputs().to_vec());
-    format!(
-        "{}{}",
-        params.to_query(),
-        to_fragment(first.inputs(), second.as_deref())
-    )
+    let inputs = [first.inputs().to_vec(), second.unwrap_or_default()];
+    Link {
+        page: Page::Lab { params, inputs },
+        flags: lab.flags,
+    }
+}
+
+/// The share link of `link` (query + fragment); one past the limits keeps its query only.
+pub fn written(link: &Link) -> String {
+    write(link).unwrap_or_else(|_| match &link.page {
+        Page::Lab { params, .. } => params.to_query() + &link.flags.to_query(),
+        _ => "?".into(),
+    })
+}
+
+/// The share link of the current frame (query + fragment).
+pub fn link_of(lab: &Lab) -> String {
+    written(&frame_link(lab))
 }
 
 /// Keeps the address bar current while paused (not on every animation frame).

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::controls::Transport;
 use super::stage::{f1, Stage};
-use crate::lessons::route::lesson_query;
+use crate::app::link::lesson_query;
 use crate::lessons::{catalog, Lesson};
 use crate::sim::action::Action;
 use crate::sim::types::{node_name, NodeId};

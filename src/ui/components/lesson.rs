@@ -18,7 +18,7 @@ use super::history::History;
 use super::metrics::Metrics;
 use super::narration::{next_lesson, NarrationPanel, StepNav};
 use super::stage::Stage;
-use crate::lessons::route::lesson_query;
+use crate::app::link::lesson_query;
 use crate::lessons::{catalog, narrate, Lesson, Narration};
 use crate::sim::timeline::Timeline;
 use crate::sim::types::{Consistency, Tick};

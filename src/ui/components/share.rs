@@ -11,7 +11,7 @@ use crate::sim::report;
 use crate::ui::dom;
 use crate::ui::keys::PageKeys;
 use crate::ui::state::{Lab, Msg};
-use crate::ui::url::link_of;
+use crate::ui::url::{frame_link, written};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
@@ -20,16 +20,9 @@ pub struct ShareProps {
 
 /// The share link of the frame, absolute, with `embed=1` on or off.
 fn absolute_link(lab: &Lab, embed: bool) -> String {
-    let mut link = link_of(lab);
-    if lab.params.embed && !embed {
-        link = link.replacen("&embed=1", "", 1);
-    } else if !lab.params.embed && embed {
-        link = match link.find('#') {
-            Some(i) => [&link[..i], "&embed=1", &link[i..]].concat(),
-            None => link + "&embed=1",
-        };
-    }
-    dom::page_base() + &link
+    let mut link = frame_link(lab);
+    link.flags.embed = embed;
+    dom::page_base() + &written(&link)
 }
 
 /// The `<iframe>` snippet for a blog post (attribute-escaped; the page shows it as text).
@@ -111,7 +104,7 @@ pub fn share_bar(p: &ShareProps) -> Html {
     let status = use_state(String::new);
     // The link to copy by hand, shown selected in a read-only field when the clipboard failed.
     let manual = use_state(|| None::<String>);
-    let (embed, present) = (lab.params.embed, lab.params.present);
+    let (embed, present) = (lab.flags.embed, lab.flags.present);
     use_effect_with((embed, present), |(embed, present)| {
         dom::set_root_class("embed", *embed);
         dom::set_root_class("present", *present);
