@@ -157,6 +157,9 @@ fn build_runs(
     notes: &mut Vec<String>,
 ) -> Result<Vec<Run>, String> {
     let mut o = crate::app::link::open(p.clone(), [first, second])?;
+    if o.params != *p {
+        return Err(o.notes.join(" ")); // settings that make no run: the caller keeps its runs
+    }
     notes.append(&mut o.notes);
     Ok(o.runs.into_iter().map(run_of).collect())
 }

@@ -108,6 +108,7 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
     let pairs = pairs.map(|p| p.split_once('=').unwrap_or((p, "")));
     let (mut flags, mut params) = (Flags::default(), Params::default());
     let (mut lesson, mut step, mut lab) = (None, None, false);
+    let mut lab_notes = Vec::new(); // said only when the link opens the lab
     for (k, v) in pairs {
         let applied = match k {
             "lesson" => {
@@ -121,7 +122,8 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
             "embed" | "present" => query::apply_flag(&mut flags, k, v),
             _ if query::LAB_KEYS.contains(&k) => {
                 lab = true;
-                query::apply_lab(&mut params, k, v)
+                lab_notes.extend(query::apply_lab(&mut params, k, v).err());
+                Ok(())
             }
             _ => Ok(()),
         };
@@ -132,7 +134,7 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
         Some(id) => route::lesson_page(id, step, &mut notes),
         None if lab || !f.is_empty() => {
             let (inputs, more) = parse_fragment(f);
-            notes.extend(more);
+            notes.extend(lab_notes.into_iter().chain(more));
             Page::Lab { params, inputs }
         }
         None => Page::Landing,

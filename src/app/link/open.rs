@@ -223,11 +223,14 @@ fn replay(
         "your recorded actions",
         "your recorded actions on the second run",
     ][run];
+    let after = match inputs.len() - good - 1 {
+        0 => "it was left out".to_string(),
+        n => format!("it and the {n} after it were left out"),
+    };
     notes.push(format!(
-        "Of {whose}, number {} does not apply to this run ({}); it and the {} after it were left out.",
+        "Of {whose}, number {} does not apply to this run ({}); {after}.",
         good + 1,
         quote(&e),
-        inputs.len() - good - 1
     ));
     let at = last(&kept);
     Timeline::replay(scenario, kept, at).map_err(|e| e.to_string())

@@ -150,6 +150,10 @@ fn flags_and_routes_are_fields_of_the_one_link() {
         step: 2,
     };
     assert_eq!(lesson.page, page);
+    assert_eq!(
+        parse("?lesson=bank-cp&step=3&mode=zz", "#s=q"),
+        (lesson.clone(), vec![])
+    );
     lesson.flags.embed = true;
     assert_eq!(write(&lesson).unwrap(), "?lesson=bank-cp&step=3&embed=1");
     let mut sandbox = parse("?scenario=bank&t=5&embed=1", "#s=0H").0;
