@@ -412,7 +412,7 @@ fn read_run(
     if lost > 0 {
         let whose = [
             "your recorded actions",
-            "your recorded actions on the second run",
+            "your recorded actions on the second stage",
         ][run];
         let error = d.error.filter(|_| !cut);
         notes.push(lost_note(whose, lost, error));

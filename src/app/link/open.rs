@@ -5,7 +5,7 @@
 //! back to the scenario's own, and an input that does not replay on the run is left out (with
 //! the ones after it); each change is one sentence for the reader.
 
-use crate::sim::scenario::{Overrides, Scenario};
+use crate::sim::scenario::{Overrides, Scenario, ScenarioError};
 use crate::sim::text::quote;
 use crate::sim::timeline::Timeline;
 use crate::sim::types::{Mode, Tick};
@@ -202,6 +202,10 @@ fn replay(
     let full = Timeline::replay(scenario.clone(), inputs.clone(), last(&inputs));
     let e = match full {
         Ok(t) => return Ok(t),
+        Err(ScenarioError::Invalid(e)) => {
+            let why = e.strip_prefix("an input does not replay: ").unwrap_or(&e);
+            why.to_string()
+        }
         Err(e) => e.to_string(),
     };
     if inputs.is_empty() {
@@ -221,7 +225,7 @@ fn replay(
     let kept = inputs[..good].to_vec();
     let whose = [
         "your recorded actions",
-        "your recorded actions on the second run",
+        "your recorded actions on the second stage",
     ][run];
     let after = match inputs.len() - good - 1 {
         0 => "it was left out".to_string(),
