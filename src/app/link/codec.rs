@@ -356,16 +356,12 @@ fn counts(v: &str) -> Option<[usize; 2]> {
     Some([read(a)?, read(b)?])
 }
 
-/// A fragment read: the inputs of both runs, and one note per run that lost some.
-pub fn parse_fragment(hash: &str) -> ([Inputs; 2], Vec<String>) {
-    let mut notes = Vec::new();
-    let mut h = hash.strip_prefix('#').unwrap_or(hash);
-    if h.len() > MAX_LINK_BYTES {
-        notes.push(too_long("recorded actions", h.len()));
-        h = &h[..super::floor_boundary(h, MAX_LINK_BYTES)];
-    }
+/// The counts a fragment announces, and its two input lists with whether an `&` closed each.
+type Lists<'a> = (Option<[usize; 2]>, [Option<(&'a str, bool)>; 2]);
+
+fn lists(h: &str) -> Lists<'_> {
     let mut announced = None;
-    let mut runs: [Option<(&str, bool)>; 2] = [None, None];
+    let mut runs = [None, None];
     let mut rest = h;
     while !rest.is_empty() {
         let (pair, tail, closed) = match rest.split_once('&') {
@@ -380,6 +376,23 @@ pub fn parse_fragment(hash: &str) -> ([Inputs; 2], Vec<String>) {
         }
         rest = tail;
     }
+    (announced, runs)
+}
+
+/// A fragment read: the inputs of both runs, and one note per run that lost some. A fragment
+/// over [`MAX_LINK_BYTES`] is read up to the limit, as if cut there.
+pub fn parse_fragment(hash: &str) -> ([Inputs; 2], Vec<String>) {
+    let mut notes = Vec::new();
+    let h = hash.strip_prefix('#').unwrap_or(hash);
+    let (mut announced, mut runs) = lists(h);
+    if h.len() > MAX_LINK_BYTES {
+        notes.push(too_long("recorded actions", h.len()));
+        // The whole text still tells how many entries each list had.
+        let had =
+            runs.map(|r| r.map_or(0, |(v, _)| v.split('.').filter(|e| !e.is_empty()).count()));
+        (announced, runs) = lists(&h[..super::floor_boundary(h, MAX_LINK_BYTES)]);
+        announced = announced.or(Some(had));
+    }
     if announced.is_none() && h.starts_with('n') {
         // Written with counts, cut inside them: whatever followed is lost.
         notes.push(
@@ -393,8 +406,8 @@ pub fn parse_fragment(hash: &str) -> ([Inputs; 2], Vec<String>) {
 }
 
 /// One run's inputs (`value`, and whether an `&` closed it) against the count the link
-/// announced. A list the link announced but did not close was cut: its last entry may be partial
-/// and is left out.
+/// announced. A list the link announced but did not close was cut: its last entry may be
+/// partial and is left out.
 fn read_run(
     value: Option<(&str, bool)>,
     announced: Option<usize>,

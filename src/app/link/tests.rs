@@ -207,6 +207,20 @@ fn an_over_long_link_opens_what_it_can() {
     let (got, notes) = parse_fragment(&frag);
     assert_eq!(got[0].len(), MAX_LINK_INPUTS);
     assert_eq!(notes.len(), 2, "{notes:?}");
+    // Clipped inside an entry (`0l0-1-100-1` of `0l0-1-100-123456`, which would read as a
+    // jitter of 1): that entry is left out, not misread.
+    let entry = "0l0-1-100-123456";
+    let long = format!("#s={}", vec![entry; 2000].join("."));
+    let (got, notes) = parse_fragment(&long);
+    let whole = decode_action(&entry[1..]).unwrap();
+    assert!(got[0].iter().all(|(_, a)| *a == whole), "{notes:?}");
+    let kept = (MAX_LINK_BYTES - 2) / (entry.len() + 1);
+    assert_eq!(got[0].len(), kept);
+    assert!(
+        notes[1].contains(&format!("the last {} of", 2000 - kept)),
+        "{notes:?}"
+    );
+    assert!(notes[1].contains("cut short"), "{notes:?}");
 }
 
 #[test]
