@@ -94,7 +94,7 @@ pub(crate) fn floor_boundary(s: &str, max: usize) -> usize {
 }
 
 /// The link for a URL's query and fragment, with one note per part that was dropped or changed.
-/// Never fails, never panics; the work is bounded by [`MAX_LINK_BYTES`].
+/// Never fails, never panics; at most [`MAX_LINK_BYTES`] of each part is decoded.
 pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
     let mut notes = Vec::new();
     let mut q = query.strip_prefix('?').unwrap_or(query);
@@ -143,7 +143,7 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
 }
 
 /// The link as a URL's query and fragment (`?…#…`; the landing page without flags is `?`, so
-/// that a `replaceState` with it does leave the old query). Refuses a link that would not open
+/// that a `replaceState` with it clears the old query, which an empty URL would keep). Refuses a link that would not open
 /// whole: more than [`MAX_LINK_INPUTS`] inputs in a run, or a part over [`MAX_LINK_BYTES`].
 /// Values are written as they are: one the parser does not take back (an unknown scenario, a
 /// lesson step past its end) is reported when the link is opened.
