@@ -6,7 +6,6 @@
 
 pub mod app;
 pub mod lessons;
-pub mod share;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

@@ -111,7 +111,7 @@ proptest! {
         }
         p.send(Msg::Pause);
         let link = address(&p.lab);
-        prop_assert!(link.len() <= caplab::share::MAX_LINK_BYTES);
+        prop_assert!(link.len() <= caplab::app::link::MAX_LINK_BYTES);
         let again = Page::open(&link);
         prop_assert_eq!(again.lab.notice.clone(), None, "link {}", link);
         prop_assert_eq!(again.frame(), p.frame(), "link {}", link);

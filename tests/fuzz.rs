@@ -3,7 +3,7 @@
 //!
 //! - scenario JSON (`Scenario::from_json`, then build, run and check, as `caplab run` does);
 //! - history files (`history_from_json`, then every checker, as `caplab check` does);
-//! - share links (`share::open_link` as the page opens a query + `#s=` fragment; lesson routes);
+//! - share links (`app::link::open_link` as the page opens a query + `#s=` fragment; lesson routes);
 //! - CLI argument vectors (the built binary, killed and failed after a time limit).
 //!
 //! Each input starts from something valid (a built-in scenario, an exported history, a link the
@@ -21,8 +21,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use caplab::lessons::route::{route, Route};
-use caplab::share::{encode_inputs, open_link, to_fragment, Params};
+use caplab::app::link::{
+    encode_inputs, open_link, parse, route, write, Flags, Link, Page, Params, Route,
+};
 use caplab::sim::action::Action;
 use caplab::sim::check::{self, history};
 use caplab::sim::report::{self, LIN_BUDGET};
@@ -527,12 +528,18 @@ fn valid_link(rng: &mut ChaCha8Rng) -> String {
         workload: rng.random_bool(0.8),
         faults: rng.random_bool(0.8),
         side: rng.random_bool(0.2),
-        embed: rng.random_bool(0.1),
-        present: rng.random_bool(0.1),
     };
-    let first = some_actions(rng);
-    let second = some_actions(rng);
-    format!("{}{}", p.to_query(), to_fragment(&first, Some(&second)))
+    let link = Link {
+        page: Page::Lab {
+            params: p,
+            inputs: [some_actions(rng), some_actions(rng)],
+        },
+        flags: Flags {
+            embed: rng.random_bool(0.1),
+            present: rng.random_bool(0.1),
+        },
+    };
+    write(&link).expect("a few actions fit in a link")
 }
 
 /// Text-level damage to a link: numbers replaced by wild ones, stray characters, truncation.
@@ -646,8 +653,12 @@ fn drive_link(input: &[u8]) -> Vec<String> {
                 assert!(o.params.t.is_none_or(|x| x <= end), "t is fitted");
                 assert!(t.sim().now() <= end, "the frame is inside the run");
             }
-            let again = Params::parse_query(&o.params.to_query()).expect("a fitted link reparses");
-            assert_eq!(again, o.params);
+            let (again, _) = parse(&o.params.to_query(), "");
+            let again = match again.page {
+                Page::Lab { params, .. } => params,
+                _ => panic!("a fitted link reopens the lab"),
+            };
+            assert_eq!(again, o.params, "a fitted link reparses");
             out.extend(o.notes);
         }
     }

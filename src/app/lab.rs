@@ -6,8 +6,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::lesson::LessonSession;
+use super::link::{self, Flags, Params};
 use super::verdict::LinCache;
-use crate::share::Params;
 use crate::sim::action::Action;
 use crate::sim::lockstep::{next_event, Lockstep};
 use crate::sim::timeline::Timeline;
@@ -73,7 +73,10 @@ pub enum Sign {
 /// The page's state. Cheap to clone (the timelines are shared).
 #[derive(Clone)]
 pub struct Lab {
+    /// The lab's settings (scenario, dials, seed; for a lesson, the defaults).
     pub params: Params,
+    /// The page flags: compact for an iframe, presenter mode.
+    pub flags: Flags,
     /// One run, or two (CP then AP) side by side, or a lesson's stages.
     pub runs: Vec<Run>,
     pub playing: bool,
@@ -112,11 +115,12 @@ impl PartialEq for Lab {
 
 impl Lab {
     /// A paused page over `runs` (at least one), at tick `clock`.
-    pub fn with_runs(params: Params, runs: Vec<Run>, clock: f64) -> Lab {
+    pub fn with_runs(params: Params, flags: Flags, runs: Vec<Run>, clock: f64) -> Lab {
         assert!(!runs.is_empty(), "a page has at least one run");
         let clients = runs[0].timeline.borrow().sim().clients().len();
         Lab {
             params,
+            flags,
             runs,
             playing: false,
             speed: 1.0,
@@ -139,28 +143,22 @@ impl Lab {
     /// The sandbox for a URL's query and fragment. A bad link gives the default scenario and a
     /// notice saying what was wrong; never a panic. A link without a tick opens playing.
     pub fn sandbox(query: &str, fragment: &str) -> Lab {
-        let (params, runs, notice) = match crate::share::open_link(query, fragment) {
+        // A partly bad link keeps what is good (numbers past the run fitted to it), with a note.
+        let (params, flags, runs, notice) = match link::open_link(query, fragment) {
             Ok(o) => {
-                let notice = (!o.notes.is_empty())
-                    .then(|| format!("This link was fitted to the run: {}.", o.notes.join("; ")));
-                (o.params, o.runs.into_iter().map(Run::new).collect(), notice)
+                let notice = o.notice();
+                let runs = o.runs.into_iter().map(Run::new).collect();
+                (o.params, o.flags, runs, notice)
             }
             Err(e) => {
-                // Keep the page's frame (an iframe stays compact) even when the rest is bad.
-                let on = |key: &str| query.split(['?', '&']).any(|kv| kv == key);
-                let p = Params {
-                    embed: on("embed=1"),
-                    present: on("present=1"),
-                    ..Params::default()
-                };
-                let notice =
-                    format!("This link could not be opened ({e}); showing the default scenario.");
-                (p, default_runs(), Some(notice))
+                let notice = format!("This link could not be opened ({e}).");
+                let flags = link::parse(query, "").0.flags;
+                (Params::default(), flags, default_runs(), Some(notice))
             }
         };
         let clock = params.t.map_or(0.0, |t| t as f64);
         let opens_playing = params.t.is_none() && notice.is_none();
-        let mut lab = Lab::with_runs(params, runs, clock);
+        let mut lab = Lab::with_runs(params, flags, runs, clock);
         lab.notice = notice;
         lab.playing = opens_playing;
         lab
@@ -169,7 +167,7 @@ impl Lab {
     /// The landing page's live stage: the default scenario, playing at half speed. It never
     /// writes the address bar (the landing page's address stays the landing page's).
     pub fn live() -> Lab {
-        let mut lab = Lab::with_runs(Params::default(), default_runs(), 0.0);
+        let mut lab = Lab::with_runs(Params::default(), Flags::default(), default_runs(), 0.0);
         lab.playing = true;
         lab.speed = 0.5;
         lab.writes_address = false;
@@ -235,8 +233,7 @@ impl Lab {
 
 /// The default scenario's run (it always builds).
 pub fn default_runs() -> Vec<Run> {
-    let p = Params::default();
-    let runs = crate::share::open_runs(&p, Vec::new(), Vec::new(), &mut Vec::new())
+    let o = link::open(Params::default(), Default::default())
         .expect("the default scenario always builds");
-    runs.into_iter().map(Run::new).collect()
+    o.runs.into_iter().map(Run::new).collect()
 }

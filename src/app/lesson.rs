@@ -8,8 +8,8 @@
 use std::rc::Rc;
 
 use super::lab::{Lab, Run, SPEEDS};
+use super::link::{Flags, Params};
 use crate::lessons::Lesson;
-use crate::share::Params;
 use crate::sim::timeline::Timeline;
 use crate::sim::types::Tick;
 
@@ -72,14 +72,14 @@ fn lesson_runs(lesson: &Lesson, tick: Tick) -> (Vec<Run>, Option<String>) {
 
 impl Lab {
     /// A lesson page at step `step` (0-based, clamped), paused at the step's moment.
-    pub fn for_lesson(lesson: Rc<Lesson>, step: usize, params: Params) -> Lab {
+    pub fn for_lesson(lesson: Rc<Lesson>, step: usize, flags: Flags) -> Lab {
         let step = step.min(lesson.steps.len().saturating_sub(1));
         let tick = tick_of(&lesson, step);
         let (runs, notice) = lesson_runs(&lesson, tick);
         let mut lab = if runs.is_empty() {
-            Lab::with_runs(params, super::lab::default_runs(), 0.0)
+            Lab::with_runs(Params::default(), flags, super::lab::default_runs(), 0.0)
         } else {
-            Lab::with_runs(params, runs, tick as f64)
+            Lab::with_runs(Params::default(), flags, runs, tick as f64)
         };
         lab.notice = notice;
         lab.lesson = Some(LessonSession {
@@ -114,10 +114,9 @@ impl Lab {
             LessonMsg::Guess(g) => self.guess(g),
             LessonMsg::Watch => self.watch(),
             LessonMsg::Restore => {
-                let params = self.params.clone();
                 let lesson = s.lesson.clone();
                 let (version, edits) = (self.version, self.edits + 1);
-                *self = Lab::for_lesson(lesson, step, params);
+                *self = Lab::for_lesson(lesson, step, self.flags);
                 (self.version, self.edits) = (version, edits);
                 true
             }

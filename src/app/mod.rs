@@ -5,6 +5,8 @@
 //! - [`update`]: the one [`Msg`] enum and `update(&mut Lab, Msg, now_ms) -> Vec<Effect>`; an
 //!   [`Effect`] is what only a browser can do (the address bar, the clipboard, a download, the
 //!   frame loop, the title).
+//! - [`link`]: the link format, its one owner (which page, the lab's query, the page flags, the
+//!   reader's recorded inputs; parse never fails as a whole, write checks the limits).
 //! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction, "watch it happen").
 //! - [`verdict`]: the checkers' figures for the page, one search slice per call.
 //!
@@ -12,6 +14,7 @@
 
 pub mod lab;
 pub mod lesson;
+pub mod link;
 pub mod update;
 pub mod verdict;
 

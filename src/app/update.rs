@@ -3,7 +3,7 @@
 
 use super::lab::{Lab, NodeCmd, SPEEDS, TICKS_PER_MS_AT_1X};
 use super::lesson::LessonMsg;
-use crate::share::{to_fragment, Params};
+use super::link::{self, Link, Page, Params};
 use crate::sim::action::Action;
 use crate::sim::net;
 use crate::sim::reader::{self, Ask, MAX_AMOUNT};
@@ -104,30 +104,52 @@ fn title(lab: &Lab) -> String {
     }
 }
 
-/// The link of the frame shown: a lesson step, or the lab's query and the reader's inputs.
-pub fn address(lab: &Lab) -> String {
-    if let Some(s) = &lab.lesson {
-        let mut url = crate::lessons::route::lesson_query(s.lesson.id, s.step);
-        if lab.params.embed {
-            url.push_str("&embed=1");
+/// The link of the frame shown: a lesson step, or the lab's query and the reader's inputs at
+/// this exact frame (`t`, and the events of each run).
+pub fn frame_link(lab: &Lab) -> Link {
+    let page = match &lab.lesson {
+        Some(s) => Page::Lesson {
+            id: s.lesson.id.to_string(),
+            step: s.step,
+        },
+        None => {
+            let events = |i: usize| lab.runs.get(i).map(|r| r.timeline.borrow().events());
+            let inputs = |i: usize| {
+                let r = lab.runs.get(i);
+                r.map(|r| r.timeline.borrow().inputs().to_vec())
+                    .unwrap_or_default()
+            };
+            let params = Params {
+                t: Some(lab.clock.floor() as Tick),
+                e: events(0),
+                e2: events(1),
+                ..lab.params.clone()
+            };
+            Page::Lab {
+                params,
+                inputs: [inputs(0), inputs(1)],
+            }
         }
-        if lab.params.present {
-            url.push_str("&present=1");
-        }
-        return url;
-    }
-    let first = lab.runs[0].timeline.borrow();
-    let params = Params {
-        t: Some(lab.clock.floor() as Tick),
-        e: Some(first.events()),
-        e2: lab.runs.get(1).map(|r| r.timeline.borrow().events()),
-        ..lab.params.clone()
     };
-    let second = lab
-        .runs
-        .get(1)
-        .map(|r| r.timeline.borrow().inputs().to_vec());
-    params.to_query() + &to_fragment(first.inputs(), second.as_deref())
+    Link {
+        page,
+        flags: lab.flags,
+    }
+}
+
+/// The address of the frame shown (query + fragment).
+pub fn address(lab: &Lab) -> String {
+    written(&frame_link(lab))
+}
+
+/// `l` written. The model never lets a run hold more inputs than a link carries (see
+/// `Lab::apply`), so the link is whole; were it not, the settings alone are kept rather than a
+/// link that would not open.
+pub fn written(l: &Link) -> String {
+    link::write(l).unwrap_or_else(|_| match &l.page {
+        Page::Lab { params, .. } => params.to_query() + &l.flags.to_query(),
+        _ => "?".into(),
+    })
 }
 
 /// Applies one message; false when it changed nothing.
@@ -267,8 +289,6 @@ impl Lab {
                     workload: p.workload,
                     faults: p.faults,
                     side: p.side,
-                    embed: p.embed,
-                    present: p.present,
                     ..Params::default()
                 }
             }
@@ -280,13 +300,18 @@ impl Lab {
         true
     }
 
+    /// New runs for the settings, from the start. Settings that make no run keep the runs
+    /// shown, and say why.
     fn rebuild(&mut self) {
         self.edits += 1;
         self.params.t = None;
         self.params.e = None;
         self.params.e2 = None;
-        match crate::share::open_runs(&self.params, Vec::new(), Vec::new(), &mut Vec::new()) {
-            Ok(runs) => self.runs = runs.into_iter().map(super::Run::new).collect(),
+        match link::open(self.params.clone(), Default::default()) {
+            Ok(o) if o.params == self.params => {
+                self.runs = o.runs.into_iter().map(super::Run::new).collect();
+            }
+            Ok(o) => self.notice = Some(o.notes.join(" ")),
             Err(e) => self.notice = Some(e),
         }
         let clients = self.runs[0].timeline.borrow().sim().clients().len();
@@ -323,7 +348,7 @@ impl Lab {
             }
             Msg::Request { client, kind } => return self.request(client, kind),
             Msg::DismissNotice => self.notice = None,
-            Msg::TogglePresent => self.params.present = !self.params.present,
+            Msg::TogglePresent => self.flags.present = !self.flags.present,
             _ => return false,
         }
         true
@@ -363,19 +388,33 @@ impl Lab {
         self.apply(Action::Request { client, req })
     }
 
+    /// Whether the page's link still holds every run's inputs with `action` added (a lesson's
+    /// link carries no inputs: it always does).
+    fn link_holds(&self, action: &Action) -> bool {
+        if self.lesson.is_some() {
+            return true;
+        }
+        let inputs = |i: usize| {
+            let r = self.runs.get(i);
+            r.map(|r| r.timeline.borrow().inputs().to_vec())
+                .unwrap_or_default()
+        };
+        let all = [inputs(0), inputs(1)];
+        (0..self.runs.len().min(2)).all(|i| {
+            let at = self.runs[i].timeline.borrow().events();
+            link::fits(&all, i, at, action)
+        })
+    }
+
     /// Applies a reader's action to every run; the first refusal becomes the notice.
     fn apply(&mut self, action: Action) -> bool {
         self.menu = None;
-        let full = self.runs.iter().any(|r| {
-            let t = r.timeline.borrow();
-            t.inputs().len() >= crate::share::MAX_LINK_INPUTS
-        });
-        if full {
+        if !self.link_holds(&action) {
             // A run with more actions than a link can carry could not be shared or reopened.
             self.notice = Some(format!(
-                "Not applied: this run already holds {} of your actions, the most a link can \
-                 carry. Reset the run to start again.",
-                crate::share::MAX_LINK_INPUTS
+                "Not applied: this run already holds the most actions a link can carry ({}). \
+                 Reset the run to start again.",
+                link::MAX_LINK_INPUTS
             ));
             return true;
         }

@@ -11,7 +11,6 @@
 //! [`narrate`]. Tests and the CLI can use [`run_to_step`].
 
 mod catalog;
-pub mod route;
 pub mod words;
 
 use std::cell::OnceCell;

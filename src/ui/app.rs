@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::components::landing::Landing;
 use super::components::lesson::{LessonPage, LessonRc};
-use crate::lessons::route::{route, Route};
+use crate::app::link::{route, Route};
 
 use super::anim::reduced_motion;
 use super::components::caption::Caption;

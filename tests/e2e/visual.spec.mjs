@@ -163,7 +163,7 @@ test("a malformed link shows a message and the default scenario", async ({ page,
     // before the next navigation (which would abort it and count as a failed request).
     await page.waitForLoadState("networkidle");
     const notice = await $(page, "notice").textContent();
-    expect(/could not be opened/.test(notice), `notice for ${bad}: ${notice}`);
+    expect(/The link/.test(notice), `notice for ${bad}: ${notice}`);
     expect((await page.locator("[data-testid=node-n3]").count()) === 1, "default stage drawn");
   }
   await shot(page, "visual-bad-link");

@@ -38,7 +38,7 @@ pub fn caption(p: &CaptionProps) -> Html {
     };
     let live = if lab.playing { "off" } else { "polite" };
     html! {
-        <p class={classes!("caption", (!lab.params.present).then_some("sr-only"))}
+        <p class={classes!("caption", (!lab.flags.present).then_some("sr-only"))}
            data-testid="caption" aria-live={live}>{ text }</p>
     }
 }

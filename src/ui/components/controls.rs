@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::app::link::Params;
 use crate::app::Lab;
-use crate::share::Params;
 use crate::sim::scenario::Scenario;
 use crate::sim::timeline::Timeline;
 use crate::sim::types::{Conflict, Mode, Tick};

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::controls::Transport;
 use super::stage::{f1, Stage};
-use crate::lessons::route::lesson_query;
+use crate::app::link::lesson_query;
 use crate::lessons::{catalog, Lesson};
 use crate::sim::action::Action;
 use crate::sim::types::{node_name, NodeId};
@@ -198,6 +198,13 @@ fn live_stage() -> Html {
 #[function_component(Landing)]
 pub fn landing(p: &LandingProps) -> Html {
     let lessons = use_memo((), |_| catalog());
+    // `?present=1` (or `?embed=1`) alone opens this page in that mode.
+    use_effect_with((), |_| {
+        let (q, h) = crate::ui::url::read();
+        let flags = crate::app::link::parse(&q, &h).0.flags;
+        crate::ui::dom::set_root_class("present", flags.present);
+        crate::ui::dom::set_root_class("embed", flags.embed);
+    });
     html! {
         <main class="app landing">
             <header class="masthead">

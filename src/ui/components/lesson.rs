@@ -15,10 +15,10 @@ use super::metrics::Metrics;
 use super::narration::{next_lesson, NarrationPanel, StepNav};
 use super::stage::Stage;
 use crate::app::lesson::{tick_of, LessonMsg, LessonSession};
+use crate::app::link::{self, Flags};
 use crate::app::verdict::verdict;
 use crate::app::Lab;
 use crate::lessons::{catalog, narrate, Lesson, Narration};
-use crate::share::Params;
 use crate::sim::types::Tick;
 use crate::sim::world::Sim;
 use crate::ui::anim::reduced_motion;
@@ -116,14 +116,10 @@ fn edited_note(lab: &Lab, s: &LessonSession, narrated_tick: Tick) -> Option<Stri
     Some(note)
 }
 
-/// The page flags a lesson link may carry: `embed=1` (compact, for an iframe), `present=1`.
-fn flags(query: &str) -> Params {
-    let has = |kv: &str| query.trim_start_matches('?').split('&').any(|p| p == kv);
-    Params {
-        embed: has("embed=1"),
-        present: has("present=1"),
-        ..Params::default()
-    }
+/// The page flags of the page's own link (`embed=1`, `present=1`).
+fn flags() -> Flags {
+    let (q, h) = crate::ui::url::read();
+    link::parse(&q, &h).0.flags
 }
 
 /// A callback that sends one lesson message.
@@ -136,10 +132,10 @@ fn send(lab: &UseReducerHandle<Page>, msg: LessonMsg) -> Callback<MouseEvent> {
 pub fn lesson_page(p: &LessonPageProps) -> Html {
     let lab = use_page({
         let (lesson, step) = (p.lesson.0.clone(), p.step);
-        move || Lab::for_lesson(lesson, step, flags(&crate::ui::url::read().0))
+        move || Lab::for_lesson(lesson, step, flags())
     });
     let reduced = *use_memo((), |_| reduced_motion());
-    let (embed, present) = (lab.params.embed, lab.params.present);
+    let (embed, present) = (lab.flags.embed, lab.flags.present);
     use_effect_with((embed, present), |(embed, present)| {
         dom::set_root_class("embed", *embed);
         dom::set_root_class("present", *present);
@@ -193,7 +189,7 @@ fn header(lab: &UseReducerHandle<Page>, s: &LessonSession) -> Html {
             <span class="crumb">{ format!("Lesson {} of {}", index + 1, all.len()) }</span>
             <h1 data-testid="lesson-title">{ s.lesson.title }</h1>
             <span class="page-keys">
-                <PageKeys present={lab.params.present} {on_present} buttons={!lab.params.embed} />
+                <PageKeys present={lab.flags.present} {on_present} buttons={!lab.flags.embed} />
             </span>
         </header>
     }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::lesson::LessonRc;
-use crate::lessons::route::lesson_query;
+use crate::app::link::lesson_query;
 use crate::lessons::Narration;
 
 #[derive(Properties, PartialEq)]

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::messages;
 use super::stage::layout;
-use crate::app::update::address as link_of;
+use crate::app::update::{frame_link, written};
 use crate::app::Lab;
 use crate::sim::check::porcupine_log;
 use crate::sim::report;
@@ -21,16 +21,9 @@ pub struct ShareProps {
 
 /// The share link of the frame, absolute, with `embed=1` on or off.
 fn absolute_link(lab: &Lab, embed: bool) -> String {
-    let mut link = link_of(lab);
-    if lab.params.embed && !embed {
-        link = link.replacen("&embed=1", "", 1);
-    } else if !lab.params.embed && embed {
-        link = match link.find('#') {
-            Some(i) => [&link[..i], "&embed=1", &link[i..]].concat(),
-            None => link + "&embed=1",
-        };
-    }
-    dom::page_base() + &link
+    let mut link = frame_link(lab);
+    link.flags.embed = embed;
+    dom::page_base() + &written(&link)
 }
 
 /// The `<iframe>` snippet for a blog post (attribute-escaped; the page shows it as text).
@@ -112,7 +105,7 @@ pub fn share_bar(p: &ShareProps) -> Html {
     let status = use_state(String::new);
     // The link to copy by hand, shown selected in a read-only field when the clipboard failed.
     let manual = use_state(|| None::<String>);
-    let (embed, present) = (lab.params.embed, lab.params.present);
+    let (embed, present) = (lab.flags.embed, lab.flags.present);
     use_effect_with((embed, present), |(embed, present)| {
         dom::set_root_class("embed", *embed);
         dom::set_root_class("present", *present);

@@ -1,15 +1,13 @@
-//! Which page a URL opens: the landing page, a lesson step, or the free-play lab.
+//! Lesson routes: `?lesson=<id>&step=<n>` opens step `n` (1-based) of a lesson. A bad lesson id
+//! falls back to the landing page and a bad step to the nearest valid one, each with a one-line
+//! note; nothing here panics on any input.
 //!
-//! Pure (no web crate), so the rules are tested natively. `?lesson=<id>&step=<n>` opens a
-//! lesson (`n` is 1-based); a query with anything else opens the lab (`?scenario=…`, as share
-//! links always did); an empty query opens the landing page. A bad lesson id falls back to the
-//! landing page and a bad step to the nearest valid one, each with a one-line notice; nothing
-//! here panics on any input.
+//! [`route`] is what the page's router asks: which page a URL opens, with the lesson built.
 
-use super::{lesson, Lesson};
+use crate::lessons::{lesson, Lesson};
 
-/// Longest query looked at for a lesson link, in bytes.
-const MAX_QUERY_BYTES: usize = 1024;
+use super::query::clip;
+use super::{parse, Page};
 
 /// What a URL opens.
 #[derive(Clone, Debug)]
@@ -26,48 +24,37 @@ pub enum Route {
     },
 }
 
-/// The value of `key` in a `?a=b&c=d` query (the leading `?` optional).
-fn param<'q>(query: &'q str, key: &str) -> Option<&'q str> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| v)
-}
-
-/// At most 24 characters of untrusted text, for messages.
-fn clip(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .take(24)
-        .collect()
-}
-
 /// The page for a URL's query and fragment (as `location.search` / `location.hash` give them).
+/// A lab link's notes are left to the lab, which opens it (see [`super::open_link`]).
 pub fn route(query: &str, fragment: &str) -> Route {
-    let q = query.trim_start_matches('?');
-    let f = fragment.trim_start_matches('#');
-    if q.len() > MAX_QUERY_BYTES {
-        return Route::Lab; // the lab's own parser reports oversized links
+    let (link, notes) = parse(query, fragment);
+    let notice = (!notes.is_empty()).then(|| notes.join(" "));
+    match link.page {
+        Page::Lab { .. } => Route::Lab,
+        Page::Landing => Route::Landing { notice },
+        Page::Lesson { id, step } => match lesson(&id) {
+            Some(l) => Route::Lesson {
+                lesson: Box::new(l),
+                step,
+                notice,
+            },
+            None => Route::Landing { notice },
+        },
     }
-    let Some(id) = param(q, "lesson") else {
-        return if q.is_empty() && f.is_empty() {
-            Route::Landing { notice: None }
-        } else {
-            Route::Lab
-        };
-    };
+}
+
+/// The page of a lesson link: the lesson `id` at step `step` (1-based text), fitted to the
+/// lesson, or the landing page when there is no such lesson; a note for each change.
+pub(super) fn lesson_page(id: &str, step: Option<&str>, notes: &mut Vec<String>) -> Page {
     let Some(l) = lesson(id) else {
-        return Route::Landing {
-            notice: Some(format!(
-                "There is no lesson called \"{}\". Pick one below.",
-                clip(id)
-            )),
-        };
+        notes.push(format!(
+            "There is no lesson called \"{}\". Pick one below.",
+            clip(id)
+        ));
+        return Page::Landing;
     };
     let count = l.steps.len();
-    let (step, notice) = match param(q, "step") {
+    let (step, note) = match step {
         None | Some("") => (0, None),
         Some(s) => match s.parse::<usize>() {
             Ok(n) if (1..=count).contains(&n) => (n - 1, None),
@@ -87,10 +74,10 @@ pub fn route(query: &str, fragment: &str) -> Route {
             ),
         },
     };
-    Route::Lesson {
-        lesson: Box::new(l),
+    notes.extend(note);
+    Page::Lesson {
+        id: l.id.to_string(),
         step,
-        notice,
     }
 }
 
