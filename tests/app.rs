@@ -276,3 +276,48 @@ fn next_on_an_unanswered_question_reveals_it_first() {
     update(&mut lab, Msg::Lesson(LessonMsg::Next), 0.0);
     assert_eq!(lab.lesson.as_ref().map(|s| s.step), Some(q + 1));
 }
+
+#[test]
+fn copying_asks_the_browser_and_a_refusal_offers_the_link_by_hand() {
+    use caplab::app::share::{CopyWhat, Done, Export, PRESS_COPY};
+    use caplab::app::Effect;
+    let mut p = Page::open("?scenario=bank&t=300");
+    update(
+        &mut p.lab,
+        Msg::Opened("https://example.org/caplab/".into()),
+        0.0,
+    );
+    let fx = update(&mut p.lab, Msg::Copy(CopyWhat::Link), 0.0);
+    let Some(Effect::Copy { text, .. }) = fx.iter().find(|e| matches!(e, Effect::Copy { .. }))
+    else {
+        panic!("no copy asked for: {fx:?}");
+    };
+    assert!(
+        text.starts_with("https://example.org/caplab/?scenario=bank"),
+        "{text}"
+    );
+    let fx = update(
+        &mut p.lab,
+        Msg::Done(Done::Copied(CopyWhat::Link, false)),
+        0.0,
+    );
+    assert!(fx.contains(&Effect::Select("copy-fallback")), "{fx:?}");
+    assert_eq!(p.lab.sharing.status.as_deref(), Some(PRESS_COPY));
+    assert_eq!(p.lab.manual_link(), Some(text.as_str()));
+    // Moving on makes the hand-copy link stale: it is no longer offered.
+    update(&mut p.lab, Msg::Step, 0.0);
+    assert_eq!(p.lab.manual_link(), None);
+    let fx = update(&mut p.lab, Msg::Export(Export::Json), 0.0);
+    let Some(Effect::Download { text, name, .. }) = fx.first() else {
+        panic!("no download asked for: {fx:?}");
+    };
+    assert!(
+        name.starts_with("caplab-bank-") && name.ends_with("-history.json"),
+        "{name}"
+    );
+    let json: serde_json::Value = serde_json::from_str(text).expect("the history file is JSON");
+    assert!(
+        json.get("ops").is_some() || json.get("history").is_some(),
+        "a history: {json}"
+    );
+}

@@ -94,6 +94,11 @@ pub struct Lab {
     pub notice: Option<String>,
     /// The lesson being visited, on a lesson page.
     pub lesson: Option<LessonSession>,
+    /// The share bar: the embed panel, what was last said, a link to copy by hand.
+    pub sharing: super::share::Sharing,
+    /// The page's address without its query (`https://host/path/`), for absolute links; told
+    /// by the browser when the page opens (`Msg::Opened`).
+    pub base: String,
     /// The run each step since the last other change moved (a step back undoes exactly it).
     pub stepped: Vec<usize>,
     /// Whether this page keeps the address bar on its frame (the landing page's stage does not).
@@ -135,6 +140,8 @@ impl Lab {
             last_frame_ms: None,
             writes_address: true,
             stepped: Vec::new(),
+            sharing: Default::default(),
+            base: String::new(),
             version: 0,
             edits: 0,
         }

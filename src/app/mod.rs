@@ -7,6 +7,7 @@
 //!   frame loop, the title).
 //! - [`link`]: the link format, its one owner (which page, the lab's query, the page flags, the
 //!   reader's recorded inputs; parse never fails as a whole, write checks the limits).
+//! - [`share`]: copying the frame's link or embed snippet, and the downloads.
 //! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction, "watch it happen").
 //! - [`verdict`]: the checkers' figures for the page, one search slice per call.
 //!
@@ -15,6 +16,7 @@
 pub mod lab;
 pub mod lesson;
 pub mod link;
+pub mod share;
 pub mod update;
 pub mod verdict;
 

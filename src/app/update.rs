@@ -4,6 +4,7 @@
 use super::lab::{Lab, NodeCmd, SPEEDS, TICKS_PER_MS_AT_1X};
 use super::lesson::LessonMsg;
 use super::link::{self, Link, Page, Params};
+use super::share::{CopyWhat, Done, Export};
 use crate::sim::action::Action;
 use crate::sim::net;
 use crate::sim::reader::{self, Ask, MAX_AMOUNT};
@@ -17,8 +18,9 @@ const FIRST_FRAME_MS: f64 = 16.0;
 /// Everything a page can ask for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
-    /// The page was mounted (its first effects: the frame loop, the address bar, the title).
-    Opened,
+    /// The page was mounted at this address (without its query): its first effects follow
+    /// (the frame loop, the address bar, the title).
+    Opened(String),
     Play,
     Pause,
     Step,
@@ -58,6 +60,13 @@ pub enum Msg {
     /// Presenter mode on / off (key `P`, `present=1`).
     TogglePresent,
     Lesson(LessonMsg),
+    /// Copy the frame's link, or its embed snippet.
+    Copy(CopyWhat),
+    /// Open or close the embed panel.
+    ToggleEmbedPanel,
+    Export(Export),
+    /// The browser did (or could not do) a copy or a download.
+    Done(Done),
 }
 
 /// What only a browser can do, asked for by [`update`].
@@ -69,21 +78,34 @@ pub enum Effect {
     SetTitle(String),
     /// Start (true) or stop the animation frames (one [`Msg::Frame`] each).
     Frames(bool),
+    /// Copy `text` to the clipboard, then report `Msg::Done(Done::Copied(what, ok))`.
+    Copy { what: CopyWhat, text: String },
+    /// Save `text` as a file, then report `Msg::Done(Done::Saved(what, ok))`.
+    Download {
+        what: Export,
+        name: String,
+        mime: &'static str,
+        text: String,
+    },
+    /// Save the page's drawing of `what` (the stage, the history) as a standalone SVG file.
+    DownloadSvg { what: Export, name: String },
+    /// Focus the text field with this test id and select its text (to copy by hand).
+    Select(&'static str),
 }
 
 /// Applies `msg` to `lab` at wall-clock `now_ms` and returns what the browser must do.
 /// A message that changes nothing returns no effect and leaves `version` alone.
 pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
     let was_playing = lab.playing;
-    let opened = msg == Msg::Opened;
+    let opened = matches!(msg, Msg::Opened(_));
     if !matches!(msg, Msg::Step | Msg::StepBack) {
         lab.stepped.clear();
     }
-    if !handle(lab, msg, now_ms) {
-        return Vec::new();
+    let mut fx = Vec::new();
+    if !handle(lab, msg, now_ms, &mut fx) {
+        return fx;
     }
     lab.version += 1;
-    let mut fx = Vec::new();
     if lab.playing != was_playing || opened {
         fx.push(Effect::Frames(lab.playing));
     }
@@ -152,24 +174,26 @@ pub fn written(l: &Link) -> String {
     })
 }
 
-/// Applies one message; false when it changed nothing.
-fn handle(lab: &mut Lab, msg: Msg, now_ms: f64) -> bool {
+/// Applies one message, adding the effects it asks for to `fx`; false when the page did not
+/// change.
+fn handle(lab: &mut Lab, msg: Msg, now_ms: f64, fx: &mut Vec<Effect>) -> bool {
     match msg {
-        Msg::Opened => true,
-        Msg::Play => lab.play(now_ms),
-        Msg::Pause => lab.pause(),
-        Msg::Step => lab.step(),
-        Msg::StepBack => lab.step_back(),
-        Msg::Frame => lab.frame(now_ms),
-        Msg::Seek(t) => {
-            lab.seek(t);
-            true
+        Msg::Opened(base) => lab.base = base,
+        Msg::Play => return lab.play(now_ms),
+        Msg::Pause => return lab.pause(),
+        Msg::Step => return lab.step(),
+        Msg::StepBack => return lab.step_back(),
+        Msg::Frame => return lab.frame(now_ms),
+        Msg::Seek(t) => lab.seek(t),
+        Msg::SetSpeed(x) => lab.speed = x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
+        Msg::Lesson(m) => return lab.lesson_msg(m),
+        Msg::Copy(what) => fx.push(lab.copy(what)),
+        Msg::ToggleEmbedPanel => lab.sharing.embed_open = !lab.sharing.embed_open,
+        Msg::Export(what) => {
+            fx.push(lab.export(what));
+            return false;
         }
-        Msg::SetSpeed(x) => {
-            lab.speed = x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
-            true
-        }
-        Msg::Lesson(m) => lab.lesson_msg(m),
+        Msg::Done(d) => fx.extend(lab.done(d)),
         m @ (Msg::Reset
         | Msg::SetSeed(_)
         | Msg::SetMode(_)
@@ -177,9 +201,10 @@ fn handle(lab: &mut Lab, msg: Msg, now_ms: f64) -> bool {
         | Msg::SetNrw(..)
         | Msg::SetScenario(_)
         | Msg::SetWorkload(_)
-        | Msg::SetSide(_)) => lab.redial(m),
-        m => lab.reader(m),
+        | Msg::SetSide(_)) => return lab.redial(m),
+        m => return lab.reader(m),
     }
+    true
 }
 
 impl Lab {

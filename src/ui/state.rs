@@ -1,5 +1,6 @@
 //! The adapter between Yew and the page's model ([`crate::app`]): a [`Reducible`] [`Page`] that
-//! runs `app::update` for each message, and the hook that runs the effects it returns.
+//! runs `app::update` for each message, and the hook that runs the effects it returns (and
+//! reports back, as messages, what the browser did).
 //!
 //! Nothing is decided here: every change of the page is `app::update`'s; this module only
 //! passes it the wall clock and does what it asks of the browser.
@@ -9,6 +10,9 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
+
+use super::dom;
+use crate::app::share::{Done, Export};
 use yew::prelude::*;
 
 pub use crate::app::lab::{SPEEDS, SPEED_LABELS};
@@ -67,14 +71,16 @@ pub fn use_page(init: impl FnOnce() -> Lab + 'static) -> UseReducerHandle<Page> 
     let frames = use_mut_ref(|| None::<Rc<Cell<bool>>>);
     {
         let d = page.dispatcher();
-        use_effect_with((), move |_| d.dispatch(Msg::Opened));
+        use_effect_with((), move |_| {
+            d.dispatch(Msg::Opened(super::dom::page_base()))
+        });
     }
     {
         let (page, frames) = (page.clone(), frames.clone());
         use_effect_with(page.version, move |_| {
             let effects: Vec<Effect> = page.outbox.borrow_mut().drain(..).collect();
             for e in effects {
-                run(e, &frames, &page.dispatcher());
+                run(e, &frames, &page);
             }
         });
     }
@@ -88,12 +94,9 @@ fn stop_frames(frames: &RefCell<Option<Rc<Cell<bool>>>>) {
     }
 }
 
-/// Does what one effect asks of the browser.
-fn run(
-    effect: Effect,
-    frames: &RefCell<Option<Rc<Cell<bool>>>>,
-    dispatch: &UseReducerDispatcher<Page>,
-) {
+/// Does what one effect asks of the browser (and reports back what needs an answer).
+fn run(effect: Effect, frames: &RefCell<Option<Rc<Cell<bool>>>>, page: &UseReducerHandle<Page>) {
+    let dispatch = page.dispatcher();
     match effect {
         Effect::ReplaceUrl(url) => {
             if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -108,10 +111,45 @@ fn run(
         Effect::Frames(true) => {
             if frames.borrow().is_none() {
                 let stopped = Rc::new(Cell::new(false));
-                super::anim::start_loop(dispatch.clone(), stopped.clone());
+                super::anim::start_loop(dispatch, stopped.clone());
                 *frames.borrow_mut() = Some(stopped);
             }
         }
         Effect::Frames(false) => stop_frames(frames),
+        Effect::Copy { what, text } => {
+            dom::copy(&text, move |ok| {
+                dispatch.dispatch(Msg::Done(Done::Copied(what, ok)))
+            });
+        }
+        Effect::Download {
+            what,
+            name,
+            mime,
+            text,
+        } => {
+            let ok = dom::download(&name, mime, &text);
+            dispatch.dispatch(Msg::Done(Done::Saved(what, ok)));
+        }
+        Effect::DownloadSvg { what, name } => {
+            let svg = match what {
+                Export::Stage => dom::svg_file("svg.stage", "messages", &stage_messages(page)),
+                _ => dom::svg_file("svg.history-svg", "", ""),
+            };
+            let ok = svg.is_some_and(|s| dom::download(&name, "image/svg+xml", &s));
+            dispatch.dispatch(Msg::Done(Done::Saved(what, ok)));
+        }
+        Effect::Select(id) => {
+            dom::select_text(id);
+        }
     }
+}
+
+/// The first stage's messages at the page's clock as SVG paths (the page paints them on a
+/// canvas; a saved stage gets them back as paths).
+fn stage_messages(lab: &Lab) -> String {
+    use super::components::{messages, stage::layout};
+    let t = lab.runs[0].timeline.borrow();
+    let sim = t.sim();
+    let pos = layout(sim.node_count());
+    messages::svg_paths(&messages::on_the_wire(sim, &pos, lab.clock, false))
 }
