@@ -291,6 +291,34 @@ fn pure_layers_name_no_web_crate() {
     );
 }
 
+/// Which layer may not reach which: the core knows nothing above it, the lessons only the core,
+/// the page's model nothing of the views (ARCHITECTURE.md, "what each layer may import").
+const LAYERS: [(&str, &[&str]); 3] = [
+    ("src/sim", &["crate::app", "crate::lessons", "crate::ui"]),
+    ("src/lessons", &["crate::app", "crate::ui"]),
+    ("src/app", &["crate::ui"]),
+];
+
+#[test]
+fn layers_import_only_what_is_below_them() {
+    let mut bad = Vec::new();
+    for (dir, forbidden) in LAYERS {
+        let files = rust_files(&root().join(dir));
+        assert!(!files.is_empty(), "{dir} not found");
+        for f in files {
+            let code: String = blank_literals(&fs::read_to_string(&f).expect("read a source file"))
+                .into_iter()
+                .collect();
+            for (n, line) in code.lines().enumerate() {
+                for path in forbidden.iter().filter(|p| line.contains(**p)) {
+                    bad.push(format!("{}:{}: {path}", shown(&f), n + 1));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "a layer reaches above itself:\n{}", bad.join("\n"));
+}
+
 // ----- the scanner itself -----
 
 /// A function of `body_lines` lines between its `fn` line and its closing brace.
