@@ -316,7 +316,11 @@ fn layers_import_only_what_is_below_them() {
             }
         }
     }
-    assert!(bad.is_empty(), "a layer reaches above itself:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "a layer reaches above itself:\n{}",
+        bad.join("\n")
+    );
 }
 
 // ----- the scanner itself -----

@@ -23,6 +23,8 @@ pub use crate::app::{Effect, Lab, Msg, NodeCmd, Run};
 pub struct Page {
     lab: Lab,
     outbox: Rc<RefCell<Vec<Effect>>>,
+    /// Bumped whenever effects are queued (an export changes nothing else on the page).
+    queued: u64,
 }
 
 impl Deref for Page {
@@ -47,10 +49,12 @@ impl Reducible for Page {
         if lab.version == self.lab.version && effects.is_empty() {
             return self;
         }
+        let queued = self.queued + u64::from(!effects.is_empty());
         self.outbox.borrow_mut().extend(effects);
         Rc::new(Page {
             lab,
             outbox: self.outbox.clone(),
+            queued,
         })
     }
 }
@@ -67,6 +71,7 @@ pub fn use_page(init: impl FnOnce() -> Lab + 'static) -> UseReducerHandle<Page> 
     let page = use_reducer(move || Page {
         lab: init(),
         outbox: Rc::new(RefCell::new(Vec::new())),
+        queued: 0,
     });
     let frames = use_mut_ref(|| None::<Rc<Cell<bool>>>);
     {
@@ -77,7 +82,7 @@ pub fn use_page(init: impl FnOnce() -> Lab + 'static) -> UseReducerHandle<Page> 
     }
     {
         let (page, frames) = (page.clone(), frames.clone());
-        use_effect_with(page.version, move |_| {
+        use_effect_with(page.queued, move |_| {
             let effects: Vec<Effect> = page.outbox.borrow_mut().drain(..).collect();
             for e in effects {
                 run(e, &frames, &page);
