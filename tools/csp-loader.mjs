@@ -12,7 +12,8 @@ if (!dir) {
 }
 const file = join(dir, "index.html");
 const html = readFileSync(file, "utf8");
-const re = /<script type="module"[^>]*>([\s\S]*?)<\/script>/g;
+// (A minified page writes the attribute unquoted: type=module.)
+const re = /<script type="?module"?[^>]*>([\s\S]*?)<\/script>/g;
 const inline = [...html.matchAll(re)].filter((m) => !/\ssrc=/.test(m[0]));
 if (inline.length !== 1) {
   console.error(`csp-loader: expected exactly one inline module script, found ${inline.length}`);

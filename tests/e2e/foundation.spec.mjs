@@ -17,7 +17,9 @@ test("page loads clean and draws three nodes", async ({ page, url }) => {
 test("strict CSP: no inline script, loader moved to a file", async ({ page, url }) => {
   const res = await page.goto(url());
   const html = await res.text();
-  const csp = html.match(/Content-Security-Policy"\s+content="([^"]+)"/)?.[1] ?? "";
+  // The release page is minified: attributes in any order, quotes only where needed.
+  const meta = [...html.matchAll(/<meta\b[^>]*>/g)].map((m) => m[0]).find((t) => /http-equiv="?Content-Security-Policy/.test(t)) ?? "";
+  const csp = meta.match(/content="([^"]+)"/)?.[1] ?? "";
   expect(csp.includes("script-src 'self' 'wasm-unsafe-eval'"), `CSP script-src: ${csp}`);
   expect(!csp.includes("unsafe-inline"), "no unsafe-inline in the CSP");
   const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => m[2].trim() !== "");
