@@ -183,18 +183,18 @@ impl OpKind {
             OpKind::Like => "like",
         }
     }
+    /// Every kind, in the order of their codes (share links number them so).
+    pub const ALL: [OpKind; 7] = [
+        OpKind::Read,
+        OpKind::Write,
+        OpKind::Deposit,
+        OpKind::Withdraw,
+        OpKind::Transfer,
+        OpKind::Post,
+        OpKind::Like,
+    ];
     pub fn parse(s: &str) -> Option<OpKind> {
-        [
-            OpKind::Read,
-            OpKind::Write,
-            OpKind::Deposit,
-            OpKind::Withdraw,
-            OpKind::Transfer,
-            OpKind::Post,
-            OpKind::Like,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        OpKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
     /// True for every kind that changes data.
     pub fn is_update(self) -> bool {

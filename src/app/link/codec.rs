@@ -28,17 +28,7 @@ fn kind_code(k: OpKind) -> u64 {
 }
 
 fn kind_of(c: u64) -> Option<OpKind> {
-    [
-        OpKind::Read,
-        OpKind::Write,
-        OpKind::Deposit,
-        OpKind::Withdraw,
-        OpKind::Transfer,
-        OpKind::Post,
-        OpKind::Like,
-    ]
-    .get(usize::try_from(c).ok()?)
-    .copied()
+    OpKind::ALL.get(usize::try_from(c).ok()?).copied()
 }
 
 const CONSISTENCIES: [Consistency; 4] = [

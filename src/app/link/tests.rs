@@ -270,15 +270,7 @@ fn node() -> impl Strategy<Value = u8> {
 }
 
 fn action() -> impl Strategy<Value = Action> {
-    let kinds = [
-        OpKind::Read,
-        OpKind::Write,
-        OpKind::Deposit,
-        OpKind::Withdraw,
-        OpKind::Transfer,
-        OpKind::Post,
-        OpKind::Like,
-    ];
+    let kinds = OpKind::ALL;
     let cons = [
         Consistency::Default,
         Consistency::Strong,
