@@ -5,6 +5,7 @@
 //! - [`update`]: the one [`Msg`] enum and `update(&mut Lab, Msg, now_ms) -> Vec<Effect>`; an
 //!   [`Effect`] is what only a browser can do (the address bar, the clipboard, a download, the
 //!   frame loop, the title).
+//! - [`keys`]: which key does what, where (an embed answers only the arrow keys).
 //! - [`link`]: the link format, its one owner (which page, the lab's query, the page flags, the
 //!   reader's recorded inputs; parse never fails as a whole, write checks the limits).
 //! - [`share`]: copying the frame's link or embed snippet, and the downloads.
@@ -13,6 +14,7 @@
 //!
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
+pub mod keys;
 pub mod lab;
 pub mod lesson;
 pub mod link;

@@ -49,6 +49,8 @@ pub enum Msg {
     /// A click on node `n` of stage `run`: opens its menu there (again: closes it).
     OpenMenuOn(usize, NodeId),
     Node(NodeId, NodeCmd),
+    /// Crash node `n`, or recover it if it is crashed (the `C` key).
+    CrashOrRecover(NodeId),
     SetConsistency(u8, Consistency),
     /// The amount typed for deposits and withdrawals (`None` or 0: the defaults).
     SetAmount(Option<i64>),
@@ -364,6 +366,18 @@ impl Lab {
                 self.menu_run = run.min(self.runs.len() - 1);
             }
             Msg::Node(n, cmd) => return self.apply(cmd.action(n)),
+            Msg::CrashOrRecover(n) => {
+                let crashed = {
+                    let t = self.runs[0].timeline.borrow();
+                    t.sim().status(n) == crate::sim::types::Status::Crashed
+                };
+                let cmd = if crashed {
+                    NodeCmd::Recover
+                } else {
+                    NodeCmd::Crash
+                };
+                return self.apply(cmd.action(n));
+            }
             Msg::SetConsistency(c, x) => match self.consistency.get_mut(usize::from(c)) {
                 Some(slot) => *slot = x,
                 None => return false,

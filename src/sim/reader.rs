@@ -4,7 +4,7 @@
 //! These are domain decisions, so they live here and not in the page: the page only says which
 //! client, which kind, the amount typed (if any) and the level chosen on the client's card.
 
-use super::types::{Consistency, OpKind, Request};
+use super::types::{Case, Consistency, OpKind, Request};
 use super::world::Sim;
 
 /// A deposit the reader did not give an amount for.
@@ -23,6 +23,16 @@ pub struct Ask {
     pub amount: Option<i64>,
     /// The level chosen on the card (it applies only to the kinds that can use it).
     pub level: Consistency,
+}
+
+/// The request a live demo shows best in each case (the `1` … `9` keys): a withdrawal (two at
+/// once can overdraw), a like (concurrent likes can be lost), a write.
+pub fn demo_kind(case: Case) -> OpKind {
+    match case {
+        Case::Bank => OpKind::Withdraw,
+        Case::Feed => OpKind::Like,
+        Case::Register => OpKind::Write,
+    }
 }
 
 /// The amount a deposit or a withdrawal of `amount` (as typed) moves.

@@ -1,36 +1,19 @@
-//! Keyboard and clicker shortcuts, and the `?` overlay that lists them.
-//!
-//! Shortcuts press the page's own buttons (by `data-testid`), so a key does exactly what the
-//! button does: `next` / `prev` in a lesson when present, else play/pause and step back.
-//! Keys are left alone while focus is in a text field or a select, and Space is left to the
-//! focused button or link it would activate.
+//! Keyboard and clicker shortcuts, and the `?` overlay that lists them. Which key does what is
+//! decided in [`crate::app::keys`]; this module reads the key and where it was pressed, and does
+//! it (presses the page's own button, sends the model a message, toggles full screen).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use super::dom::click_testid;
+use super::state::{Msg, Page};
+use crate::app::keys::{act, KeyAct, KeyCtx, SHORTCUTS};
 
-/// Every shortcut: keys as shown, and what they do (the overlay's table).
-pub const SHORTCUTS: [(&str, &str); 8] = [
-    ("→  PageDown  Space", "next step (lesson) · play / pause"),
-    ("←  PageUp", "previous step (lesson) · step back"),
-    (".", "step one event"),
-    (",", "step back one event"),
-    ("P", "presenter mode on / off"),
-    ("F", "full screen on / off"),
-    ("?", "this list of shortcuts"),
-    ("Esc", "close this list"),
-];
-
-/// What a key press asks the page for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Key {
-    TogglePresent,
-    ToggleHelp,
-    CloseHelp,
-}
-
-fn in_field(target: Option<web_sys::EventTarget>) -> (bool, bool) {
+/// Whether the focus is in a text field, and whether it is on a button or a link.
+fn focus_of(target: Option<web_sys::EventTarget>) -> (bool, bool) {
     let el = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok());
     let Some(el) = el else { return (false, false) };
     let tag = el.tag_name().to_ascii_lowercase();
@@ -52,41 +35,34 @@ fn toggle_fullscreen() {
     }
 }
 
-/// Handles one key press; `on_key` receives what the page state must do.
-fn handle(e: &web_sys::KeyboardEvent, on_key: &Callback<Key>) {
-    if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+/// What the page around the keys knows (kept current on every render, read by the listener).
+type Ctx = Rc<RefCell<KeyCtx>>;
+
+/// Handles one key press: decides with `app::keys::act`, then does it.
+fn handle(e: &web_sys::KeyboardEvent, ctx: &Ctx, on_act: &Callback<KeyAct>) {
+    if e.default_prevented() {
         return;
     }
-    let (field, control) = in_field(e.target());
-    let key = e.key();
-    if key == "Escape" {
-        on_key.emit(Key::CloseHelp);
+    let (in_field, on_control) = focus_of(e.target());
+    let here = KeyCtx {
+        in_field,
+        on_control,
+        modified: e.ctrl_key() || e.meta_key() || e.alt_key(),
+        ..*ctx.borrow()
+    };
+    let Some(a) = act(&e.key(), &here) else {
         return;
-    }
-    if field {
-        return;
-    }
-    let done = match key.as_str() {
-        " " if control => false,
-        "ArrowRight" | "PageDown" | " " => {
-            click_testid("next") || click_testid("play") || click_testid("pause")
-        }
-        "ArrowLeft" | "PageUp" => click_testid("prev") || click_testid("step-back"),
-        "." => click_testid("step"),
-        "," => click_testid("step-back"),
-        "p" | "P" => {
-            on_key.emit(Key::TogglePresent);
-            true
-        }
-        "f" | "F" => {
+    };
+    let done = match a {
+        KeyAct::Press(ids) => ids.iter().any(|id| click_testid(id)),
+        KeyAct::Fullscreen => {
             toggle_fullscreen();
             true
         }
-        "?" => {
-            on_key.emit(Key::ToggleHelp);
+        other => {
+            on_act.emit(other);
             true
         }
-        _ => false,
     };
     if done {
         e.prevent_default();
@@ -95,10 +71,10 @@ fn handle(e: &web_sys::KeyboardEvent, on_key: &Callback<Key>) {
 
 /// Listens to key presses on the window while the component lives.
 #[hook]
-pub fn use_shortcuts(on_key: Callback<Key>) {
+fn use_shortcuts(ctx: Ctx, on_act: Callback<KeyAct>) {
     use_effect_with((), move |_| {
         let listener: Closure<dyn FnMut(web_sys::KeyboardEvent)> =
-            Closure::new(move |e: web_sys::KeyboardEvent| handle(&e, &on_key));
+            Closure::new(move |e: web_sys::KeyboardEvent| handle(&e, &ctx, &on_act));
         let window = web_sys::window();
         if let Some(w) = &window {
             let _ =
@@ -118,27 +94,44 @@ pub fn use_shortcuts(on_key: Callback<Key>) {
 
 #[derive(Properties, PartialEq)]
 pub struct PageKeysProps {
-    /// Presenter mode is on (the button's `aria-pressed`).
-    pub present: bool,
-    /// Turns presenter mode on or off (the button and the `P` key).
-    pub on_present: Callback<()>,
+    pub lab: UseReducerHandle<Page>,
     /// Show the Presenter and `?` buttons; without them only the keys work (embed mode).
     #[prop_or(true)]
     pub buttons: bool,
 }
 
+/// The keys' view of the page: embed or not, and the first run's nodes, clients and case.
+fn key_ctx(lab: &Page) -> KeyCtx {
+    let t = lab.runs[0].timeline.borrow();
+    KeyCtx {
+        embed: lab.flags.embed,
+        nodes: t.sim().node_count(),
+        clients: u8::try_from(t.sim().clients().len()).unwrap_or(u8::MAX),
+        case: Some(t.scenario().case),
+        ..KeyCtx::default()
+    }
+}
+
 /// The page's keyboard layer: listens to the shortcuts, owns the `?` overlay, and shows the
-/// Presenter and `?` buttons (for readers without a keyboard). One per page.
+/// Presenter and `?` buttons (for readers without a keyboard), and in presenter mode a full
+/// screen button. One per page.
 #[function_component(PageKeys)]
 pub fn page_keys(p: &PageKeysProps) -> Html {
     let help = use_state(|| false);
+    let ctx = use_mut_ref(KeyCtx::default);
+    *ctx.borrow_mut() = key_ctx(&p.lab);
     {
-        let (help, on_present) = (help.clone(), p.on_present.clone());
-        use_shortcuts(Callback::from(move |k: Key| match k {
-            Key::TogglePresent => on_present.emit(()),
-            Key::ToggleHelp => help.set(!*help),
-            Key::CloseHelp => help.set(false),
-        }));
+        let (help, d) = (help.clone(), p.lab.dispatcher());
+        use_shortcuts(
+            ctx,
+            Callback::from(move |a: KeyAct| match a {
+                KeyAct::TogglePresent => d.dispatch(Msg::TogglePresent),
+                KeyAct::ToggleHelp => help.set(!*help),
+                KeyAct::CloseHelp => help.set(false),
+                KeyAct::Send(m) => d.dispatch(m),
+                KeyAct::Press(_) | KeyAct::Fullscreen => {}
+            }),
+        );
     }
     let overlay = if *help {
         let help = help.clone();
@@ -149,15 +142,18 @@ pub fn page_keys(p: &PageKeysProps) -> Html {
     if !p.buttons {
         return overlay;
     }
-    let present = p.on_present.reform(|_: MouseEvent| ());
-    let toggle_help = {
-        let help = help.clone();
-        Callback::from(move |_: MouseEvent| help.set(!*help))
-    };
+    let present = p.lab.flags.present;
+    let d = p.lab.dispatcher();
+    let toggle_present = Callback::from(move |_: MouseEvent| d.dispatch(Msg::TogglePresent));
+    let toggle_help = Callback::from(move |_: MouseEvent| help.set(!*help));
     html! {
         <>
-            <button data-testid="present" aria-pressed={p.present.to_string()} onclick={present}
+            <button data-testid="present" aria-pressed={present.to_string()} onclick={toggle_present}
                     title="presenter mode (P)">{ "Presenter" }</button>
+            if present {
+                <button data-testid="fullscreen" title="full screen (F)"
+                        onclick={Callback::from(|_: MouseEvent| toggle_fullscreen())}>{ "⛶ Full screen" }</button>
+            }
             <button data-testid="help" aria-label="keyboard shortcuts" title="keyboard shortcuts (?)"
                     aria-haspopup="dialog" onclick={toggle_help}>{ "?" }</button>
             { overlay }

@@ -179,17 +179,13 @@ fn last_node(lab: &Lab) -> u8 {
 fn header(lab: &UseReducerHandle<Page>, s: &LessonSession) -> Html {
     let all = catalog();
     let index = all.iter().position(|l| l.id == s.lesson.id).unwrap_or(0);
-    let on_present = {
-        let d = lab.dispatcher();
-        Callback::from(move |_| d.dispatch(Msg::TogglePresent))
-    };
     html! {
         <header class="masthead lesson-head">
             <a class="home" href="./" data-testid="home">{ "CAP Lab" }</a>
             <span class="crumb">{ format!("Lesson {} of {}", index + 1, all.len()) }</span>
             <h1 data-testid="lesson-title">{ s.lesson.title }</h1>
             <span class="page-keys">
-                <PageKeys present={lab.flags.present} {on_present} buttons={!lab.flags.embed} />
+                <PageKeys lab={lab.clone()} buttons={!lab.flags.embed} />
             </span>
         </header>
     }

@@ -30,12 +30,8 @@ pub fn share_bar(p: &ShareProps) -> Html {
         dom::set_root_class("embed", *embed);
         dom::set_root_class("present", *present);
     });
-    let on_present = {
-        let d = lab.dispatcher();
-        Callback::from(move |_| d.dispatch(Msg::TogglePresent))
-    };
     if embed {
-        return embedded_bar(lab, present, on_present);
+        return embedded_bar(lab);
     }
     let open = lab.sharing.embed_open;
     html! {
@@ -44,7 +40,7 @@ pub fn share_bar(p: &ShareProps) -> Html {
                 <button data-testid="copy-link" onclick={send(lab, Msg::Copy(CopyWhat::Link))}>{ "Copy link" }</button>
                 <button data-testid="embed" aria-expanded={open.to_string()}
                         onclick={send(lab, Msg::ToggleEmbedPanel)}>{ "</> Embed" }</button>
-                <PageKeys present={present} on_present={on_present} />
+                <PageKeys lab={lab.clone()} />
                 { export_menu(lab) }
                 <span class="share-status" role="status" data-testid="share-status">
                     { lab.sharing.status.clone().unwrap_or_default() }
@@ -57,12 +53,12 @@ pub fn share_bar(p: &ShareProps) -> Html {
 }
 
 /// In embed mode: only "open full view" (and the keyboard shortcuts).
-fn embedded_bar(lab: &Lab, present: bool, on_present: Callback<()>) -> Html {
+fn embedded_bar(lab: &UseReducerHandle<Page>) -> Html {
     html! {
         <nav class="share embedded" aria-label="share">
             <a class="open-full" data-testid="open-full" href={absolute_link(lab, false)}
                target="_blank" rel="noopener">{ "Open full view ↗" }</a>
-            <PageKeys present={present} on_present={on_present} buttons={false} />
+            <PageKeys lab={lab.clone()} buttons={false} />
         </nav>
     }
 }

@@ -1,0 +1,176 @@
+//! Keyboard and clicker shortcuts: which key does what, where. Plain Rust, tested natively; the
+//! page only reads the key and the element it was pressed on, and does what is decided here.
+//!
+//! Most keys press the page's own buttons (by `data-testid`), so a key does exactly what the
+//! button does. In an embed (`embed=1`) only the arrow keys act: a reader of a blog post who
+//! clicked inside the frame must still scroll the post with Space and PageDown. Live-demo keys
+//! (partition, heal, crash, a client's request) act on the stage a teacher is showing.
+
+use super::update::Msg;
+use crate::sim::reader;
+use crate::sim::types::Case;
+
+/// Every shortcut: keys as shown, and what they do (the overlay's table).
+pub const SHORTCUTS: [(&str, &str); 12] = [
+    ("→  PageDown  Space", "next step (lesson) · play / pause"),
+    ("←  PageUp", "previous step (lesson) · step back"),
+    (".", "step one event"),
+    (",", "step back one event"),
+    ("X", "cut the last node off (partition)"),
+    ("H", "heal every link"),
+    ("C", "crash the last node · recover it"),
+    ("1 … 9", "client 1 … 9 sends a request"),
+    ("P", "presenter mode on / off"),
+    ("F", "full screen on / off"),
+    ("?", "this list of shortcuts"),
+    ("Esc", "close this list"),
+];
+
+/// Where a key was pressed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeyCtx {
+    /// The page is embedded (`embed=1`).
+    pub embed: bool,
+    /// Focus is in a text field or a select: keys are typed there.
+    pub in_field: bool,
+    /// Focus is on a button or a link: Space activates it.
+    pub on_control: bool,
+    /// Ctrl, Cmd or Alt is held: the browser's shortcut, not ours.
+    pub modified: bool,
+    /// The first run's nodes and clients, and its case (for the live-demo keys).
+    pub nodes: u8,
+    pub clients: u8,
+    pub case: Option<Case>,
+}
+
+/// What a key asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyAct {
+    /// Press the first of these buttons that is on the page.
+    Press(&'static [&'static str]),
+    TogglePresent,
+    ToggleHelp,
+    CloseHelp,
+    Fullscreen,
+    /// A message for the page's model.
+    Send(Msg),
+}
+
+/// What `key` (as `KeyboardEvent.key` names it) does in `ctx`; `None`: leave it to the browser.
+pub fn act(key: &str, ctx: &KeyCtx) -> Option<KeyAct> {
+    if ctx.modified {
+        return None;
+    }
+    if key == "Escape" {
+        return Some(KeyAct::CloseHelp);
+    }
+    if ctx.in_field {
+        return None;
+    }
+    let act = match key {
+        "ArrowRight" => KeyAct::Press(&["next", "play", "pause"]),
+        "ArrowLeft" => KeyAct::Press(&["prev", "step-back"]),
+        _ if ctx.embed => return None,
+        " " if ctx.on_control => return None,
+        "PageDown" | " " => KeyAct::Press(&["next", "play", "pause"]),
+        "PageUp" => KeyAct::Press(&["prev", "step-back"]),
+        "." => KeyAct::Press(&["step"]),
+        "," => KeyAct::Press(&["step-back"]),
+        "x" | "X" => KeyAct::Press(&["partition"]),
+        "h" | "H" => KeyAct::Press(&["heal-all"]),
+        "c" | "C" => KeyAct::Send(Msg::CrashOrRecover(ctx.nodes.checked_sub(1)?)),
+        "p" | "P" => KeyAct::TogglePresent,
+        "f" | "F" => KeyAct::Fullscreen,
+        "?" => KeyAct::ToggleHelp,
+        _ => return client_key(key, ctx),
+    };
+    Some(act)
+}
+
+/// `1` … `9`: that client sends the request a demo shows best in the case (see
+/// [`reader::demo_kind`]).
+fn client_key(key: &str, ctx: &KeyCtx) -> Option<KeyAct> {
+    let digit = key.parse::<u8>().ok().filter(|d| (1..=9).contains(d))?;
+    let client = digit - 1;
+    if client >= ctx.clients {
+        return None;
+    }
+    let kind = reader::demo_kind(ctx.case?);
+    Some(KeyAct::Send(Msg::Request { client, kind }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::types::OpKind;
+
+    fn page() -> KeyCtx {
+        KeyCtx {
+            nodes: 3,
+            clients: 3,
+            case: Some(Case::Bank),
+            ..KeyCtx::default()
+        }
+    }
+
+    #[test]
+    fn an_embed_answers_only_the_arrow_keys() {
+        let embed = KeyCtx {
+            embed: true,
+            ..page()
+        };
+        for key in [
+            " ", "PageDown", "PageUp", ".", ",", "p", "f", "?", "x", "h", "c", "1",
+        ] {
+            assert_eq!(act(key, &embed), None, "{key:?} acts in an embed");
+            assert!(
+                act(key, &page()).is_some(),
+                "{key:?} does nothing on a page"
+            );
+        }
+        assert!(matches!(act("ArrowRight", &embed), Some(KeyAct::Press(_))));
+        assert!(matches!(act("ArrowLeft", &embed), Some(KeyAct::Press(_))));
+    }
+
+    #[test]
+    fn typing_and_browser_shortcuts_are_left_alone() {
+        let typing = KeyCtx {
+            in_field: true,
+            ..page()
+        };
+        assert_eq!(act("x", &typing), None);
+        assert_eq!(act("ArrowRight", &typing), None);
+        assert_eq!(act("Escape", &typing), Some(KeyAct::CloseHelp));
+        let on_button = KeyCtx {
+            on_control: true,
+            ..page()
+        };
+        assert_eq!(
+            act(" ", &on_button),
+            None,
+            "Space presses the focused button"
+        );
+        let ctrl = KeyCtx {
+            modified: true,
+            ..page()
+        };
+        assert_eq!(act("p", &ctrl), None);
+    }
+
+    #[test]
+    fn demo_keys_act_on_the_last_node_and_the_clients_there_are() {
+        assert_eq!(
+            act("c", &page()),
+            Some(KeyAct::Send(Msg::CrashOrRecover(2)))
+        );
+        assert_eq!(
+            act("2", &page()),
+            Some(KeyAct::Send(Msg::Request {
+                client: 1,
+                kind: OpKind::Withdraw
+            }))
+        );
+        assert_eq!(act("4", &page()), None, "there are three clients");
+        assert_eq!(act("0", &page()), None);
+    }
+}

@@ -1,0 +1,41 @@
+// Keys (issue #14 items 8 and 9): an embed leaves Space and PageDown to the blog post around it;
+// a presenter can break and heal the network, crash a node and send requests from the keyboard.
+import { test, expect, shot, ready, $, quiet } from "./harness.mjs";
+
+const stepOf = (page) => page.evaluate(() => new URL(location.href).searchParams.get("step"));
+const state = (page, id) => $(page, id).getAttribute("data-state");
+
+test("embedded lesson: after a click inside, Space and PageDown scroll the host page; → steps", async ({ page, url }) => {
+  await page.goto(url("?lesson=bank-cp&step=2&embed=1"));
+  await ready(page);
+  await $(page, "narration").click();
+  for (const key of ["Space", "PageDown", "PageUp", "."]) {
+    await page.keyboard.press(key);
+    expect((await stepOf(page)) === "2", `${key} left the step alone in an embed (step ${await stepOf(page)})`);
+  }
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("step") === "3");
+  await page.keyboard.press("ArrowLeft");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("step") === "2");
+}, { viewport: { width: 800, height: 500 } });
+
+test("presenter: X cuts the last node off, H heals, C crashes and recovers it, 1 sends a request", async ({ page, url }) => {
+  await page.goto(url(quiet("scenario=bank&mode=cp").replace("t=0", "t=600") + "&present=1"));
+  await ready(page);
+  expect(await $(page, "fullscreen").isVisible(), "a full screen button in presenter mode");
+  await page.keyboard.press("x");
+  await page.waitForFunction(() => document.querySelector("[data-testid=link-n1-n3]")?.getAttribute("data-state") !== "up");
+  expect((await state(page, "link-n2-n3")) !== "up", "both of n3's links are cut");
+  await shot(page, "keys-presenter-partitioned");
+  await page.keyboard.press("h");
+  await page.waitForFunction(() => document.querySelector("[data-testid=link-n1-n3]")?.getAttribute("data-state") === "up");
+  await page.keyboard.press("c");
+  await page.waitForFunction(() => document.querySelector("[data-testid=node-n3]")?.dataset.status === "crashed");
+  await page.keyboard.press("c");
+  await page.waitForFunction(() => document.querySelector("[data-testid=node-n3]")?.dataset.status === "up");
+  await page.keyboard.press("1");
+  await page.waitForFunction(() => document.querySelector("[data-testid=answer-n1]")?.getAttribute("data-outcome") === "pending");
+  expect((await $(page, "answer-n1").textContent()).includes("withdraw"), "client 1 sent a withdrawal");
+  await page.keyboard.press("?");
+  expect((await $(page, "shortcuts").textContent()).includes("heal every link"), "the shortcut list names the demo keys");
+}, { viewport: { width: 1024, height: 768 } });
