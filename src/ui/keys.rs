@@ -151,8 +151,8 @@ pub fn page_keys(p: &PageKeysProps) -> Html {
             <button data-testid="present" aria-pressed={present.to_string()} onclick={toggle_present}
                     title="presenter mode (P)">{ "Presenter" }</button>
             if present {
-                <button data-testid="fullscreen" title="full screen (F)"
-                        onclick={Callback::from(|_: MouseEvent| toggle_fullscreen())}>{ "⛶ Full screen" }</button>
+                <button data-testid="fullscreen" aria-label="full screen" title="full screen (F)"
+                        onclick={Callback::from(|_: MouseEvent| toggle_fullscreen())}>{ "⛶" }</button>
             }
             <button data-testid="help" aria-label="keyboard shortcuts" title="keyboard shortcuts (?)"
                     aria-haspopup="dialog" onclick={toggle_help}>{ "?" }</button>
