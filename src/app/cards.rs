@@ -7,7 +7,6 @@ use crate::sim::types::{Case, Mode, OpKind};
 use crate::sim::world::Sim;
 
 /// One card.
-#[derive(Clone, Debug, PartialEq)]
 pub struct Card {
     /// Its test id: `metric-<id>`.
     pub id: &'static str,
@@ -36,8 +35,8 @@ fn words(case: Case) -> Words {
     match case {
         Case::Bank => Words {
             data: "balances",
-            update: "deposit, withdrawal or transfer",
-            updates: "deposits, withdrawals and transfers",
+            update: "change",
+            updates: "changes",
             reads: "balance reads",
         },
         Case::Feed => Words {
@@ -49,7 +48,7 @@ fn words(case: Case) -> Words {
         Case::Register => Words {
             data: "x",
             update: "write",
-            updates: "writes",
+            updates: "writes to x",
             reads: "reads of x",
         },
     }
@@ -104,7 +103,7 @@ fn linearizable(v: &Verdict, w: &Words) -> Card {
             Some(false) => "bad",
             None => "",
         },
-        note: format!("every answer checked against one copy of the {}", w.data),
+        note: ["answers checked against one copy of the ", w.data].concat(),
     }
 }
 
@@ -114,7 +113,7 @@ fn availability(v: &Verdict) -> Card {
             one_decimal(a),
             format!("{}%", a.round() as i64),
             if a >= 99.9 { "good" } else { "warn" },
-            "of finished requests got a real answer",
+            "finished requests answered",
         ),
         None => ("unknown".into(), "—".into(), "", "no request finished yet"),
     };
@@ -131,17 +130,15 @@ fn availability(v: &Verdict) -> Card {
 
 fn stale(v: &Verdict, w: &Words) -> Card {
     let n = v.stale_reads;
-    let mut note = format!("{} that missed a confirmed {}", w.reads, w.update);
+    let mut note = [w.reads, " that missed a confirmed ", w.update].concat();
     if v.stale_calm > 0 {
-        let which = if v.stale_calm == n {
-            if n == 1 { "it came" } else { "all came" }.to_string()
-        } else {
-            format!("{} came", v.stale_calm)
-        };
-        note.push_str(&format!(
-            "; {which} with no fault in place: the copy that answered had not received the \
-             update yet"
-        ));
+        note.push_str("; ");
+        match (v.stale_calm == n, n) {
+            (true, 1) => note.push_str("it"),
+            (true, _) => note.push_str("all"),
+            (false, _) => note.push_str(&v.stale_calm.to_string()),
+        }
+        note.push_str(" with no fault in place: the copy that answered had not received it yet");
     }
     Card {
         id: "stale-reads",
@@ -170,7 +167,7 @@ fn lost(v: &Verdict, w: &Words) -> Card {
             Some(_) => "bad",
             None => "",
         },
-        note: format!("confirmed {}, then gone from every copy", w.updates),
+        note: ["confirmed ", w.updates, ", then gone"].concat(),
     }
 }
 
@@ -191,21 +188,23 @@ fn converged(v: &Verdict, w: &Words, mode: Mode) -> Card {
         (
             "one copy".to_string(),
             "",
-            format!(
-                "one node holds the only copy of the {}: nothing to converge",
-                w.data
-            ),
+            [
+                "one node holds the only copy of the ",
+                w.data,
+                ": nothing to converge",
+            ]
+            .concat(),
         )
     } else if v.converged {
-        let mut note = format!("the same {} on every running copy", w.data);
+        let mut note = ["the same ", w.data, " on every running copy"].concat();
         let when = converged_note(v);
         if !when.is_empty() {
-            note.push_str(", ");
+            note.push_str("; ");
             note.push_str(&when);
         }
         ("✓ yes".into(), "good", note)
     } else if v.fault_now {
-        let note = "a fault is in place: the copies are compared once every fault has ended";
+        let note = "a fault is in place: copies are compared once it ends";
         ("≠ not yet".into(), "warn", note.into())
     } else {
         let why = match mode {
@@ -213,7 +212,13 @@ fn converged(v: &Verdict, w: &Words, mode: Mode) -> Card {
             Mode::Quorum => "a write reaches W copies first, the others a little later",
             _ => "an update has not reached every copy yet",
         };
-        let note = format!("no fault now; the copies of the {} differ: {why}", w.data);
+        let note = [
+            "no fault now, but the copies of the ",
+            w.data,
+            " differ: ",
+            why,
+        ]
+        .concat();
         ("≠ catching up".into(), "", note)
     };
     Card {
@@ -232,11 +237,15 @@ fn min_balance(v: &Verdict) -> Card {
     let account = v.min_account.unwrap_or("an account");
     let note = match min {
         None => "not known for this run".to_string(),
-        Some(m) if m < 0 => format!("{account} went below 0 on some copy: overdrawn"),
-        Some(m) if v.min_opening => {
-            format!("{account} opens at {m}; no balance went lower on any copy")
-        }
-        Some(_) => format!("{account}, on some copy, at some moment"),
+        Some(m) if m < 0 => [account, " went below 0 on some copy: overdrawn"].concat(),
+        Some(m) if v.min_opening => [
+            account,
+            " opens at ",
+            &m.to_string(),
+            "; no balance went lower",
+        ]
+        .concat(),
+        Some(_) => [account, ", on some copy, at some moment"].concat(),
     };
     Card {
         id: "min-balance",
@@ -266,7 +275,7 @@ fn double_spends(v: &Verdict) -> Card {
             Some(_) => "bad",
             None => "",
         },
-        note: "withdrawals paid out of the same money twice".into(),
+        note: "money paid out twice".into(),
     }
 }
 
@@ -281,7 +290,7 @@ fn latency(v: &Verdict) -> Card {
             _ => "—".into(),
         },
         tone: "",
-        note: "time to answer: half of the requests, and 99 in 100, within".into(),
+        note: "time to answer: typical / slowest in 100".into(),
     }
 }
 
@@ -325,10 +334,7 @@ mod tests {
         assert_eq!(v.min_balance, Some(0));
         let min = card(&cards, "min-balance");
         assert_eq!(min.shown, "0");
-        assert_eq!(
-            min.note,
-            "savings opens at 0; no balance went lower on any copy"
-        );
+        assert_eq!(min.note, "savings opens at 0; no balance went lower");
     }
 
     #[test]
@@ -337,10 +343,7 @@ mod tests {
         assert_eq!(v.stale_reads, 0);
         let stale = card(&cards, "stale-reads");
         assert_eq!((stale.shown.as_str(), stale.tone), ("0", "good"));
-        assert_eq!(
-            stale.note,
-            "balance reads that missed a confirmed deposit, withdrawal or transfer"
-        );
+        assert_eq!(stale.note, "balance reads that missed a confirmed change");
     }
 
     #[test]
@@ -380,7 +383,10 @@ mod tests {
             note.starts_with("feed reads that missed a confirmed post or like; "),
             "{note}"
         );
-        assert!(note.contains("came with no fault in place"), "{note}");
+        assert!(
+            note.contains("with no fault in place: the copy that"),
+            "{note}"
+        );
         // During the cut, reads at n3 miss updates because of it: not every one is "calm".
         let (_, v) = at("feed", Mode::Ap, true, 4400);
         assert!(

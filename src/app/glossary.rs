@@ -5,7 +5,6 @@
 use crate::sim::types::{Conflict, Mode};
 
 /// A term and its one-sentence definition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Term {
     /// A short id, used in test ids: `term-<id>`.
     pub id: &'static str,
@@ -19,56 +18,47 @@ pub const TERMS: &[Term] = &[
     Term {
         id: "linearizable",
         word: "linearizable",
-        definition: "Every answer fits one single copy of the data, changed one request at a \
-                     time, in the order the requests really happened.",
+        definition: "Every answer fits one single copy of the data, changed one request at a time, in real-time order.",
     },
     Term {
         id: "stale",
         word: "stale reads",
-        definition: "Reads that missed an update already confirmed to its client before the \
-                     read began, even when the value shown happens to be the same.",
+        definition: "Reads that missed an update confirmed before they began, even if the value shown is the same.",
     },
     Term {
         id: "converged",
         word: "converged",
-        definition: "Every running copy of the data holds the same values, with no fault in \
-                     place.",
+        definition: "No fault in place, and every running copy holds the same data.",
     },
     Term {
         id: "quorum",
         word: "quorum",
-        definition: "The number of replicas that must answer before a request counts: R for a \
-                     read, W for a write, out of the N that keep the data.",
+        definition: "How many replicas must answer for a request to count: R for reads, W for writes, of N.",
     },
     Term {
         id: "lww",
         word: "LWW",
-        definition: "Last writer wins: when two copies disagree, the one written last (by its \
-                     timestamp) is kept and the other is dropped.",
+        definition: "Last writer wins: of two conflicting versions, the one with the later timestamp is kept.",
     },
     Term {
         id: "vclock",
         word: "vector clock",
-        definition: "A counter per replica stored with each version, which tells whether one \
-                     version came after another or both were made apart (then both are kept).",
+        definition: "A counter per replica kept with each version: it tells whether one version followed another or both were made apart.",
     },
     Term {
         id: "crdt",
         word: "CRDT",
-        definition: "A data type built so that copies changed apart always merge to the same \
-                     result without losing a change (likes are added up, posts are unioned).",
+        definition: "A data type whose copies, changed apart, always merge without losing a change (likes add up).",
     },
     Term {
         id: "hint",
         word: "hint",
-        definition: "A write a live node keeps for a replica it could not reach, and hands over \
-                     when that replica is back.",
+        definition: "A write a live node keeps for an unreachable replica, handed over when it is back.",
     },
     Term {
         id: "read-repair",
         word: "read repair",
-        definition: "When a read finds a replica holding an older version, it sends that \
-                     replica the newer one.",
+        definition: "A read that finds an older version on a replica sends it the newer one.",
     },
 ];
 
