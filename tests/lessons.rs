@@ -435,7 +435,7 @@ fn partition_narration_follows_which_faults_happen() {
     });
     assert!(stuck.contains("Not every run serves Bob again"), "{stuck}");
     assert!(
-        stuck.contains("In the 'crash' run: n1 is crashed"),
+        stuck.contains("In the 'crash' run: n1 has been down since it crashed at 1000 ms"),
         "{stuck}"
     );
     assert!(!stuck.contains("Bob's requests work again"), "{stuck}");

@@ -11,9 +11,13 @@
 //! - [`share`]: copying the frame's link or embed snippet, and the downloads.
 //! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction, "watch it happen").
 //! - [`verdict`]: the checkers' figures for the page, one search slice per call.
+//! - [`cards`]: what each metric card says about those figures; [`glossary`]: the terms the
+//!   cards and the setup bar explain on hover and focus.
 //!
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
+pub mod cards;
+pub mod glossary;
 pub mod keys;
 pub mod lab;
 pub mod lesson;

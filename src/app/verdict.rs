@@ -44,14 +44,23 @@ pub struct Verdict {
     /// Percent of finished ops the system served; `None` before any op finished.
     pub availability: Option<f64>,
     pub stale_reads: u32,
+    /// Stale reads during which no fault was in place (from invocation to answer): a replica
+    /// answered before an update reached it.
+    pub stale_calm: u32,
     pub lost_updates: Option<u32>,
     pub min_balance: Option<i64>,
+    /// Bank: the account that held the lowest balance ("checking", "savings").
+    pub min_account: Option<&'static str>,
+    /// Bank: the lowest balance is that account's opening balance (no balance went lower).
+    pub min_opening: bool,
     pub double_spends: Option<u32>,
     pub converged: bool,
     pub converge_ticks: Option<Tick>,
     /// Whether some fault has ended by now (a heal, a recovery…), so that "N ms after the last
     /// fault ended" is a true sentence at this tick.
     pub fault_ended: bool,
+    /// Some fault is in place now (a node down or paused, a link cut or held).
+    pub fault_now: bool,
     pub latency_p50: Option<Tick>,
     pub latency_p99: Option<Tick>,
 }
@@ -152,19 +161,43 @@ fn figures(sim: &Sim, lin: Option<&LinResult>, checking: bool, finished: usize) 
     };
     let c = report::checks_with_lin(sim, lin.cloned().unwrap_or(pending));
     let bank = sim.config().case == crate::sim::types::Case::Bank;
+    let (min_account, min_opening) = min_account(sim, c.min_balance);
+    let stale_calm = c
+        .stale_ops
+        .iter()
+        .filter_map(|id| sim.history().get(*id as usize))
+        .filter(|o| !sim.fault_during(o.invoke, o.completed_at().unwrap_or(sim.now())))
+        .count() as u32;
     Verdict {
         linearizable: c.linearizable,
         checking,
         counterexample: c.lin_counterexample,
         availability: (finished > 0).then_some(100.0 * c.availability),
         stale_reads: c.stale_reads,
+        stale_calm,
         lost_updates: Some(c.lost_updates),
         min_balance: c.min_balance,
+        min_account,
+        min_opening,
         double_spends: bank.then_some(c.double_spends),
         converged: c.converged,
         converge_ticks: c.converge_ticks,
         fault_ended: sim.last_fault_end().is_some(),
+        fault_now: sim.faults_active(),
         latency_p50: c.latency_p50,
         latency_p99: c.latency_p99,
     }
+}
+
+/// Bank: which account held the lowest balance, and whether that balance is its opening one.
+fn min_account(sim: &Sim, min: Option<i64>) -> (Option<&'static str>, bool) {
+    let cfg = sim.config();
+    let Some(min) = min else {
+        return (None, false);
+    };
+    let opening = cfg.initial.iter().position(|b| *b == min);
+    let key = sim.min_balance_key().map(usize::from).or(opening);
+    let name = key.and_then(|k| cfg.case.keys().get(k).copied());
+    let is_opening = key.is_some_and(|k| cfg.initial.get(k) == Some(&min));
+    (name, is_opening)
 }

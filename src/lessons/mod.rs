@@ -292,6 +292,26 @@ fn reveal(ctx: &StepCtx, w: Watch) -> (Option<String>, String) {
     }
 }
 
+/// The lessons read before the modes are named (lesson 3 names CA, lesson 4 CP, lesson 5 AP):
+/// their stages are titled by what the run does, not by a name the reader has not met yet.
+const BEFORE_MODE_NAMES: &[&str] = &["intro", "partition"];
+
+/// A stage's title: the mode's name and how it works; on the page of a lesson read before the
+/// modes are named (`lesson`: its id), only how it works.
+pub fn stage_title(lesson: Option<&str>, mode: Mode) -> &'static str {
+    let plain = lesson.is_some_and(|id| BEFORE_MODE_NAMES.contains(&id));
+    match (mode, plain) {
+        (Mode::Ca, false) => "CA · one data node",
+        (Mode::Ca, true) => "one node holds the data · the others pass requests on",
+        (Mode::Cp, false) => "CP · Raft-style majority",
+        (Mode::Cp, true) => "three replicas · a leader, and a majority must agree",
+        (Mode::Ap, false) => "AP · Dynamo-style: any live node takes plain writes",
+        (Mode::Ap, true) => "any live node takes writes",
+        (Mode::Quorum, false) => "Quorum · strict N/R/W",
+        (Mode::Quorum, true) => "reads and writes wait for a set number of replicas",
+    }
+}
+
 /// The concept behind an outcome, in fixed words chosen by the facts (mode, outcome, reason).
 pub fn why(mode: Mode, rec: &OpRecord) -> &'static str {
     match (rec.outcome(), mode) {
@@ -348,5 +368,32 @@ mod tests {
         );
         assert_eq!(in_run("AP", "Bob's read"), "In the 'AP' run: Bob's read");
         assert_eq!(in_run("x", ""), "In the 'x' run: ");
+    }
+
+    #[test]
+    fn stage_titles_name_a_mode_only_once_a_lesson_has_introduced_it() {
+        use super::{catalog, stage_title};
+        use crate::sim::types::Mode;
+        let lessons = catalog::catalog();
+        // The first lesson whose text names each mode ("CA", "CP", "AP").
+        let named = |word: &str| {
+            lessons.iter().position(|l| {
+                let steps = l.steps.iter().any(|s| s.title.contains(word));
+                l.title.contains(word) || l.promise.contains(word) || steps
+            })
+        };
+        let order = |id: &str| lessons.iter().position(|l| l.id == id).unwrap();
+        for (mode, word) in [(Mode::Ca, "CA"), (Mode::Cp, "CP"), (Mode::Ap, "AP")] {
+            let first = named(word).unwrap();
+            for l in &lessons {
+                let title = stage_title(Some(l.id), mode);
+                let uses = l.stages.iter().any(|st| st.scenario.mode == mode);
+                if uses && order(l.id) < first {
+                    assert!(!title.contains(word), "{}: {title}", l.id);
+                }
+            }
+        }
+        assert_eq!(stage_title(None, Mode::Cp), "CP · Raft-style majority");
+        assert!(!stage_title(Some("intro"), Mode::Cp).contains("CP"));
     }
 }

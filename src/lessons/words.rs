@@ -46,11 +46,13 @@ pub fn value(v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Set(p) => posts(p),
         Value::Feed { posts: p, likes } => {
-            format!(
-                "{} and {}",
-                posts(p),
-                plural((*likes).max(0) as u64, "like")
-            )
+            // Counted the same way on both sides: "0 posts and 1 like", not "no posts and 1 like".
+            let likes = plural((*likes).max(0) as u64, "like");
+            if p.is_empty() {
+                format!("0 posts and {likes}")
+            } else {
+                format!("{} and {likes}", posts(p))
+            }
         }
         Value::Siblings(vs) => {
             let parts: Vec<String> = vs.iter().map(value).collect();
@@ -134,30 +136,36 @@ pub fn op_outcome(sim: &Sim, rec: &OpRecord) -> String {
 }
 
 /// Staleness of a read (said right after its value): "That read was stale: one up-to-date copy
-/// would have shown 20; it missed 1 update that was already confirmed." `None` for a read that
-/// saw every confirmed update (or is not a finished read).
+/// would have shown 20; it missed 1 update that was already confirmed." A read whose value is
+/// right anyway says why it still counts as stale: stale means it missed a confirmed update, and
+/// the updates it missed happened to leave the value as it was. `None` for a read that saw every
+/// confirmed update (or is not a finished read).
 pub fn staleness(rec: &OpRecord) -> Option<String> {
     if !rec.is_stale() {
         return None;
     }
     let n = rec.missed.len() as u64;
-    let mut s = String::from("That read was stale");
-    match (rec.value(), &rec.fresh) {
-        (Some(got), Some(fresh)) if got == fresh => s.push_str(", even though its value is right"),
-        (_, Some(fresh)) => {
-            s.push_str(": one up-to-date copy would have shown ");
-            s.push_str(&value(fresh));
-        }
-        _ => {}
-    }
-    s.push_str("; it missed ");
-    s.push_str(&plural(n, "update"));
-    s.push_str(if n == 1 {
-        " that was already confirmed."
+    let missed = plural(n, "update");
+    let (that, leaves) = if n == 1 {
+        ("that was", "it happened to leave")
     } else {
-        " that were already confirmed."
-    });
-    Some(s)
+        ("that were", "together they happened to leave")
+    };
+    match (rec.value(), &rec.fresh) {
+        (Some(got), Some(fresh)) if got == fresh => Some(format!(
+            "That read was stale even though its value is right: it missed {missed} {that} \
+             already confirmed, and {leaves} the value as it was. Stale means a read missed a \
+             confirmed update, whatever the value."
+        )),
+        (_, Some(fresh)) => Some(format!(
+            "That read was stale: one up-to-date copy would have shown {}; it missed {missed} \
+             {that} already confirmed.",
+            value(fresh)
+        )),
+        _ => Some(format!(
+            "That read was stale; it missed {missed} {that} already confirmed."
+        )),
+    }
 }
 
 /// Up to `max` ops by id, named: "Alice's like at n1 (sent at 2000 ms)"; ids not in the
@@ -237,15 +245,16 @@ pub fn reach(sim: &Sim, node: NodeId) -> u8 {
         .count() as u8
 }
 
-/// Who `node` can talk to right now: "n3 is crashed", "n3 is paused", "n3 is cut off from n1 and
-/// n2", "n3 can reach every other node".
+/// Who `node` can talk to right now: "n3 has been down since it crashed at 500 ms", "n3 has been
+/// paused since 500 ms", "n3 is cut off from n1 and n2", "n3 can reach every other node".
 pub fn situation(sim: &Sim, node: NodeId) -> String {
     use crate::sim::net::LinkMode;
     use crate::sim::types::Status;
     let name = node_name(node);
+    let since = ms(sim.status_since(node));
     match sim.status(node) {
-        Status::Crashed => return format!("{name} is crashed"),
-        Status::Paused => return format!("{name} is paused"),
+        Status::Crashed => return format!("{name} has been down since it crashed at {since}"),
+        Status::Paused => return format!("{name} has been paused since {since}"),
         Status::Up => {}
     }
     let cut: Vec<NodeId> = (0..sim.node_count())
@@ -328,6 +337,68 @@ mod tests {
         assert_eq!(
             value(&Value::Siblings(vec![Value::Int(1), Value::Int(2)])),
             "2 versions side by side: 1 | 2"
+        );
+        let none = Value::Feed {
+            posts: vec![],
+            likes: 1,
+        };
+        assert_eq!(value(&none), "0 posts and 1 like");
+    }
+
+    fn read(value: i64, fresh: i64, missed: Vec<OpId>) -> OpRecord {
+        use crate::sim::types::{Completion, Request};
+        let req = Request {
+            kind: OpKind::Read,
+            key: 0,
+            key2: 0,
+            arg: 0,
+            consistency: Consistency::Default,
+        };
+        OpRecord {
+            id: 9,
+            client: 0,
+            node: 2,
+            req,
+            invoke: 100,
+            completion: Completion::new(104, Outcome::Ok, Some(Value::Int(value))),
+            missed,
+            fresh: Some(Value::Int(fresh)),
+        }
+    }
+
+    #[test]
+    fn a_stale_read_with_the_right_value_says_why_it_is_stale() {
+        let right = staleness(&read(100, 100, vec![3, 4])).unwrap();
+        assert_eq!(
+            right,
+            "That read was stale even though its value is right: it missed 2 updates that were \
+             already confirmed, and together they happened to leave the value as it was. Stale \
+             means a read missed a confirmed update, whatever the value."
+        );
+        let wrong = staleness(&read(100, 20, vec![3])).unwrap();
+        assert_eq!(
+            wrong,
+            "That read was stale: one up-to-date copy would have shown 20; it missed 1 update \
+             that was already confirmed."
+        );
+        assert_eq!(staleness(&read(100, 100, vec![])), None);
+    }
+
+    #[test]
+    fn a_crashed_node_says_when_it_crashed() {
+        use crate::sim::action::Action;
+        use crate::sim::scenario::ScriptedAction;
+        let mut s = crate::sim::scenario::Scenario::builtin("register").unwrap();
+        s.workload = None;
+        s.faults = vec![ScriptedAction {
+            at: 500,
+            action: Action::Crash(1),
+        }];
+        let mut sim = s.build().unwrap();
+        sim.run_until(1000);
+        assert_eq!(
+            situation(&sim, 1),
+            "n2 has been down since it crashed at 500 ms"
         );
     }
 }

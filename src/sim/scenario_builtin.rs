@@ -91,7 +91,7 @@ fn base(
 fn bank() -> Scenario {
     let mut s = base(
         "bank",
-        "A bank on 3 nodes. n3 is cut off from n1 and n2 between ticks 1500 and 4500 while Alice (n1) \
+        "A bank on 3 nodes. n3 is cut off from n1 and n2 from 1500 to 4500 ms while Alice (n1) \
          and Bob (n3) both withdraw 80 from a checking balance of 100. Consistency matters: a balance \
          must never go negative.",
         Mode::Cp,
@@ -147,7 +147,7 @@ fn bank() -> Scenario {
 fn feed() -> Scenario {
     let mut s = base(
         "feed",
-        "A social feed on 3 nodes. n3 is cut off between ticks 1500 and 4500; posts and likes keep \
+        "A social feed on 3 nodes. n3 is cut off from 1500 to 4500 ms; posts and likes keep \
          flowing on both sides and the replicas converge after the heal. Availability matters.",
         Mode::Ap,
         Case::Feed,
@@ -176,7 +176,7 @@ fn feed() -> Scenario {
 fn register() -> Scenario {
     let mut s = base(
         "register",
-        "One register x on 3 nodes; n1 is isolated between ticks 2000 and 4000.",
+        "One register x on 3 nodes; n1 is isolated from 2000 to 4000 ms.",
         Mode::Cp,
         Case::Register,
         vec![client("Alice", 0), client("Bob", 2)],
@@ -207,8 +207,8 @@ fn register() -> Scenario {
 fn two_regions() -> Scenario {
     let mut s = base(
         "two-regions",
-        "n1 and n2 in US-East, n3 in Europe: about 2 ticks inside a region, 80 between regions. \
-         The regions lose each other between ticks 3000 and 4000.",
+        "n1 and n2 in US-East, n3 in Europe: messages take about 2 ms inside a region, 80 ms between regions. \
+         The regions lose each other from 3000 to 4000 ms.",
         Mode::Cp,
         Case::Register,
         vec![client("Alice", 0), client("Bob", 2)],
@@ -265,7 +265,7 @@ fn crowd() -> Scenario {
     let mut s = base(
         "crowd",
         "A feed on nine replicas in three regions (n1-n3, n4-n6, n7-n9), ~150 ms apart. Nine \
-         clients post and like; the third region is cut off between ticks 4000 and 8000.",
+         clients post and like; the third region is cut off from 4000 to 8000 ms.",
         Mode::Ap,
         Case::Feed,
         clients,

@@ -132,6 +132,8 @@ struct Slot {
     incarnation: u64,
     /// Events that arrived while paused, in arrival order.
     deferred: VecDeque<Event>,
+    /// The tick its status last changed (0: up since the start).
+    since: Tick,
 }
 
 /// One simulated run. See the module doc.
@@ -160,6 +162,11 @@ pub struct Sim {
     min_balance: Option<i64>,
     /// Tick of the last heal / recover / resume / release; `None` until one happened.
     last_fault_end: Option<Tick>,
+    /// The spans of time during which some fault was in place (start, end; `Tick::MAX` while
+    /// it lasts): one per change from no fault to some fault, so bounded by the actions.
+    fault_spans: Vec<(Tick, Tick)>,
+    /// Bank: the account (key) that held `min_balance` first.
+    min_balance_key: Option<u8>,
     equal_since: Option<Tick>,
     views_dirty: bool,
     client_latency_ticks: Tick,
@@ -242,6 +249,7 @@ impl Sim {
                 status: Status::Up,
                 incarnation: 0,
                 deferred: VecDeque::new(),
+                since: 0,
             })
             .collect();
         let min_balance =
@@ -277,6 +285,8 @@ impl Sim {
             counters: Counters::default(),
             min_balance,
             last_fault_end: None,
+            fault_spans: Vec::new(),
+            min_balance_key: None,
             equal_since: None,
             views_dirty: true,
             client_latency_ticks: opts.client_latency_ticks,

@@ -22,7 +22,7 @@ use super::state::{now_ms, use_page, Msg, Page};
 use super::url::read;
 use crate::app::verdict::{verdict, Verdict};
 use crate::app::Lab;
-use crate::sim::types::Case;
+use crate::sim::types::{Case, Mode};
 
 /// Which page the URL asks for (read once, at mount).
 #[function_component(App)]
@@ -92,7 +92,7 @@ pub fn sandbox() -> Html {
                 { stages(&lab, &verdicts, case, reduced) }
                 if !side {
                     <aside class="side-panel">
-                        <Metrics verdict={verdicts[0].clone()} case={case} />
+                        <Metrics verdict={verdicts[0].clone()} case={case} mode={run_mode(&lab, 0)} />
                         <ClientCards lab={lab.clone()} />
                     </aside>
                 }
@@ -121,6 +121,13 @@ fn notice(lab: &UseReducerHandle<Page>) -> Html {
     }
 }
 
+/// The mode of run `i` (CP then AP side by side).
+fn run_mode(lab: &UseReducerHandle<Page>, i: usize) -> Mode {
+    lab.runs
+        .get(i)
+        .map_or(Mode::Cp, |r| r.timeline.borrow().scenario().mode)
+}
+
 /// The stage of each run; side by side, each with its own figures.
 fn stages(lab: &UseReducerHandle<Page>, verdicts: &[Verdict], case: Case, reduced: bool) -> Html {
     let side = lab.runs.len() > 1;
@@ -130,7 +137,7 @@ fn stages(lab: &UseReducerHandle<Page>, verdicts: &[Verdict], case: Case, reduce
                 <div class="run">
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
                     if i == 0 { <Caption lab={lab.clone()} /> }
-                    if side { <Metrics verdict={verdicts[i].clone()} case={case} /> }
+                    if side { <Metrics verdict={verdicts[i].clone()} case={case} mode={run_mode(lab, i)} /> }
                 </div>
             }
         })

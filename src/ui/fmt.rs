@@ -50,17 +50,20 @@ fn posts(ids: &[u32]) -> String {
     out
 }
 
-/// A node's data: (big line, small line). Empty keys (a CA proxy) show a dash.
-pub fn node_data(case: Case, keys: &[Value]) -> (String, String) {
+/// A node's data: (big line, small line). Empty keys (a CA proxy) show a dash. The bank's small
+/// line is the savings balance when `savings` (see `app::cards::savings_shown`), else it names
+/// the big number's account: "checking".
+pub fn node_data(case: Case, keys: &[Value], savings: bool) -> (String, String) {
     let Some(first) = keys.first() else {
         return ("—".into(), "no data".into());
     };
     match case {
         Case::Bank => (
             value(first),
-            keys.get(1)
-                .map(|s| format!("savings {}", value(s)))
-                .unwrap_or_default(),
+            match keys.get(1) {
+                Some(s) if savings => format!("savings {}", value(s)),
+                _ => "checking".into(),
+            },
         ),
         Case::Feed => (
             keys.get(1)
@@ -74,15 +77,24 @@ pub fn node_data(case: Case, keys: &[Value]) -> (String, String) {
 
 /// `node_data` for a node that keeps only the keys marked in `held` (quorum mode with N below
 /// the node count): a key it keeps no copy of reads "—".
-pub fn node_data_held(case: Case, keys: &[Value], held: &[bool]) -> (String, String) {
-    let (big, small) = node_data(case, keys);
+pub fn node_data_held(
+    case: Case,
+    keys: &[Value],
+    held: &[bool],
+    savings: bool,
+) -> (String, String) {
+    let (big, small) = node_data(case, keys, savings);
     let has = |k: usize| held.get(k).copied().unwrap_or(true);
     match case {
         _ if (0..keys.len()).all(has) => (big, small),
         Case::Register => ("x —".into(), "no copy".into()),
         Case::Bank => (
             if has(0) { big } else { "—".into() },
-            if has(1) { small } else { "savings —".into() },
+            match (savings, has(0), has(1)) {
+                (true, _, true) | (false, true, _) => small,
+                (true, _, false) => "savings —".into(),
+                (false, false, _) => "no checking copy".into(),
+            },
         ),
         Case::Feed => (
             if has(1) { big } else { "♥ —".into() },

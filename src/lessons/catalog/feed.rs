@@ -87,7 +87,7 @@ pub(super) fn feed_ap() -> Lesson {
             Step::new(BOB_ASKS + 1, "Bob likes the post", |ctx, say| {
                 say.p(format!(
                     "On n1 and n2 Alice and Carol keep liking. Bob likes the post again at n3, \
-                     and right now {}. His previous like:",
+                     and right now {}. Here is how his previous like went.",
                     words::situation(ctx.sim(0), 2)
                 ));
                 say_op(ctx, say, 0, 1, BOB_ASKS - 300);

@@ -3,7 +3,7 @@
 use super::{Event, Sim, MAX_QUEUED};
 use crate::sim::action::{validate_request, Action, DropCause, SimError};
 use crate::sim::net::LinkMode;
-use crate::sim::types::{ClientId, NodeId, OpId, OpRecord, Request, Status, MAX_OPS};
+use crate::sim::types::{ClientId, NodeId, OpId, OpRecord, Request, Status, Tick, MAX_OPS};
 
 impl Sim {
     pub(super) fn start_request(&mut self, client: ClientId, req: Request) -> Result<(), SimError> {
@@ -49,12 +49,14 @@ impl Sim {
     }
 
     pub(super) fn do_action(&mut self, action: &Action) -> Result<(), SimError> {
+        let faulty = self.faults_active();
         match action {
             Action::Request { client, req } => return self.start_request(*client, *req),
             Action::Crash(n) => self.crash(*n),
             Action::Recover(n) => {
                 if self.status(*n) == Status::Crashed {
                     self.slots[usize::from(*n)].status = Status::Up;
+                    self.slots[usize::from(*n)].since = self.now;
                     self.views_dirty = true;
                     self.call(*n, |r, ctx| r.on_start(ctx))?;
                 }
@@ -62,6 +64,7 @@ impl Sim {
             Action::Pause(n) => {
                 if self.status(*n) == Status::Up {
                     self.slots[usize::from(*n)].status = Status::Paused;
+                    self.slots[usize::from(*n)].since = self.now;
                     self.views_dirty = true;
                 }
             }
@@ -85,6 +88,15 @@ impl Sim {
         if action.ends_fault() {
             self.last_fault_end = Some(self.now);
         }
+        match (faulty, self.faults_active()) {
+            (false, true) => self.fault_spans.push((self.now, Tick::MAX)),
+            (true, false) => {
+                if let Some(span) = self.fault_spans.last_mut() {
+                    span.1 = self.now;
+                }
+            }
+            _ => {}
+        }
         self.unpark()
     }
 
@@ -94,6 +106,7 @@ impl Sim {
             return;
         }
         slot.status = Status::Crashed;
+        slot.since = self.now;
         slot.incarnation += 1;
         slot.replica.on_crash();
         let lost: Vec<Event> = slot.deferred.drain(..).collect();
@@ -111,6 +124,7 @@ impl Sim {
             return Ok(());
         }
         self.slots[usize::from(n)].status = Status::Up;
+        self.slots[usize::from(n)].since = self.now;
         self.views_dirty = true;
         let waiting: Vec<Event> = self.slots[usize::from(n)].deferred.drain(..).collect();
         for e in waiting {

@@ -16,9 +16,12 @@ impl Sim {
             .iter()
             .enumerate()
             .filter(|(k, _)| self.cfg.holds(node, *k as u8))
-            .filter_map(|(_, v)| lowest_int(v))
+            .filter_map(|(k, v)| lowest_int(v).map(|i| (i, k as u8)))
             .min();
-        if let Some(low) = low {
+        if let Some((low, key)) = low {
+            if self.min_balance_key.is_none() || self.min_balance.is_none_or(|m| low < m) {
+                self.min_balance_key = Some(key);
+            }
             self.min_balance = Some(self.min_balance.map_or(low, |m| m.min(low)));
         }
     }

@@ -36,6 +36,18 @@ impl Sim {
         self.slots[usize::from(node)].status
     }
     /// How many times `node` crashed.
+    /// The tick `node`'s status last changed (crashed, paused, back up); 0 if it never did.
+    pub fn status_since(&self, node: NodeId) -> Tick {
+        self.slots[usize::from(node)].since
+    }
+    /// True when some fault was in place at some tick from `from` to `to` (both included).
+    pub fn fault_during(&self, from: Tick, to: Tick) -> bool {
+        self.fault_spans.iter().any(|(s, e)| *s <= to && from <= *e)
+    }
+    /// Bank: the account (key index) that first held [`Sim::min_balance`] on some replica.
+    pub fn min_balance_key(&self) -> Option<u8> {
+        self.min_balance_key
+    }
     pub fn incarnation(&self, node: NodeId) -> u64 {
         self.slots[usize::from(node)].incarnation
     }

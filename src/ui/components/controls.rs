@@ -209,11 +209,25 @@ fn setup_bar(lab: &SetupView) -> Html {
             if mode == Mode::Quorum && !side {
                 { dials(&lab.dispatch, nodes, nrw) }
             }
+            { terms(mode, conflict, side) }
             <label>{ "seed" }<input type="number" class="seed" data-testid="seed" min="0"
                 value={lab.params.over.seed.unwrap_or(1).to_string()} onchange={on_seed} /></label>
             { checkboxes(lab) }
             <button data-testid="reset" onclick={reset}>{ "↺ Reset" }</button>
         </div>
+    }
+}
+
+/// The words of this setup a reader may not know, each with its definition on hover and focus.
+fn terms(mode: Mode, conflict: Conflict, side: bool) -> Html {
+    let ids = crate::app::glossary::setup_terms(mode, conflict, side);
+    if ids.is_empty() {
+        return html! {};
+    }
+    html! {
+        <span class="terms" data-testid="setup-terms">
+            { for ids.iter().map(|id| super::term::term(id, "")) }
+        </span>
     }
 }
 

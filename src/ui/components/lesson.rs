@@ -213,7 +213,7 @@ fn stages(
             let metrics = if s.trying {
                 let t = r.timeline.borrow();
                 let v = verdict(t.sim(), &r.lin, lab.playing, now_ms());
-                html! { <Metrics verdict={v} case={t.scenario().case} /> }
+                html! { <Metrics verdict={v} case={t.scenario().case} mode={t.scenario().mode} /> }
             } else {
                 html! {}
             };

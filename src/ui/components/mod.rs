@@ -16,3 +16,4 @@ pub mod narration;
 pub mod node;
 pub mod share;
 pub mod stage;
+pub mod term;

@@ -64,7 +64,8 @@ pub fn node(
     let held: Vec<bool> = (0..view.keys.len())
         .map(|k| sim.holds_key(n, k as u8))
         .collect();
-    let (big, small) = fmt::node_data_held(case, &view.keys, &held);
+    let savings = crate::app::cards::savings_shown(sim);
+    let (big, small) = fmt::node_data_held(case, &view.keys, &held, savings);
     // A quorum node that keeps no key (N below the node count) only passes requests on.
     let role = if view.role == Role::Replica && !held.contains(&true) {
         Role::Proxy

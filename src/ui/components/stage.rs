@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::layer::MessageLayer;
 use super::{clients, link, messages, node};
 use crate::app::Sign;
-use crate::sim::types::{node_name, Mode};
+use crate::sim::types::node_name;
 use crate::ui::state::{Msg, Page};
 
 /// The SVG's size in user units.
@@ -130,15 +130,6 @@ pub struct StageProps {
     pub reduced_motion: bool,
 }
 
-fn mode_title(m: Mode) -> &'static str {
-    match m {
-        Mode::Ca => "CA · one data node",
-        Mode::Cp => "CP · Raft-style majority",
-        Mode::Ap => "AP · Dynamo-style: any live node takes plain writes",
-        Mode::Quorum => "Quorum · strict N/R/W",
-    }
-}
-
 /// What the stage says about the clock, drawn over it (clicks go through to the stage, except on
 /// its one button): paused, with the requests that wait for the run to go on; or ended.
 fn sign(sign: Option<Sign>, dispatch: &UseReducerDispatcher<Page>) -> Html {
@@ -221,7 +212,7 @@ pub fn stage(p: &StageProps) -> Html {
     ));
     html! {
         <figure class="stage-wrap">
-            <figcaption class="stage-title">{ mode_title(scenario.mode) }</figcaption>
+            <figcaption class="stage-title">{ crate::lessons::stage_title(lab.lesson.as_ref().map(|l| l.lesson.id), scenario.mode) }</figcaption>
             <MessageLayer frame={wire.clone()} svg={svg_ref.clone()} />
             <svg ref={svg_ref} class="stage" data-testid={format!("stage-{}", p.run)} data-events={t.events().to_string()}
                  viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="group" aria-label={label}>
