@@ -10,9 +10,11 @@
 //! - [`share`]: copying the frame's link or embed snippet, and the downloads.
 //! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction, "watch it happen").
 //! - [`verdict`]: the checkers' figures for the page, one search slice per call.
+//! - [`history`]: the history diagram's window, each op's description and the verdict line.
 //!
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
+pub mod history;
 pub mod lab;
 pub mod lesson;
 pub mod link;
