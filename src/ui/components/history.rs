@@ -5,8 +5,8 @@
 //! size the style sheet gives it on a phone and on a projector alike. An op too short to draw
 //! readably keeps its true extent, drawn as a thin dark line, on a round mark of the bar's
 //! height (the key says so): readable, and a target for the pointer, without lying about time.
-//! Each bar is focusable and named by a sentence from [`crate::app::history::describe`], shown
-//! under the diagram while a bar has the focus. Which ticks are shown is the model's
+//! Each bar is focusable (a click or a tap focuses it too) and named by a sentence from
+//! [`crate::app::history::describe`], shown under the diagram when a bar gets the focus. Which ticks are shown is the model's
 //! ([`crate::app::history::window`]): always every op the narration speaks of.
 //!
 //! The window follows the clock, so a frame must not redraw every bar: finished bars are drawn
@@ -132,27 +132,21 @@ impl PartialEq for SliceProps {
 }
 
 /// The shapes of one bar from `x1` to `x2` (plot units): the bar itself, or for an op shorter
-/// than [`Geo::min_w`] a round mark with its true extent inside; a focus ring and a wider
-/// pointer target around either.
+/// than [`Geo::min_w`] a round mark (a rect as wide as high, fully rounded) with its true extent
+/// inside; around either, a wider pointer target, which is also the focus ring.
 fn bar_shapes(g: &Geo, y: f64, x1: f64, x2: f64) -> Html {
     let (w, h, min) = (x2 - x1, g.bar_h, g.min_w());
-    let mid = (x1 + x2) / 2.0;
-    let (rx, rw) = (mid - w.max(min) / 2.0, w.max(min));
-    let shape = if w >= min {
-        html! { <rect class="shape" x={f1(x1)} y={f1(y)} width={f1(w)} height={f1(h)} rx="3" /> }
-    } else {
-        html! {
-            <>
-                <circle class="shape pin" cx={f1(mid)} cy={f1(y + h / 2.0)} r={f1(h / 2.0)} />
-                <rect class="true-extent" x={f1(mid - w.max(1.5) / 2.0)} y={f1(y)} width={f1(w.max(1.5))} height={f1(h)} />
-            </>
-        }
-    };
+    let short = w < min;
+    let (rx, rw) = ((x1 + x2) / 2.0 - w.max(min) / 2.0, w.max(min));
+    let round = if short { h / 2.0 } else { 3.0 };
+    let extent = w.max(1.5);
     html! {
         <>
-            <rect class="hit" x={f1(rx - 4.0)} y={f1(y - 4.0)} width={f1(rw + 8.0)} height={f1(h + 8.0)} />
-            { shape }
-            <rect class="ring" x={f1(rx - 3.0)} y={f1(y - 3.0)} width={f1(rw + 6.0)} height={f1(h + 6.0)} rx="5" />
+            <rect class="hit" x={f1(rx - 4.0)} y={f1(y - 4.0)} width={f1(rw + 8.0)} height={f1(h + 8.0)} rx="5" />
+            <rect class={classes!("shape", short.then_some("pin"))} x={f1(rx)} y={f1(y)} width={f1(rw)} height={f1(h)} rx={f1(round)} />
+            if short {
+                <rect class="true-extent" x={f1((x1 + x2 - extent) / 2.0)} y={f1(y)} width={f1(extent)} height={f1(h)} />
+            }
         </>
     }
 }
@@ -184,8 +178,7 @@ fn bar_html(
         <g key={op.id} class={classes!("bar", format!("bar-{slug}"), cx.then_some("cx"), hl.then_some("hl"))}
            data-testid={done.then_some("outcome")} data-op-id={op.id.to_string()}
            data-node={crate::sim::types::node_name(op.node)} data-kind={op.req.kind.as_str()}
-           data-outcome={slug} data-reason={reason} tabindex="0" role="img" aria-label={text.clone()}>
-            <title>{ text }</title>
+           data-outcome={slug} data-reason={reason} tabindex="0" role="img" aria-label={text}>
             { bar_shapes(g, y, x1, x2) }
             { icon }
         </g>
@@ -223,14 +216,16 @@ pub fn slices(start: f64, clock: f64, window: f64) -> (Tick, Tick, Tick) {
 }
 
 /// The element's width in CSS px, followed with a `ResizeObserver` (0 before the first
-/// measure).
+/// measure); a new width renders the component again. (A `RefCell` and a forced update, not a
+/// `use_state`: a hook of a new type costs the page its own copy of the reducer machinery.)
 #[hook]
 fn use_width(node: NodeRef) -> f64 {
-    let width = use_state_eq(|| 0.0_f64);
+    let width = use_mut_ref(|| 0.0_f64);
+    let update = use_force_update();
     {
-        let set = width.setter();
+        let width = width.clone();
         use_effect_with((), move |_| {
-            let watch = observe_width(&node, set);
+            let watch = observe_width(&node, width, update);
             move || {
                 if let Some((observer, _callback)) = watch {
                     observer.disconnect();
@@ -238,33 +233,54 @@ fn use_width(node: NodeRef) -> f64 {
             }
         });
     }
-    *width
+    let w = *width.borrow();
+    w
 }
 
 type OnResize = Closure<dyn FnMut()>;
 
-fn observe_width(node: &NodeRef, set: UseStateSetter<f64>) -> Option<(ResizeObserver, OnResize)> {
+fn observe_width(
+    node: &NodeRef,
+    width: Rc<RefCell<f64>>,
+    update: UseForceUpdateHandle,
+) -> Option<(ResizeObserver, OnResize)> {
     let el = node.cast::<Element>()?;
     let target = el.clone();
-    let callback: OnResize = Closure::new(move || set.set(f64::from(el.client_width())));
+    // The new width is drawn after the observer's turn: the render changes the element's
+    // height, which must not happen while the browser delivers size changes (a "loop" error).
+    let callback: OnResize = Closure::new(move || {
+        let w = f64::from(el.client_width());
+        if w != *width.borrow() {
+            *width.borrow_mut() = w;
+            let update = update.clone();
+            gloo_timers::callback::Timeout::new(0, move || update.force_update()).forget();
+        }
+    });
     let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
     observer.observe(&target);
     Some((observer, callback))
 }
 
-/// The description of the bar that has the focus (its accessible name), or `None`.
-fn focus_text(e: &FocusEvent) -> Option<String> {
-    e.target()?
-        .dyn_into::<Element>()
-        .ok()?
-        .get_attribute("aria-label")
+/// Shows the description of the bar that gets the focus (its accessible name) in `line` (it
+/// stays after the focus leaves), or `hint`: written straight into the line, so that moving
+/// the focus renders nothing.
+fn show_focus(line: &NodeRef, target: Option<web_sys::EventTarget>, hint: &str) {
+    let text = target
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|e| e.get_attribute("aria-label"));
+    if let Some(p) = line.cast::<Element>() {
+        p.set_text_content(Some(text.as_deref().unwrap_or(hint)));
+    }
 }
+
+/// The line under the diagram before a bar has the focus.
+const FOCUS_HINT: &str = "Tab to a bar, or tap it, to read what happened to that request.";
 
 #[function_component(History)]
 pub fn history(p: &HistoryProps) -> Html {
     let plot = use_node_ref();
     let measured = use_width(plot.clone());
-    let focused = use_state_eq(|| None::<String>);
+    let focus_line = use_node_ref();
     let Some(run) = p.lab.runs.get(p.run) else {
         return html! {};
     };
@@ -285,12 +301,8 @@ pub fn history(p: &HistoryProps) -> Html {
     let now_x = x_of(clock);
     let (tone, verdict) = verdict_line(&p.verdict, sim, p.jargon);
     let onfocusin = {
-        let f = focused.clone();
-        Callback::from(move |e: FocusEvent| f.set(focus_text(&e)))
-    };
-    let onfocusout = {
-        let f = focused.clone();
-        Callback::from(move |_: FocusEvent| f.set(None))
+        let line = focus_line.clone();
+        Callback::from(move |e: FocusEvent| show_focus(&line, e.target(), FOCUS_HINT))
     };
     html! {
         <section class="history" aria-label="history">
@@ -298,10 +310,10 @@ pub fn history(p: &HistoryProps) -> Html {
                 <h2>{ "History" }{ p.title.clone() }</h2>
                 <p class={classes!("verdict", tone.slug())} data-testid="history-verdict">{ verdict }</p>
             </header>
-            <div class="history-plot" ref={plot} {onfocusin} {onfocusout}>
+            <div class="history-plot" ref={plot} {onfocusin}>
             <svg class="history-svg" data-testid={format!("history-{}", p.run)} width={f1(g.width)} height={f1(height)}
                  viewBox={format!("0 0 {} {}", f1(g.width), f1(height))}>
-                { axis(start, span, g.head, x_of) }
+                { axis(start, span, &g, x_of) }
                 { lane_labels(sim, &g) }
                 <svg x={f1(g.label_w)} y="0" width={f1(g.width - g.label_w)} height={f1(height)}
                      viewBox={format!("{} 0 {} {}", f1(g.label_w), f1(g.width - g.label_w), f1(height))} class="plot">
@@ -313,9 +325,7 @@ pub fn history(p: &HistoryProps) -> Html {
                 <line class="now-line" x1={f1(now_x)} x2={f1(now_x)} y1={f1(g.head - 6.0)} y2={f1(height)} />
             </svg>
             </div>
-            <p class="bar-focus" aria-hidden="true" data-testid="bar-focus">
-                { (*focused).clone().unwrap_or_else(|| "Tab to a bar, or tap it, to read what happened to that request.".into()) }
-            </p>
+            <p class="bar-focus" aria-hidden="true" data-testid="bar-focus" ref={focus_line}>{ FOCUS_HINT }</p>
             { key(short, !p.verdict.counterexample.is_empty()) }
         </section>
     }
@@ -390,12 +400,13 @@ fn lane_labels(sim: &Sim, g: &Geo) -> Html {
         .collect()
 }
 
-/// Five tick labels across the window.
-fn axis(start: f64, window: f64, head: f64, x_of: impl Fn(f64) -> f64) -> Html {
-    (0..=4)
+/// Tick labels across the window: five, fewer on a narrow plot (one per 110 px at most).
+fn axis(start: f64, window: f64, g: &Geo, x_of: impl Fn(f64) -> f64) -> Html {
+    let n = (((g.width - g.label_w) / 110.0).floor() as u32).clamp(1, 4);
+    (0..=n)
         .map(|i| {
-            let tick = start + window * f64::from(i) / 4.0;
-            html! { <text class={classes!("axis", (i == 4).then_some("last"))} x={f1(x_of(tick))} y={f1(head - 8.0)}>{ format!("{} ms", tick.round() as i64) }</text> }
+            let tick = start + window * f64::from(i) / f64::from(n);
+            html! { <text class={classes!("axis", (i == n).then_some("last"))} x={f1(x_of(tick))} y={f1(g.head - 8.0)}>{ format!("{} ms", tick.round() as i64) }</text> }
         })
         .collect()
 }
