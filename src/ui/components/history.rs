@@ -145,7 +145,7 @@ fn bar_shapes(g: &Geo, y: f64, x1: f64, x2: f64) -> Html {
             <rect class="hit" x={f1(rx - 4.0)} y={f1(y - 4.0)} width={f1(rw + 8.0)} height={f1(h + 8.0)} rx="5" />
             <rect class={classes!("shape", short.then_some("pin"))} x={f1(rx)} y={f1(y)} width={f1(rw)} height={f1(h)} rx={f1(round)} />
             if short {
-                <rect class="true-extent" x={f1((x1 + x2 - extent) / 2.0)} y={f1(y)} width={f1(extent)} height={f1(h)} />
+                <rect class="true-extent" x={f1((x1 + x2 - extent) / 2.0)} y={f1(y + h / 4.0)} width={f1(extent)} height={f1(h / 2.0)} />
             }
         </>
     }
