@@ -521,3 +521,45 @@ fn bank_ap_does_not_claim_an_overdraft_that_did_not_happen() {
         "{late_bob}"
     );
 }
+
+/// The page shows the word "linearizable" from the step a lesson marks as explaining it: no
+/// step before says it, and the marked step does (on the lesson's own runs).
+#[test]
+fn linearizable_is_said_only_from_the_step_marked_as_explaining_it() {
+    for l in catalog() {
+        for (i, n) in narrate_all(&l).iter().enumerate() {
+            let says = n.paragraphs.iter().any(|p| p.contains("linearizab"));
+            let at = format!("{} step {}", l.id, i + 1);
+            if says {
+                assert!(l.says_linearizable(i), "{at} says it before it is marked");
+            }
+            if l.steps[i].says_linearizable {
+                assert!(says, "{at} is marked but does not say it");
+            }
+        }
+    }
+    let intro = get("intro");
+    assert!(!intro.says_linearizable(0) && intro.says_linearizable(intro.steps.len() - 1));
+}
+
+/// "4 operations finished": the verdict step of bank-cp names every finished op (the history
+/// shows them all), and the ops it points at are among them.
+#[test]
+fn a_count_of_operations_names_every_op_it_counts() {
+    let l = get("bank-cp");
+    let n = narrate_all(&l).pop().expect("steps");
+    let sims = run_to_step(&l, l.steps.len() - 1).expect("stages build");
+    let done: Vec<_> = sims[0]
+        .history()
+        .iter()
+        .filter(|o| o.outcome().is_some())
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(done.len(), 4);
+    assert!(n
+        .paragraphs
+        .iter()
+        .any(|p| p.starts_with("4 operations finished")));
+    assert_eq!(n.named_ops, done);
+    assert!(n.highlight_ops.iter().all(|id| n.named_ops.contains(id)));
+}

@@ -13,11 +13,13 @@
 //! - [`verdict`]: the checkers' figures for the page, one search slice per call.
 //! - [`cards`]: what each metric card says about those figures; [`glossary`]: the terms the
 //!   cards and the setup bar explain on hover and focus.
+//! - [`history`]: the history diagram's window, each op's description and the verdict line.
 //!
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
 pub mod cards;
 pub mod glossary;
+pub mod history;
 pub mod keys;
 pub mod lab;
 pub mod lesson;

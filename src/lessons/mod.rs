@@ -53,6 +53,9 @@ pub struct Step {
     pub title: &'static str,
     /// A question asked before the moment of truth; answered from the finished run.
     pub predict: Option<Predict>,
+    /// This step's narration uses (and explains) the word "linearizable": from here on, the
+    /// page may show it (see [`Lesson::says_linearizable`]).
+    pub says_linearizable: bool,
     narrate: fn(&StepCtx, &mut Say),
 }
 
@@ -89,7 +92,11 @@ pub struct Narration {
     /// Why it happened (computed), revealed after the vote.
     pub why: Option<String>,
     pub highlight_nodes: Vec<NodeId>,
+    /// The ops the text points at (outlined in the history).
     pub highlight_ops: Vec<OpId>,
+    /// Every op the text speaks of, by name or in a count ("4 operations finished"), the
+    /// highlighted ones included: the history's window shows them all.
+    pub named_ops: Vec<OpId>,
 }
 
 /// What a step's narration function writes: paragraphs and what to highlight.
@@ -100,6 +107,7 @@ pub struct Say {
     run: Option<&'static str>,
     nodes: Vec<NodeId>,
     ops: Vec<OpId>,
+    named: Vec<OpId>,
 }
 
 impl Say {
@@ -121,10 +129,18 @@ impl Say {
             self.nodes.push(n);
         }
     }
-    /// Highlights an op (once).
+    /// Highlights an op (once); it is also named (see [`Say::named`]).
     pub fn op(&mut self, id: OpId) {
         if !self.ops.contains(&id) {
             self.ops.push(id);
+        }
+        self.named(id);
+    }
+    /// The text speaks of this op (in a count, say) without pointing at it: the history shows
+    /// it, not outlined.
+    pub fn named(&mut self, id: OpId) {
+        if !self.named.contains(&id) {
+            self.named.push(id);
         }
     }
 }
@@ -218,13 +234,31 @@ impl Step {
             at_tick,
             title,
             predict: None,
+            says_linearizable: false,
             narrate,
         }
+    }
+
+    /// Marks a step whose narration explains the word "linearizable".
+    fn says_linearizable(mut self) -> Step {
+        self.says_linearizable = true;
+        self
     }
 
     fn predict(mut self, watch: Watch, ask: fn(&StepCtx) -> String) -> Step {
         self.predict = Some(Predict { watch, ask });
         self
+    }
+}
+
+impl Lesson {
+    /// Whether the lesson has explained the word "linearizable" by step `step` (0-based): the
+    /// page uses the word only from there on, and plain words before.
+    pub fn says_linearizable(&self, step: usize) -> bool {
+        self.steps
+            .iter()
+            .take(step.saturating_add(1))
+            .any(|s| s.says_linearizable)
     }
 }
 
@@ -258,6 +292,7 @@ pub fn narrate(lesson: &Lesson, step: usize, sims: &[&Sim]) -> Narration {
         paragraphs: say.paragraphs,
         highlight_nodes: say.nodes,
         highlight_ops: say.ops,
+        named_ops: say.named,
         ..Narration::default()
     };
     if let Some(p) = &s.predict {

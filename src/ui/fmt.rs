@@ -1,6 +1,6 @@
 //! Short texts for people: values, outcomes, op labels. Pure; no protocol logic.
 
-use crate::sim::types::{node_name, Case, OpKind, OpRecord, Outcome, Value};
+use crate::sim::types::{node_name, Case, OpRecord, Outcome, Value};
 
 /// A value as people read it: `100`, `posts #1 #2 ♥ 12`, siblings as `a | b`.
 pub fn value(v: &Value) -> String {
@@ -124,14 +124,7 @@ pub fn outcome_icon(slug: &str) -> &'static str {
 }
 
 /// What an operation asked: `withdraw 80`, `read`, `like`.
-pub fn op_label(op: &OpRecord) -> String {
-    match op.req.kind {
-        OpKind::Deposit | OpKind::Withdraw | OpKind::Write | OpKind::Transfer => {
-            format!("{} {}", op.req.kind.as_str(), op.req.arg)
-        }
-        k => k.as_str().to_string(),
-    }
-}
+pub use crate::app::history::op_label;
 
 /// One sentence on how an op ended, with the reason, the value read or what a stale read missed.
 pub fn outcome_text(op: &OpRecord) -> String {

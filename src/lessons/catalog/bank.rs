@@ -121,7 +121,7 @@ pub(super) fn bank_cp() -> Lesson {
                 say_op(ctx, say, 0, 1, 5000);
                 say_converged(ctx, say, 0);
             }),
-            Step::new(6500, "What the checker says", say_cp_verdict),
+            Step::new(6500, "What the checker says", say_cp_verdict).says_linearizable(),
         ],
     }
 }
@@ -202,7 +202,7 @@ pub(super) fn bank_ap() -> Lesson {
                 say_replicas(ctx, say, 0);
                 say_min_balance(ctx, say, 0);
             }),
-            Step::new(6500, "Why banks pick CP", say_ap_verdict),
+            Step::new(6500, "Why banks pick CP", say_ap_verdict).says_linearizable(),
         ],
     }
 }

@@ -63,7 +63,7 @@ pub(super) fn ca_single() -> Lesson {
                 });
             }),
             Step::new(2900, "Alice and Bob, after the cut", say_after_cut),
-            Step::new(4300, "n1 crashes", say_crash),
+            Step::new(4300, "n1 crashes", say_crash).says_linearizable(),
         ],
     }
 }

@@ -2,7 +2,7 @@
 //! side, and their numbers.
 
 use super::bank::bank;
-use super::paragraphs::{say_op, say_replicas};
+use super::paragraphs::{say_finished, say_op, say_replicas};
 use super::{ask, stage, BOB_ASKS, HEAL};
 use crate::lessons::words::{self, ms};
 use crate::lessons::{Lesson, Say, Step, StepCtx};
@@ -62,7 +62,8 @@ pub(super) fn cp_vs_ap() -> Lesson {
                     );
                 }
                 say.p("Neither is wrong in general: the data decides which one to pay.");
-            }),
+            })
+            .says_linearizable(),
         ],
     }
 }
@@ -93,6 +94,7 @@ fn say_numbers(ctx: &StepCtx, say: &mut Say, st: usize) {
     });
     say.run(ctx.label(st));
     say.p(s);
+    say_finished(ctx, say, st);
     for id in c.lin_counterexample.iter().chain(&c.stale_ops) {
         say.op(*id);
     }

@@ -54,7 +54,7 @@ pub(super) fn intro() -> Lesson {
                          Consistency, the C in CAP.");
                 }
             }),
-            Step::new(3000, "C, A and P", say_cap),
+            Step::new(3000, "C, A and P", say_cap).says_linearizable(),
         ],
     }
 }

@@ -195,7 +195,8 @@ pub(super) fn in_majority(ctx: &StepCtx, stage: usize, node: NodeId) -> bool {
     2 * u32::from(words::reach(sim, node)) > u32::from(sim.node_count())
 }
 
-/// The checker's verdicts: linearizable?, then one line of counts; highlights the ops named.
+/// The checker's verdicts: linearizable?, then one line of counts (naming every finished op);
+/// highlights the ops named.
 pub(super) fn say_checks(ctx: &StepCtx, say: &mut Say, stage: usize) {
     let c = ctx.checks(stage);
     say.p(words::verdict(ctx.sim(stage), c));
@@ -212,6 +213,7 @@ pub(super) fn say_checks(ctx: &StepCtx, say: &mut Say, stage: usize) {
         s.push_str(what);
     }
     say.p(s);
+    say_finished(ctx, say, stage);
     for id in c
         .stale_ops
         .iter()
@@ -219,6 +221,15 @@ pub(super) fn say_checks(ctx: &StepCtx, say: &mut Say, stage: usize) {
         .chain(&c.lin_counterexample)
     {
         say.op(*id);
+    }
+}
+
+/// Names every finished op of stage `stage` (a sentence counted them all).
+pub(super) fn say_finished(ctx: &StepCtx, say: &mut Say, stage: usize) {
+    for op in ctx.sim(stage).history() {
+        if op.outcome().is_some() {
+            say.named(op.id);
+        }
     }
 }
 

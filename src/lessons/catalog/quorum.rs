@@ -175,7 +175,8 @@ pub(super) fn quorum() -> Lesson {
                     say_checks(ctx, say, st);
                     say_promise(ctx, say, st);
                 }
-            }),
+            })
+            .says_linearizable(),
         ],
     }
 }

@@ -115,7 +115,8 @@ pub(super) fn two_regions() -> Lesson {
                        asking far away.",
                 );
                 say_checks(ctx, say, 0);
-            }),
+            })
+            .says_linearizable(),
         ],
     }
 }

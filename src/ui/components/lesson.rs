@@ -229,7 +229,8 @@ fn stages(
     html! { <div class={classes!("lesson-stages", hl_class)}>{ stages }</div> }
 }
 
-/// Each stage's history, with the ops the narration names outlined.
+/// Each stage's history: its window shows every op the narration names, outlines the ones it
+/// points at, and says "linearizable" only once the lesson has explained the word.
 fn histories(lab: &UseReducerHandle<Page>, s: &LessonSession, narration: &Narration) -> Html {
     let side = lab.runs.len() > 1;
     lab.runs
@@ -244,7 +245,9 @@ fn histories(lab: &UseReducerHandle<Page>, s: &LessonSession, narration: &Narrat
             };
             html! {
                 <History lab={lab.clone()} run={i} verdict={v} title={title}
-                         highlight={narration.highlight_ops.clone()} />
+                         highlight={narration.highlight_ops.clone()}
+                         named={narration.named_ops.clone()}
+                         jargon={s.lesson.says_linearizable(s.step)} />
             }
         })
         .collect()
