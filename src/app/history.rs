@@ -5,7 +5,7 @@
 
 use crate::app::verdict::Verdict;
 use crate::lessons::words;
-use crate::sim::types::{node_name, OpId, OpKind, OpRecord, Outcome, Tick};
+use crate::sim::types::{node_name, OpId, OpKind, OpRecord, Outcome, Tick, Value};
 use crate::sim::world::Sim;
 
 /// Ticks shown at once while nothing named asks for more (the window follows the clock).
@@ -50,6 +50,30 @@ pub fn op_label(op: &OpRecord) -> String {
             format!("{} {}", op.req.kind.as_str(), op.req.arg)
         }
         k => k.as_str().to_string(),
+    }
+}
+
+/// What a client's mark on the stage says about its last request: the request, and for a read
+/// that was answered the value it returned ("read 142", "read ♥ 3 · 2 posts"), so the stage
+/// shows what the narration says a read returned.
+pub fn badge(op: &OpRecord) -> String {
+    let mut s = op_label(op);
+    if let (OpKind::Read, Some(v)) = (op.req.kind, op.value()) {
+        s.push(' ');
+        s.push_str(&short_value(v));
+    }
+    s
+}
+
+/// A value in a few characters: a balance or a register as its number, a feed as its likes and
+/// its number of posts, concurrent versions as how many there are.
+pub fn short_value(v: &Value) -> String {
+    let posts = |n: usize| format!("{n} post{}", if n == 1 { "" } else { "s" });
+    match v {
+        Value::Int(x) => x.to_string(),
+        Value::Set(ids) => posts(ids.len()),
+        Value::Feed { posts: p, likes } => format!("♥ {likes} · {}", posts(p.len())),
+        Value::Siblings(vs) => format!("{} versions", vs.len()),
     }
 }
 
@@ -157,6 +181,33 @@ fn not_linearizable(sim: &Sim, cx: &[OpId], jargon: bool) -> String {
 mod tests {
     use super::*;
     use crate::lessons::{lesson, narrate, run_to_step};
+
+    /// Every answered read's mark shows the value it returned; other ops show no value.
+    #[test]
+    fn a_read_mark_shows_the_value_it_returned() {
+        for name in ["bank", "feed", "register"] {
+            let s = crate::sim::scenario::Scenario::builtin(name).expect("built-in");
+            let mut sim = s.build().expect("builds");
+            sim.run_until(s.end_tick);
+            let mut reads = 0;
+            for op in sim.history() {
+                let label = badge(op);
+                match (op.req.kind, op.value()) {
+                    (OpKind::Read, Some(v)) => {
+                        reads += 1;
+                        assert!(label.ends_with(&short_value(v)), "{name}: {label}");
+                    }
+                    _ => assert_eq!(label, op_label(op), "{name}: no value to show"),
+                }
+            }
+            assert!(reads > 0, "{name} has answered reads");
+        }
+        let feed = Value::Feed {
+            posts: vec![3, 7].into(),
+            likes: 1,
+        };
+        assert_eq!(short_value(&feed), "♥ 1 · 2 posts");
+    }
 
     /// bank-cp's last step (6500 ms) counts 4 operations, the first sent at 1000 ms: the
     /// window shows all 4, where a window following the clock alone would show one.

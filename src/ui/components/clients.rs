@@ -59,7 +59,7 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
             } else {
                 ("anchor-middle", -name_w / 2.0 - 12.0)
             };
-            let badge = op.map(|o| (fmt::outcome_slug(o), fmt::op_label(o)));
+            let badge = op.map(|o| (fmt::outcome_slug(o), crate::app::history::badge(o)));
             // A pending request travels to the node during its first ticks, then waits there.
             let travel = op.filter(|o| o.outcome().is_none()).map(|o| {
                 let f = ((clock - o.invoke as f64) / 2.0).clamp(0.0, 1.0);
