@@ -203,7 +203,7 @@ mod tests {
             assert!(reads > 0, "{name} has answered reads");
         }
         let feed = Value::Feed {
-            posts: vec![3, 7].into(),
+            posts: vec![3, 7],
             likes: 1,
         };
         assert_eq!(short_value(&feed), "♥ 1 · 2 posts");
