@@ -181,6 +181,17 @@ impl Lab {
         lab
     }
 
+    /// The reader's recorded inputs of the first and the second run (empty when there is none),
+    /// as a link carries them.
+    pub fn inputs(&self) -> [link::Inputs; 2] {
+        let of = |i: usize| {
+            let r = self.runs.get(i);
+            r.map(|r| r.timeline.borrow().inputs().to_vec())
+                .unwrap_or_default()
+        };
+        [of(0), of(1)]
+    }
+
     /// The first run's current tick.
     pub fn now(&self) -> Tick {
         self.runs[0].timeline.borrow().sim().now()

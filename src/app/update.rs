@@ -138,11 +138,6 @@ pub fn frame_link(lab: &Lab) -> Link {
         },
         None => {
             let events = |i: usize| lab.runs.get(i).map(|r| r.timeline.borrow().events());
-            let inputs = |i: usize| {
-                let r = lab.runs.get(i);
-                r.map(|r| r.timeline.borrow().inputs().to_vec())
-                    .unwrap_or_default()
-            };
             let params = Params {
                 t: Some(lab.clock.floor() as Tick),
                 e: events(0),
@@ -151,7 +146,7 @@ pub fn frame_link(lab: &Lab) -> Link {
             };
             Page::Lab {
                 params,
-                inputs: [inputs(0), inputs(1)],
+                inputs: lab.inputs(),
             }
         }
     };
@@ -433,12 +428,7 @@ impl Lab {
         if self.lesson.is_some() {
             return true;
         }
-        let inputs = |i: usize| {
-            let r = self.runs.get(i);
-            r.map(|r| r.timeline.borrow().inputs().to_vec())
-                .unwrap_or_default()
-        };
-        let all = [inputs(0), inputs(1)];
+        let all = self.inputs();
         (0..self.runs.len().min(2)).all(|i| {
             let at = self.runs[i].timeline.borrow().events();
             link::fits(&all, i, at, action)
