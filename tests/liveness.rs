@@ -171,13 +171,7 @@ fn probe(s: &mut Scenario, heal: Tick, client: usize) -> (Option<NodeId>, Option
     assert!(sim.error().is_none(), "the run stopped: {:?}", sim.error());
     let who = leader(&sim);
     let client = (client % sim.clients().len()) as u8;
-    let req = Request {
-        kind: OpKind::Read,
-        key: 0,
-        key2: 0,
-        arg: 0,
-        consistency: Consistency::Default,
-    };
+    let req = Request::simple(OpKind::Read, 0, Consistency::Default);
     sim.apply(Action::Request { client, req })
         .expect("client idle");
     let op = sim.history().len() - 1;

@@ -347,13 +347,7 @@ mod tests {
 
     fn read(value: i64, fresh: i64, missed: Vec<OpId>) -> OpRecord {
         use crate::sim::types::{Completion, Request};
-        let req = Request {
-            kind: OpKind::Read,
-            key: 0,
-            key2: 0,
-            arg: 0,
-            consistency: Consistency::Default,
-        };
+        let req = Request::simple(OpKind::Read, 0, Consistency::Default);
         OpRecord {
             id: 9,
             client: 0,
