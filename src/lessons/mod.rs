@@ -260,6 +260,17 @@ impl Lesson {
             .take(step.saturating_add(1))
             .any(|s| s.says_linearizable)
     }
+
+    /// The run (stage index) step `step` speaks of first: the one its question is about, else
+    /// the first run. Where only one stage fits the screen (a phone), the page shows this one
+    /// beside the text, and the others one tap away.
+    pub fn named_run(&self, step: usize) -> usize {
+        self.steps
+            .get(step)
+            .and_then(|s| s.predict)
+            .map_or(0, |p| p.watch.stage)
+            .min(self.stages.len().saturating_sub(1))
+    }
 }
 
 /// A lesson by id.

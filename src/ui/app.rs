@@ -1,5 +1,7 @@
 //! The top-level component: a router between the landing page, a lesson and the lab, and the
-//! lab itself (setup, stage(s), clients, metrics, transport, history).
+//! lab itself (setup, stage(s), clients, metrics, transport, history). One run: the stage and
+//! its fault shortcuts in one column, the metrics, clients and history in a side panel that
+//! `style.css` lays out to fit a 1280 × 720 screen (and, on a phone, under the stage).
 
 use std::rc::Rc;
 
@@ -78,7 +80,7 @@ pub fn sandbox() -> Html {
         .map(|r| verdict(r.timeline.borrow().sim(), &r.lin, lab.playing, now_ms()))
         .collect();
     html! {
-        <main class={classes!("app", side.then_some("side"))}>
+        <main class={classes!("app", "sandbox", side.then_some("side"))}>
             <header class="masthead">
                 <h1>{ "CAP Lab" }</h1>
                 <p class="tagline">{ "Break the network. Watch consistency and availability trade places." }</p>
@@ -90,16 +92,19 @@ pub fn sandbox() -> Html {
             <p class="description">{ description }</p>
             <div class="lab-grid">
                 { stages(&lab, &verdicts, case, reduced) }
+                { stage_tools(&lab, last_node) }
                 if !side {
                     <aside class="side-panel">
                         <Metrics verdict={verdicts[0].clone()} case={case} mode={run_mode(&lab, 0)} />
                         <ClientCards lab={lab.clone()} />
+                        { histories(&lab, &verdicts) }
                     </aside>
                 }
             </div>
-            { stage_tools(&lab, last_node) }
-            if side { <ClientCards lab={lab.clone()} /> }
-            { histories(&lab, &verdicts) }
+            if side {
+                <ClientCards lab={lab.clone()} />
+                { histories(&lab, &verdicts) }
+            }
             <footer class="foot">
                 { "Every run is deterministic: the same seed and the same clicks give the same run. The address bar holds this exact frame — copy it to share." }
             </footer>

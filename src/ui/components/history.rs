@@ -56,7 +56,7 @@ impl Geo {
         } else {
             (13.0, 22.0, 34.0, 16.0)
         };
-        let label_w = (labels as f64 * font * 0.62 + 12.0).clamp(60.0, width * 0.4);
+        let label_w = (labels as f64 * font * 0.62 + 12.0).clamp(60.0, (width * 0.4).max(60.0));
         Geo {
             width,
             label_w,

@@ -141,11 +141,17 @@ pub fn lesson_page(p: &LessonPageProps) -> Html {
         dom::set_root_class("present", *present);
     });
     let cache = use_mut_ref(|| None::<Narrated>);
+    let picked = use_state(|| None::<(usize, usize)>);
     let (narration, narrated_tick) = narration_for(&cache, &lab);
     let Some(s) = lab.lesson.clone() else {
         return html! {};
     };
     let note = edited_note(&lab, &s, narrated_tick);
+    // The run shown where only one fits (a phone): the one the step names, until a tab is picked.
+    let shown = match *picked {
+        Some((step, run)) if step == s.step => run,
+        _ => s.lesson.named_run(s.step),
+    };
     html! {
         <main class={classes!("app", "lesson-page", s.trying.then_some("trying"))}>
             { header(&lab, &s) }
@@ -155,7 +161,8 @@ pub fn lesson_page(p: &LessonPageProps) -> Html {
             if s.trying { <Transport lab={lab.clone()} /> }
             <div class={classes!("lesson-grid", format!("stages-{}", lab.runs.len()))}>
                 <div class="lesson-main">
-                    { stages(&lab, &s, &narration, reduced) }
+                    { run_tabs(&s, shown, &picked) }
+                    { stages(&lab, &s, &narration, (reduced, shown)) }
                     if s.trying {
                         { stage_tools(&lab, last_node(&lab)) }
                         <ClientCards lab={lab.clone()} />
@@ -191,12 +198,39 @@ fn header(lab: &UseReducerHandle<Page>, s: &LessonSession) -> Html {
     }
 }
 
-/// The lesson's stage(s), labelled when there are several, with their figures in free play.
+/// Several runs: one tab per run (shown on a phone, where one stage fits beside the text).
+fn run_tabs(
+    s: &LessonSession,
+    shown: usize,
+    picked: &UseStateHandle<Option<(usize, usize)>>,
+) -> Html {
+    if s.lesson.stages.len() < 2 {
+        return html! {};
+    }
+    let tabs: Html = s
+        .lesson
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let (picked, step) = (picked.clone(), s.step);
+            let onclick = Callback::from(move |_: MouseEvent| picked.set(Some((step, i))));
+            html! {
+                <button role="tab" aria-selected={(i == shown).to_string()} data-testid={format!("run-tab-{i}")}
+                        aria-controls={format!("lesson-run-{i}")} {onclick}>{ st.label }</button>
+            }
+        })
+        .collect();
+    html! { <div class="run-tabs" role="tablist" aria-label="runs">{ tabs }</div> }
+}
+
+/// The lesson's stage(s), labelled when there are several, with their figures in free play;
+/// `shown` is the run a phone shows.
 fn stages(
     lab: &UseReducerHandle<Page>,
     s: &LessonSession,
     narration: &Narration,
-    reduced: bool,
+    (reduced, shown): (bool, usize),
 ) -> Html {
     let side = lab.runs.len() > 1;
     let hl_class: Vec<String> = narration
@@ -218,7 +252,8 @@ fn stages(
                 html! {}
             };
             html! {
-                <div class="run" data-testid={format!("lesson-stage-{i}")}>
+                <div class={classes!("run", (i == shown).then_some("shown"))} id={format!("lesson-run-{i}")}
+                     data-testid={format!("lesson-stage-{i}")}>
                     if side { <h3 class="stage-label">{ label }</h3> }
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
                     { metrics }

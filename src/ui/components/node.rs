@@ -152,7 +152,8 @@ fn node_mark(p: &NodeProps) -> Html {
     }
 }
 
-/// The open node's menu, drawn beside it.
+/// The open node's menu: real buttons (focusable, ≥ 44 × 44 CSS px on a phone, where the
+/// stage is drawn at half size), over the stage's corner away from the node.
 pub fn menu(
     sim: &Sim,
     open: Option<NodeId>,
@@ -162,45 +163,45 @@ pub fn menu(
     let Some(n) = open.filter(|n| *n < sim.node_count()) else {
         return html! {};
     };
-    let at = pos[usize::from(n)];
     let status = sim.status(n);
-    let items: Vec<(NodeCmd, &str, bool)> = vec![
-        (NodeCmd::Crash, "✕ crash", status != Status::Crashed),
-        (NodeCmd::Recover, "↻ recover", status == Status::Crashed),
-        (NodeCmd::Pause, "‖ pause", status == Status::Up),
-        (NodeCmd::Resume, "▷ resume", status == Status::Paused),
+    let items: Vec<(NodeCmd, &str, &str, bool)> = vec![
+        (
+            NodeCmd::Crash,
+            "crash",
+            "✕ crash",
+            status != Status::Crashed,
+        ),
+        (
+            NodeCmd::Recover,
+            "recover",
+            "↻ recover",
+            status == Status::Crashed,
+        ),
+        (NodeCmd::Pause, "pause", "‖ pause", status == Status::Up),
+        (
+            NodeCmd::Resume,
+            "resume",
+            "▷ resume",
+            status == Status::Paused,
+        ),
     ];
-    let x = if at.x > 300.0 {
-        at.x - NODE_R - 118.0
+    let corner = if pos[usize::from(n)].x > super::stage::WIDTH / 2.0 - 1.0 {
+        "at-left"
     } else {
-        at.x + NODE_R + 8.0
+        "at-right"
     };
-    let y = (at.y - 50.0).clamp(4.0, 330.0);
+    let name = node_name(n);
     let buttons: Html = items
         .into_iter()
-        .enumerate()
-        .map(|(i, (cmd, label, enabled))| {
+        .map(|(cmd, slug, label, enabled)| {
             let d = dispatch.clone();
             let onclick = Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
-                if enabled {
-                    d.dispatch(Msg::Node(n, cmd));
-                }
+                d.dispatch(Msg::Node(n, cmd));
             });
-            let slug = match cmd {
-                NodeCmd::Crash => "crash",
-                NodeCmd::Recover => "recover",
-                NodeCmd::Pause => "pause",
-                NodeCmd::Resume => "resume",
-            };
             html! {
-                <g class={classes!("menu-item", (!enabled).then_some("disabled"))}
-                   data-testid={format!("menu-{}-{slug}", node_name(n))}
-                   transform={format!("translate(0 {})", i * 26)} role="button"
-                   aria-disabled={(!enabled).to_string()} {onclick}>
-                    <rect width="110" height="24" rx="5" />
-                    <text x="10" y="16">{ label }</text>
-                </g>
+                <button class="menu-item" data-testid={format!("menu-{name}-{slug}")}
+                        disabled={!enabled} {onclick}>{ label }</button>
             }
         })
         .collect();
@@ -209,11 +210,11 @@ pub fn menu(
         Callback::from(move |_: MouseEvent| d.dispatch(Msg::OpenMenu(None)))
     };
     html! {
-        <g class="node-menu" transform={format!("translate({} {})", f1(x), f1(y))}>
-            <rect class="menu-back" x="-4" y="-22" width="118" height="130" rx="8" />
-            <text class="menu-title" x="6" y="-6">{ format!("{} ·", node_name(n)) }</text>
-            <text class="menu-close" x="96" y="-6" role="button" onclick={close}>{ "×" }</text>
+        <div class={classes!("node-menu", corner)} role="group" aria-label={format!("{name}: crash, recover, pause or resume")}
+             data-testid={format!("menu-{name}")}>
+            <span class="menu-title">{ format!("{name} ·") }</span>
             { buttons }
-        </g>
+            <button class="menu-close" aria-label="close the menu" onclick={close}>{ "×" }</button>
+        </div>
     }
 }

@@ -220,8 +220,8 @@ pub fn stage(p: &StageProps) -> Html {
                 { messages::marks(&wire) }
                 { clients::on_stage(sim, &pos, lab.clock) }
                 <g class="nodes">{ nodes }</g>
-                { node::menu(sim, lab.menu.filter(|_| lab.menu_run == p.run), &pos, &dispatch) }
             </svg>
+            { node::menu(sim, lab.menu.filter(|_| lab.menu_run == p.run), &pos, &dispatch) }
             if p.run == 0 { { sign(lab.sign(), &dispatch) } }
         </figure>
     }
