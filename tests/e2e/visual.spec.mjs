@@ -257,9 +257,11 @@ test("side by side: step and step back are exact on both stages; a node menu on 
   }
   // The node menu opens on the stage that was clicked (here AP) and acts on both runs.
   await page.locator("[data-testid=stage-1] [data-testid=node-n2]").click();
-  await page.locator("[data-testid=stage-1] [data-testid=menu-n2-crash]").click();
+  // The menu is drawn over its stage's figure (HTML buttons, beside the stage's SVG).
+  const figure = (i) => page.locator(".stage-wrap", { has: page.locator(`[data-testid=stage-${i}]`) });
+  await figure(1).locator("[data-testid=menu-n2-crash]").click();
   await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=node-n2]")].every((e) => e.dataset.status === "crashed"));
-  expect((await page.locator("[data-testid=stage-0] [data-testid=menu-n2-crash]").count()) === 0, "no menu on the CP stage");
+  expect((await figure(0).locator("[data-testid=menu-n2-crash]").count()) === 0, "no menu on the CP stage");
 });
 
 test("a reopened link shows the reader's fault marks on the scrubber", async ({ page, url, browser }) => {
