@@ -100,6 +100,7 @@ impl Sim {
                     packet: p,
                     arrived: false,
                 } => Some(Flight {
+                    id: p.id,
                     from: p.from,
                     to: p.to,
                     kind: p.msg.kind(),
@@ -112,6 +113,7 @@ impl Sim {
             })
             .collect();
         v.extend(self.parked.iter().map(|(at, p)| Flight {
+            id: p.id,
             from: p.from,
             to: p.to,
             kind: p.msg.kind(),

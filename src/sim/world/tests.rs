@@ -155,3 +155,44 @@ proptest! {
         prop_assert!(sim.status(a) == Status::Up && sim.reachable(a, b) && sim.reachable(b, a));
     }
 }
+
+/// Runs `sim` until some message is on its way; returns it.
+fn first_flight(sim: &mut Sim) -> crate::sim::action::Flight {
+    while sim.in_flight().is_empty() {
+        sim.step().expect("a CP cluster keeps talking");
+    }
+    sim.in_flight()[0]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Dropping a message removes exactly that one, now, as the reader's drop; delaying one
+    /// moves exactly its arrival; an id no longer on its way is refused and changes nothing.
+    #[test]
+    fn a_reader_drops_or_delays_exactly_one_message(seed in 0u64..1000, skip in 0usize..40, ticks in 1u64..500) {
+        let mut sim = cluster(seed);
+        for _ in 0..skip {
+            first_flight(&mut sim);
+            sim.step();
+        }
+        let f = first_flight(&mut sim);
+        let before = sim.in_flight();
+        let mut delayed = sim.clone();
+        sim.apply(Action::DropMessage(f.id)).unwrap();
+        let after = sim.in_flight();
+        prop_assert_eq!(after.len() + 1, before.len());
+        prop_assert!(after.iter().all(|g| g.id != f.id));
+        let last = *sim.recent_drops().last().unwrap();
+        prop_assert_eq!((last.cause, last.from, last.to, last.tick), (crate::sim::action::DropCause::Reader, f.from, f.to, sim.now()));
+        let hash = sim.trace_hash();
+        prop_assert!(sim.apply(Action::DropMessage(f.id)).is_err());
+        prop_assert_eq!(sim.trace_hash(), hash);
+
+        delayed.apply(Action::DelayMessage { id: f.id, ticks }).unwrap();
+        let moved: Vec<_> = delayed.in_flight().into_iter().filter(|g| g.id == f.id).collect();
+        prop_assert_eq!(moved.len(), 1);
+        prop_assert_eq!(moved[0].deliver, f.deliver + ticks);
+        prop_assert_eq!(delayed.in_flight().len(), before.len());
+    }
+}
