@@ -145,11 +145,9 @@ impl Action {
             Action::SetLoss { per_mille, .. } if *per_mille > 1000 => Err(SimError::BadAction(
                 format!("loss {per_mille} is over 1000 per mille"),
             )),
-            Action::DelayMessage { ticks, .. } if *ticks == 0 || *ticks > MAX_LATENCY_TICKS => {
-                Err(SimError::BadAction(format!(
-                    "a delay is 1..={MAX_LATENCY_TICKS} ticks"
-                )))
-            }
+            Action::DelayMessage { ticks, .. } if *ticks == 0 || *ticks > MAX_LATENCY_TICKS => Err(
+                SimError::BadAction(format!("a delay is 1..={MAX_LATENCY_TICKS} ticks")),
+            ),
             _ => Ok(()),
         }
     }
