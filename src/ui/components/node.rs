@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::stage::{f1, Pt, NODE_R};
+use crate::app::inspect::Target;
 use crate::sim::types::{node_name, Case, NodeId, Role, Status};
 use crate::sim::world::Sim;
 use crate::ui::fmt;
@@ -155,7 +156,7 @@ fn node_mark(p: &NodeProps) -> Html {
 /// The open node's menu, drawn beside it.
 pub fn menu(
     sim: &Sim,
-    open: Option<NodeId>,
+    (run, open): (usize, Option<NodeId>),
     pos: &[Pt],
     dispatch: &UseReducerDispatcher<crate::ui::state::Page>,
 ) -> Html {
@@ -175,7 +176,7 @@ pub fn menu(
     } else {
         at.x + NODE_R + 8.0
     };
-    let y = (at.y - 50.0).clamp(4.0, 330.0);
+    let y = (at.y - 50.0).clamp(4.0, 304.0);
     let buttons: Html = items
         .into_iter()
         .enumerate()
@@ -208,12 +209,34 @@ pub fn menu(
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(Msg::OpenMenu(None)))
     };
+
     html! {
         <g class="node-menu" transform={format!("translate({} {})", f1(x), f1(y))}>
-            <rect class="menu-back" x="-4" y="-22" width="118" height="130" rx="8" />
+            <rect class="menu-back" x="-4" y="-22" width="118" height="156" rx="8" />
             <text class="menu-title" x="6" y="-6">{ format!("{} ·", node_name(n)) }</text>
             <text class="menu-close" x="96" y="-6" role="button" onclick={close}>{ "×" }</text>
             { buttons }
+            { inside_item(run, n, dispatch) }
+        </g>
+    }
+}
+
+/// The node menu's last item: look inside node `n` of stage `run`.
+fn inside_item(
+    run: usize,
+    n: NodeId,
+    dispatch: &UseReducerDispatcher<crate::ui::state::Page>,
+) -> Html {
+    let d = dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        d.dispatch(Msg::Inspect(run, Target::Node(n)));
+    });
+    html! {
+        <g class="menu-item" data-testid={format!("menu-{}-inside", node_name(n))}
+           transform="translate(0 104)" role="button" {onclick}>
+            <rect width="110" height="24" rx="5" />
+            <text x="10" y="16">{ "look inside…" }</text>
         </g>
     }
 }
