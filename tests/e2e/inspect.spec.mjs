@@ -36,9 +36,10 @@ test("a CP node's inside: term, leader, log and commit, as its own summary says"
 });
 
 test("pause, click a message, read it, delay it, drop it; the link reopens the same frame", async ({ page, url }) => {
-  await page.goto(url("?scenario=bank&t=1510"));
+  await page.goto(url("?scenario=bank&faults=0&t=1510"));
   await ready(page);
-  const hit = page.locator("[data-testid^=msg-]").first();
+  const hit = page.locator("circle.msg-hit").first();
+  for (let i = 0; i < 40 && (await hit.count()) === 0; i++) await $(page, "step").click();
   await hit.waitFor();
   const id = (await hit.getAttribute("data-testid")).slice(4);
   await hit.click({ force: true });

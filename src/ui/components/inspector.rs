@@ -69,7 +69,7 @@ fn message_actions(
         <div class="inspector-actions">
             <button data-testid="drop-message" onclick={send(lab, Msg::DropMessage(run, id))}>{ "✕ Drop it" }</button>
             <button data-testid="delay-message" onclick={send(lab, Msg::DelayMessage(run, id))}>
-                { format!("⏱ Delay it {} ms", inspect::DELAY_TICKS) }
+                { format!("Delay it {} ms", inspect::DELAY_TICKS) }
             </button>
         </div>
     }
