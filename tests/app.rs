@@ -10,6 +10,9 @@ use caplab::sim::types::{Mode, OpKind};
 use proptest::prelude::*;
 use std::rc::Rc;
 
+/// Generated drops and delays name a message as `PICK + its index` (see `Page::resolve`).
+const PICK: u64 = 1 << 40;
+
 /// A page clock for the tests: each message is sent 16 ms after the previous one.
 struct Page {
     lab: Lab,
@@ -26,7 +29,33 @@ impl Page {
     }
     fn send(&mut self, msg: Msg) {
         self.now_ms += 16.0;
+        let msg = self.resolve(msg);
         update(&mut self.lab, msg, self.now_ms);
+    }
+    /// A generated drop or delay names its message by `PICK + index` among those on their way
+    /// in its run (modulo their number); this gives the message's id (its run taken modulo the
+    /// runs). Other messages are sent as they are.
+    fn resolve(&self, msg: Msg) -> Msg {
+        let pick = |run: usize, i: u64| {
+            let run = run % self.lab.runs.len();
+            let flights = self.lab.runs[run].timeline.borrow().sim().in_flight();
+            let id = match flights.len() {
+                0 => u64::MAX,
+                n => flights[((i - PICK) % n as u64) as usize].id,
+            };
+            (run, id)
+        };
+        match msg {
+            Msg::DropMessage(run, i) if i >= PICK => {
+                let (run, id) = pick(run, i);
+                Msg::DropMessage(run, id)
+            }
+            Msg::DelayMessage(run, i) if i >= PICK => {
+                let (run, id) = pick(run, i);
+                Msg::DelayMessage(run, id)
+            }
+            m => m,
+        }
     }
     /// Plays until the page stops by itself (at most `frames` frames).
     fn play_out(&mut self, frames: usize) {
@@ -74,6 +103,8 @@ fn reader_msg() -> impl Strategy<Value = Msg> {
         Just(Msg::Step),
         Just(Msg::StepBack),
         (0u64..9000).prop_map(Msg::Seek),
+        (0usize..2, PICK..PICK + 64).prop_map(|(r, i)| Msg::DropMessage(r, i)),
+        (0usize..2, PICK..PICK + 64).prop_map(|(r, i)| Msg::DelayMessage(r, i)),
     ]
 }
 
@@ -320,4 +351,81 @@ fn copying_asks_the_browser_and_a_refusal_offers_the_link_by_hand() {
         json.get("ops").is_some() || json.get("history").is_some(),
         "a history: {json}"
     );
+}
+
+/// Looking inside a node reads the run at the frame shown: a leader's term, log and commit as
+/// the node holds them.
+#[test]
+fn looking_inside_a_node_reads_the_run() {
+    use caplab::app::inspect::{panel, Target};
+    use caplab::sim::proto::inside::Inside;
+    use caplab::sim::types::Role;
+    let mut p = Page::open("?scenario=bank&side=1&t=1500");
+    let s = p.lab.runs[0].timeline.borrow().sim().clone();
+    let leader = (0..3)
+        .find(|n| s.view(*n).role == Role::Leader)
+        .expect("a CP leader at 1.5 s");
+    p.send(Msg::Inspect(0, Target::Node(leader)));
+    assert_eq!(
+        p.lab.inspecting.map(|i| i.target),
+        Some(Target::Node(leader))
+    );
+    let Inside::Cp(c) = s.inside(leader) else {
+        panic!("run 0 is CP")
+    };
+    let shown = panel(&s, Target::Node(leader));
+    let term = format!("term {}", c.term);
+    assert!(
+        shown.title.contains("leader") && shown.title.contains(&term),
+        "{}",
+        shown.title
+    );
+    let commit = shown
+        .rows
+        .iter()
+        .find(|(l, _)| l == "Commit")
+        .expect("a commit row");
+    assert!(
+        commit
+            .1
+            .contains(&format!("#{} of {}", c.commit, c.log_len)),
+        "{commit:?}"
+    );
+    p.send(Msg::Inspect(0, Target::Node(leader)));
+    assert_eq!(p.lab.inspecting, None, "the same again closes it");
+}
+
+/// A message's route and contents; opening it pauses the page; a delay moves exactly its
+/// arrival; dropping it kills exactly it, in its run only, and the panel says it is gone.
+#[test]
+fn looking_inside_a_message_then_delaying_and_dropping_it() {
+    use caplab::app::inspect::{panel, Target, DELAY_TICKS};
+    let mut p = Page::open("?scenario=bank&side=1&t=1500");
+    let sim = |p: &Page| p.lab.runs[0].timeline.borrow().sim().clone();
+    p.send(Msg::Play);
+    while sim(&p).in_flight().iter().all(|f| f.from == f.to) {
+        p.send(Msg::Frame);
+    }
+    let s = sim(&p);
+    let f = s.in_flight().into_iter().find(|f| f.from != f.to).unwrap();
+    p.send(Msg::Inspect(0, Target::Message(f.id)));
+    assert!(!p.lab.playing, "opening a message pauses the page");
+    let shown = panel(&s, Target::Message(f.id));
+    let route = format!("n{} → n{}", f.from + 1, f.to + 1);
+    assert!(shown.on_its_way && shown.rows.contains(&("Route".to_string(), route)));
+    let other_run = p.lab.runs[1].timeline.borrow().sim().in_flight().len();
+    p.send(Msg::DelayMessage(0, f.id));
+    assert_eq!(p.lab.notice, None);
+    let later = sim(&p).in_flight().into_iter().find(|g| g.id == f.id);
+    assert_eq!(later.map(|g| g.deliver), Some(f.deliver + DELAY_TICKS));
+    p.send(Msg::DropMessage(0, f.id));
+    let s = sim(&p);
+    assert!(s.in_flight().iter().all(|g| g.id != f.id));
+    assert!(
+        !panel(&s, Target::Message(f.id)).on_its_way,
+        "the panel says it is gone"
+    );
+    let now_other = p.lab.runs[1].timeline.borrow().sim().in_flight().len();
+    assert_eq!(now_other, other_run, "the other run is untouched");
+    assert_eq!(p.lab.notice, None);
 }

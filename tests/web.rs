@@ -92,6 +92,7 @@ fn messages_are_placed_by_kind_and_state() {
     use caplab::ui::components::stage::layout;
     let pos = layout(3);
     let fly = |kind, sent, deliver, doomed, held| Flight {
+        id: sent,
         from: 0,
         to: 1,
         kind,

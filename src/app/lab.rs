@@ -87,6 +87,8 @@ pub struct Lab {
     pub menu: Option<NodeId>,
     /// The stage whose node menu is open (side by side: either; its items act on every run).
     pub menu_run: usize,
+    /// The node or message the reader looks inside, if any.
+    pub inspecting: Option<super::inspect::Inspecting>,
     pub consistency: Vec<Consistency>,
     /// The amount typed for deposits and withdrawals (`None`: the defaults).
     pub amount: Option<i64>,
@@ -133,6 +135,7 @@ impl Lab {
             versions: false,
             menu: None,
             menu_run: 0,
+            inspecting: None,
             consistency: vec![Consistency::Default; clients],
             amount: None,
             notice: None,

@@ -14,12 +14,14 @@
 //! - [`cards`]: what each metric card says about those figures; [`glossary`]: the terms the
 //!   cards and the setup bar explain on hover and focus.
 //! - [`history`]: the history diagram's window, each op's description and the verdict line.
+//! - [`inspect`]: "look inside" a node or a message (the protocol's state, a message's contents).
 //!
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
 pub mod cards;
 pub mod glossary;
 pub mod history;
+pub mod inspect;
 pub mod keys;
 pub mod lab;
 pub mod lesson;

@@ -1,11 +1,12 @@
 //! The one [`Msg`] enum and [`update`]: every change of a page goes through here, natively
 //! tested; the views only dispatch messages and run the returned [`Effect`]s.
 
+use super::inspect::{self, Inspecting, Target};
 use super::lab::{Lab, NodeCmd, SPEEDS, TICKS_PER_MS_AT_1X};
 use super::lesson::LessonMsg;
 use super::link::{self, Link, Page, Params};
 use super::share::{CopyWhat, Done, Export};
-use crate::sim::action::Action;
+use crate::sim::action::{Action, MsgId};
 use crate::sim::net;
 use crate::sim::reader::{self, Ask, MAX_AMOUNT};
 use crate::sim::types::{Conflict, Consistency, Mode, NodeId, OpKind, Tick};
@@ -49,6 +50,15 @@ pub enum Msg {
     /// A click on node `n` of stage `run`: opens its menu there (again: closes it).
     OpenMenuOn(usize, NodeId),
     Node(NodeId, NodeCmd),
+    /// Look inside a node or a message of stage `run` (the same again: close it). Opening a
+    /// message pauses the page, so that it can be read before it arrives.
+    Inspect(usize, Target),
+    /// Close what is open.
+    CloseInspect,
+    /// Drop (kill now) message `id` of stage `run`.
+    DropMessage(usize, MsgId),
+    /// Make message `id` of stage `run` arrive [`inspect::DELAY_TICKS`] later.
+    DelayMessage(usize, MsgId),
     /// Crash node `n`, or recover it if it is crashed (the `C` key).
     CrashOrRecover(NodeId),
     SetConsistency(u8, Consistency),
@@ -340,6 +350,7 @@ impl Lab {
         self.consistency = vec![Consistency::Default; clients];
         self.clock = 0.0;
         self.menu = None;
+        self.inspecting = None;
         self.playing = self.playing && !self.finished();
     }
 
@@ -361,6 +372,13 @@ impl Lab {
                 self.menu_run = run.min(self.runs.len() - 1);
             }
             Msg::Node(n, cmd) => return self.apply(cmd.action(n)),
+            Msg::Inspect(run, target) => return self.inspect(run, target),
+            Msg::CloseInspect => self.inspecting = None,
+            Msg::DropMessage(run, id) => return self.apply_on(run, Action::DropMessage(id)),
+            Msg::DelayMessage(run, id) => {
+                let ticks = inspect::DELAY_TICKS;
+                return self.apply_on(run, Action::DelayMessage { id, ticks });
+            }
             Msg::CrashOrRecover(n) => {
                 let crashed = {
                     let t = self.runs[0].timeline.borrow();
@@ -385,6 +403,25 @@ impl Lab {
             Msg::TogglePresent => self.flags.present = !self.flags.present,
             _ => return false,
         }
+        true
+    }
+
+    /// Opens (or, the same again, closes) what the reader looks inside.
+    fn inspect(&mut self, run: usize, target: Target) -> bool {
+        if run >= self.runs.len() {
+            return false;
+        }
+        let want = Inspecting { run, target };
+        self.menu = None;
+        if self.inspecting == Some(want) {
+            self.inspecting = None;
+            return true;
+        }
+        if matches!(target, Target::Message(_)) {
+            self.playing = false;
+            self.clock = self.clock.floor();
+        }
+        self.inspecting = Some(want);
         true
     }
 
@@ -422,6 +459,25 @@ impl Lab {
         self.apply(Action::Request { client, req })
     }
 
+    /// Applies a reader's action to run `run` alone (a message exists in one run only).
+    fn apply_on(&mut self, run: usize, action: Action) -> bool {
+        if run >= self.runs.len() {
+            return false;
+        }
+        let fits = self.lesson.is_some() || {
+            let at = self.runs[run].timeline.borrow().events();
+            run >= 2 || link::fits(&self.inputs(), run, at, &action)
+        };
+        if !fits {
+            self.notice = Some(too_many_inputs());
+            return true;
+        }
+        self.edits += 1;
+        let applied = self.runs[run].timeline.borrow_mut().apply_user(action);
+        self.notice = applied.err().map(|e| format!("Not applied: {e}."));
+        true
+    }
+
     /// Whether the page's link still holds every run's inputs with `action` added (a lesson's
     /// link carries no inputs: it always does).
     fn link_holds(&self, action: &Action) -> bool {
@@ -440,11 +496,7 @@ impl Lab {
         self.menu = None;
         if !self.link_holds(&action) {
             // A run with more actions than a link can carry could not be shared or reopened.
-            self.notice = Some(format!(
-                "Not applied: this run already holds the most actions a link can carry ({}). \
-                 Reset the run to start again.",
-                link::MAX_LINK_INPUTS
-            ));
+            self.notice = Some(too_many_inputs());
             return true;
         }
         self.edits += 1;
@@ -457,4 +509,13 @@ impl Lab {
         self.notice = refused.map(|e| format!("Not applied: {e}."));
         true
     }
+}
+
+/// The notice for an action a link could not carry.
+fn too_many_inputs() -> String {
+    format!(
+        "Not applied: this run already holds the most actions a link can carry ({}). \
+         Reset the run to start again.",
+        link::MAX_LINK_INPUTS
+    )
 }

@@ -73,7 +73,11 @@ pub fn posts(ids: &[u32]) -> String {
 
 /// The noun phrase of a request: "withdrawal of 80", "like", "strong read", "write of x = 5".
 pub fn request(rec: &OpRecord) -> String {
-    let r = &rec.req;
+    request_of(&rec.req)
+}
+
+/// [`request`] of a request on its own (a message's contents, a log entry).
+pub fn request_of(r: &crate::sim::types::Request) -> String {
     let level = match r.consistency {
         Consistency::Default => "",
         Consistency::Strong => "strong ",

@@ -50,7 +50,15 @@ pub enum Action {
     Hold { from: NodeId, to: NodeId },
     /// Deliver what a held link kept.
     Release { from: NodeId, to: NodeId },
+    /// The message with this id (see [`Flight::id`]) dies now, wherever it is on its way.
+    DropMessage(MsgId),
+    /// The message with this id, still on the wire, arrives `ticks` later than it would.
+    DelayMessage { id: MsgId, ticks: Tick },
 }
+
+/// A message's number in its run: the count of messages sent before it (so the same seed and
+/// inputs give every message the same number).
+pub type MsgId = u64;
 
 /// Largest latency an action or scenario may set, in ticks.
 pub const MAX_LATENCY_TICKS: Tick = 100_000;
@@ -71,7 +79,10 @@ impl Action {
     /// The nodes the action names.
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {
-            Action::Request { .. } | Action::HealAll => Vec::new(),
+            Action::Request { .. }
+            | Action::HealAll
+            | Action::DropMessage(_)
+            | Action::DelayMessage { .. } => Vec::new(),
             Action::Crash(n)
             | Action::Recover(n)
             | Action::Pause(n)
@@ -134,6 +145,9 @@ impl Action {
             Action::SetLoss { per_mille, .. } if *per_mille > 1000 => Err(SimError::BadAction(
                 format!("loss {per_mille} is over 1000 per mille"),
             )),
+            Action::DelayMessage { ticks, .. } if *ticks == 0 || *ticks > MAX_LATENCY_TICKS => Err(
+                SimError::BadAction(format!("a delay is 1..={MAX_LATENCY_TICKS} ticks")),
+            ),
             _ => Ok(()),
         }
     }
@@ -181,6 +195,8 @@ pub enum DropCause {
     Loss,
     /// The receiver was crashed.
     Crashed,
+    /// The reader dropped it ([`Action::DropMessage`]).
+    Reader,
 }
 
 /// A message that died, for the UI's drop marks.
@@ -198,6 +214,7 @@ pub struct Dropped {
 /// A message on the wire (or parked on a held link), for drawing it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flight {
+    pub id: MsgId,
     pub from: NodeId,
     pub to: NodeId,
     pub kind: MsgKind,

@@ -88,6 +88,22 @@ impl<E> Queue<E> {
         self.heap.is_empty()
     }
 
+    /// Removes and returns the first event (in delivery order) that `pred` picks, if any.
+    /// Costs a pass over the queue and a rebuild: meant for a reader's rare clicks, not the
+    /// engine's loop. The other events keep their order.
+    pub fn take(&mut self, mut pred: impl FnMut(&E) -> bool) -> Option<(Tick, E)> {
+        let mut entries = std::mem::take(&mut self.heap).into_vec();
+        let found = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, Reverse(e))| pred(&e.event))
+            .min_by_key(|(_, Reverse(e))| (e.tick, e.seq))
+            .map(|(i, _)| i);
+        let taken = found.map(|i| entries.swap_remove(i));
+        self.heap = BinaryHeap::from(entries);
+        taken.map(|Reverse(e)| (e.tick, e.event))
+    }
+
     /// Every waiting event with its tick, in delivery order (sorted; costs a sort).
     pub fn ordered(&self) -> Vec<(Tick, &E)> {
         let mut v: Vec<&Entry<E>> = self.heap.iter().map(|Reverse(e)| e).collect();
@@ -114,5 +130,17 @@ mod tests {
         let popped: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(popped, [(1, "a"), (1, "b"), (5, "c"), (5, "d")]);
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn take_removes_the_first_match_and_keeps_the_order_of_the_rest() {
+        let mut q = Queue::new(8);
+        for (t, e) in [(3, "a"), (1, "b"), (3, "c"), (2, "d"), (1, "e")] {
+            q.push(t, e).unwrap();
+        }
+        assert_eq!(q.take(|e| *e == "c" || *e == "a"), Some((3, "a")));
+        assert_eq!(q.take(|e| *e == "zz"), None);
+        let order: Vec<_> = std::iter::from_fn(|| q.pop()).map(|(_, e)| e).collect();
+        assert_eq!(order, ["b", "e", "d", "c"]);
     }
 }

@@ -90,6 +90,8 @@ pub struct Counters {
 
 #[derive(Clone, Debug)]
 struct Packet {
+    /// The message's number in the run ([`crate::sim::action::MsgId`]).
+    id: u64,
     from: NodeId,
     to: NodeId,
     msg: Msg,
@@ -493,6 +495,7 @@ impl Sim {
                 }
                 let (latency, lost) = self.net.draw(&mut self.rng, node, to);
                 let packet = Packet {
+                    id: self.counters.messages_sent,
                     from: node,
                     to,
                     msg,

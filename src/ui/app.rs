@@ -16,12 +16,14 @@ use super::components::caption::Caption;
 use super::components::clients::ClientCards;
 use super::components::controls::{Setup, Transport};
 use super::components::history::History;
+use super::components::inspector::Inspector;
 use super::components::messages::legend;
 use super::components::metrics::Metrics;
 use super::components::share::ShareBar;
 use super::components::stage::Stage;
 use super::state::{now_ms, use_page, Msg, Page};
 use super::url::read;
+use crate::app::inspect::Target;
 use crate::app::verdict::{verdict, Verdict};
 use crate::app::Lab;
 use crate::sim::types::{Case, Mode};
@@ -141,6 +143,7 @@ fn stages(lab: &UseReducerHandle<Page>, verdicts: &[Verdict], case: Case, reduce
             html! {
                 <div class="run">
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
+                    <Inspector lab={lab.clone()} run={i} />
                     if i == 0 { <Caption lab={lab.clone()} /> }
                     if side { <Metrics verdict={verdicts[i].clone()} case={case} mode={run_mode(lab, i)} /> }
                 </div>
@@ -179,7 +182,8 @@ pub fn stage_tools(lab: &UseReducerHandle<Page>, last_node: u8) -> Html {
                 { format!("✂ Partition n{}", last_node + 1) }
             </button>
             <button data-testid="heal-all" onclick={shortcut(Msg::HealAll)}>{ "Heal all" }</button>
-            <span class="hint">{ "Click a link to cut or heal it (Shift-click: one way). Click a node to crash or pause it." }</span>
+            <button data-testid="look-inside" onclick={shortcut(Msg::Inspect(0, Target::Node(0)))}>{ "Look inside…" }</button>
+            <span class="hint">{ "Click a link to cut or heal it (Shift-click: one way). Click a node to crash, pause or look inside it; pause, then click a message to read, drop or delay it." }</span>
             { legend() }
         </div>
     }

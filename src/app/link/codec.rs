@@ -53,7 +53,8 @@ fn join(letter: char, args: &[u64]) -> String {
 /// One action as `<letter><args>`: `q` request (client-kind-key-key2-arg-consistency), `x` crash,
 /// `r` recover, `p` pause, `u` resume, `c` cut (from-to), `b` cut both, `h` heal, `P` partition
 /// (each side's node ids as digits, sides joined by `-`), `i` isolate, `H` heal all,
-/// `l` latency (a-b-base-jitter), `o` loss (a-b-per-mille), `d` hold, `e` release.
+/// `l` latency (a-b-base-jitter), `o` loss (a-b-per-mille), `d` hold, `e` release,
+/// `m` drop message (id), `y` delay message (id-ticks).
 pub fn encode_action(a: &Action) -> String {
     let n = u64::from;
     match a {
@@ -92,6 +93,8 @@ pub fn encode_action(a: &Action) -> String {
             jitter_ticks,
         } => join('l', &[n(*a), n(*b), *base_ticks, *jitter_ticks]),
         Action::SetLoss { a, b, per_mille } => join('o', &[n(*a), n(*b), u64::from(*per_mille)]),
+        Action::DropMessage(id) => join('m', &[*id]),
+        Action::DelayMessage { id, ticks } => join('y', &[*id, *ticks]),
         Action::Partition { sides } => {
             let mut s = String::from("P");
             for (i, side) in sides.iter().enumerate() {
@@ -172,6 +175,14 @@ pub fn decode_action(s: &str) -> Result<Action, String> {
             }
         }
         'P' => decode_partition(rest)?,
+        'm' => Action::DropMessage(args(rest, 1)?[0]),
+        'y' => {
+            let v = args(rest, 2)?;
+            Action::DelayMessage {
+                id: v[0],
+                ticks: v[1],
+            }
+        }
         _ => return Err(format!("unknown input \"{}\"", clip(s))),
     })
 }
@@ -484,6 +495,8 @@ mod tests {
             },
             Action::Hold { from: 1, to: 0 },
             Action::Release { from: 1, to: 0 },
+            Action::DropMessage(417),
+            Action::DelayMessage { id: 9, ticks: 200 },
         ]
     }
 

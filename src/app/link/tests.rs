@@ -311,6 +311,8 @@ fn action() -> impl Strategy<Value = Action> {
         }),
         prop::collection::vec(prop::collection::vec(node(), 1..4), 1..4)
             .prop_map(|sides| Action::Partition { sides }),
+        any::<u64>().prop_map(Action::DropMessage),
+        (any::<u64>(), any::<u64>()).prop_map(|(id, ticks)| Action::DelayMessage { id, ticks }),
     ]
 }
 

@@ -431,6 +431,18 @@ impl Node {
         }
     }
 
+    pub fn inside(&self) -> super::inside::ApInside {
+        super::inside::ApInside {
+            keys: self.store.keys.clone(),
+            hints: self
+                .hints
+                .iter()
+                .map(|((to, key), v)| (*to, *key, v.clone()))
+                .collect(),
+            waiting: self.pending.len(),
+        }
+    }
+
     pub fn seen(&self, key: u8) -> OpSet {
         self.store
             .keys

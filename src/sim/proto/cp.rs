@@ -466,6 +466,23 @@ impl Raft {
         }
     }
 
+    pub fn inside(&self) -> super::inside::CpInside {
+        let leading = self.role == Role::Leader;
+        super::inside::CpInside {
+            term: self.term,
+            role: self.role,
+            voted_for: self.voted_for,
+            leader: self.leader,
+            commit: self.commit,
+            log_len: self.log.len() as LogIndex,
+            log: super::inside::log_lines(&self.log, self.commit),
+            peers: (0..self.nodes)
+                .filter(|p| leading && *p != self.me)
+                .map(|p| (p, self.match_index[usize::from(p)]))
+                .collect(),
+        }
+    }
+
     pub fn seen(&self, key: u8) -> OpSet {
         self.applied
             .seen

@@ -11,6 +11,7 @@
 pub mod ap;
 pub mod ca;
 pub mod cp;
+pub mod inside;
 pub mod quorum;
 pub mod store;
 #[cfg(test)]
@@ -265,6 +266,17 @@ impl Replica {
         match self {
             Replica::Ca(n) => n.holds_data(),
             _ => true,
+        }
+    }
+    /// What the node's protocol holds, for a reader looking inside it.
+    pub fn inside(&self) -> inside::Inside {
+        match self {
+            Replica::Ca(n) => inside::Inside::Ca {
+                holds_data: n.holds_data(),
+            },
+            Replica::Cp(n) => inside::Inside::Cp(n.inside()),
+            Replica::Ap(n) => inside::Inside::Ap(n.inside()),
+            Replica::Quorum(n) => inside::Inside::Quorum(n.inside()),
         }
     }
     /// The update ops the node's current value of `key` reflects.

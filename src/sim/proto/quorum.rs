@@ -162,6 +162,10 @@ pub struct Node {
     keys: Vec<Stored>,
     /// Requests in progress (volatile).
     pending: BTreeMap<OpId, Pending>,
+    /// The last read / write quorum this node gathered as a coordinator: the op and the
+    /// replicas that answered (volatile; shown to a reader looking inside).
+    last_read: Option<(OpId, Vec<NodeId>)>,
+    last_write: Option<(OpId, Vec<NodeId>)>,
 }
 
 impl Node {
@@ -182,6 +186,8 @@ impl Node {
             case: cfg.case,
             keys,
             pending: BTreeMap::new(),
+            last_read: None,
+            last_write: None,
         }
     }
 
@@ -319,9 +325,11 @@ impl Node {
         let keys = State::keys_of(self.case, &p.req);
         match &p.phase {
             Phase::Reading if self.least(&keys, p.replies.keys()) >= p.read_needed => {
+                self.last_read = Some((op, p.replies.keys().copied().collect()));
                 self.finish_read(ctx, op)
             }
             Phase::Writing { acks } if self.least(&keys, acks.iter()) >= p.write_needed => {
+                self.last_write = Some((op, acks.iter().copied().collect()));
                 ctx.out.reply(op, Outcome::Ok, None, OpSet::new());
                 self.finish(op);
             }
@@ -537,6 +545,19 @@ impl Node {
 
     pub fn on_crash(&mut self) {
         self.pending.clear();
+        self.last_read = None;
+        self.last_write = None;
+    }
+
+    pub fn inside(&self) -> super::inside::QuorumInside {
+        super::inside::QuorumInside {
+            keys: (0..self.keys.len() as u8)
+                .map(|k| self.holds(k).then(|| self.keys[usize::from(k)].clone()))
+                .collect(),
+            last_read: self.last_read.clone(),
+            last_write: self.last_write.clone(),
+            waiting: self.pending.len(),
+        }
     }
 
     /// The local value of each key (cheap: no formatting).

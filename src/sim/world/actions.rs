@@ -1,9 +1,13 @@
 //! Applying actions: client requests, crashes, pauses and network changes.
 
 use super::{Event, Sim, MAX_QUEUED};
-use crate::sim::action::{validate_request, Action, DropCause, SimError};
+use crate::sim::action::{validate_request, Action, DropCause, MsgId, SimError};
 use crate::sim::net::LinkMode;
 use crate::sim::types::{ClientId, NodeId, OpId, OpRecord, Request, Status, Tick, MAX_OPS};
+
+fn not_in_flight(id: MsgId) -> SimError {
+    SimError::BadAction(format!("message #{id} is no longer on its way"))
+}
 
 impl Sim {
     pub(super) fn start_request(&mut self, client: ClientId, req: Request) -> Result<(), SimError> {
@@ -84,6 +88,8 @@ impl Sim {
             Action::SetLoss { a, b, per_mille } => self.net.set_loss(*a, *b, *per_mille),
             Action::Hold { from, to } => self.net.hold(*from, *to),
             Action::Release { from, to } => self.net.release(*from, *to),
+            Action::DropMessage(id) => self.drop_message(*id)?,
+            Action::DelayMessage { id, ticks } => self.delay_message(*id, *ticks)?,
         }
         if action.ends_fault() {
             self.last_fault_end = Some(self.now);
@@ -116,6 +122,35 @@ impl Sim {
             }
         }
         self.views_dirty = true;
+    }
+
+    /// A reader drops message `id`: it dies now, on the wire or on a held link.
+    fn drop_message(&mut self, id: MsgId) -> Result<(), SimError> {
+        let on_wire = self
+            .queue
+            .take(|e| matches!(e, Event::Deliver { packet, arrived: false } if packet.id == id));
+        let packet = match on_wire {
+            Some((_, Event::Deliver { packet, .. })) => packet,
+            _ => match self.parked.iter().position(|(_, p)| p.id == id) {
+                Some(i) => self.parked.remove(i).1,
+                None => return Err(not_in_flight(id)),
+            },
+        };
+        assert!(self.in_flight > 0, "a message in flight was counted");
+        self.in_flight -= 1;
+        self.drop_packet(&packet, DropCause::Reader);
+        Ok(())
+    }
+
+    /// A reader delays message `id`, still on the wire, by `ticks`.
+    fn delay_message(&mut self, id: MsgId, ticks: Tick) -> Result<(), SimError> {
+        let on_wire = self
+            .queue
+            .take(|e| matches!(e, Event::Deliver { packet, arrived: false } if packet.id == id));
+        match on_wire {
+            Some((at, event)) => self.push(at.saturating_add(ticks), event),
+            None => Err(not_in_flight(id)),
+        }
     }
 
     /// A paused node continues: what waited for it is replayed now, in arrival order.

@@ -141,6 +141,8 @@ pub(super) fn action_code(a: &Action) -> u64 {
         Action::SetLoss { .. } => 12,
         Action::Hold { .. } => 13,
         Action::Release { .. } => 14,
+        Action::DropMessage(id) => 15 + 16 * id,
+        Action::DelayMessage { id, ticks } => 16 + 16 * id.wrapping_mul(31).wrapping_add(*ticks),
     };
     a.nodes().iter().fold(tag, |h, n| {
         h.wrapping_mul(31).wrapping_add(u64::from(*n) + 1)

@@ -1,9 +1,10 @@
 //! Read access to a run, for the UI and the checkers.
 
 use super::{Client, Counters, Event, Sim};
-use crate::sim::action::{Dropped, Flight, SimError};
+use crate::sim::action::{Dropped, Flight, MsgId, SimError};
 use crate::sim::net::{LinkMode, LinkState, PairState};
-use crate::sim::proto::{NodeView, ProtoConfig};
+use crate::sim::proto::inside::Inside;
+use crate::sim::proto::{Msg, NodeView, ProtoConfig};
 use crate::sim::types::{NodeId, OpRecord, OpSet, Status, Tick};
 
 impl Sim {
@@ -59,6 +60,26 @@ impl Sim {
     pub fn view(&self, node: NodeId) -> NodeView {
         self.slots[usize::from(node)].replica.view()
     }
+    /// What `node`'s protocol holds, for a reader looking inside it.
+    pub fn inside(&self, node: NodeId) -> Inside {
+        self.slots[usize::from(node)].replica.inside()
+    }
+    /// The contents of message `id` if it is still on its way (on the wire or held).
+    pub fn message(&self, id: MsgId) -> Option<&Msg> {
+        let wire = self.queue.ordered().into_iter().find_map(|(_, e)| match e {
+            Event::Deliver {
+                packet,
+                arrived: false,
+            } if packet.id == id => Some(&packet.msg),
+            _ => None,
+        });
+        wire.or_else(|| {
+            self.parked
+                .iter()
+                .find(|(_, p)| p.id == id)
+                .map(|(_, p)| &p.msg)
+        })
+    }
     /// Whether `node` keeps a copy of `key` (quorum mode: it is one of the key's N replicas;
     /// a CA proxy keeps none). Panics on a node out of range.
     pub fn holds_key(&self, node: NodeId, key: u8) -> bool {
@@ -100,6 +121,7 @@ impl Sim {
                     packet: p,
                     arrived: false,
                 } => Some(Flight {
+                    id: p.id,
                     from: p.from,
                     to: p.to,
                     kind: p.msg.kind(),
@@ -112,6 +134,7 @@ impl Sim {
             })
             .collect();
         v.extend(self.parked.iter().map(|(at, p)| Flight {
+            id: p.id,
             from: p.from,
             to: p.to,
             kind: p.msg.kind(),

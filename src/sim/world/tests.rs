@@ -155,3 +155,140 @@ proptest! {
         prop_assert!(sim.status(a) == Status::Up && sim.reachable(a, b) && sim.reachable(b, a));
     }
 }
+
+/// Runs `sim` until some message is on its way; returns it.
+fn first_flight(sim: &mut Sim) -> crate::sim::action::Flight {
+    while sim.in_flight().is_empty() {
+        sim.step().expect("a CP cluster keeps talking");
+    }
+    sim.in_flight()[0]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Dropping a message removes exactly that one, now, as the reader's drop; delaying one
+    /// moves exactly its arrival; an id no longer on its way is refused and changes nothing.
+    #[test]
+    fn a_reader_drops_or_delays_exactly_one_message(seed in 0u64..1000, skip in 0usize..40, ticks in 1u64..500) {
+        let mut sim = cluster(seed);
+        for _ in 0..skip {
+            first_flight(&mut sim);
+            sim.step();
+        }
+        let f = first_flight(&mut sim);
+        let before = sim.in_flight();
+        let mut delayed = sim.clone();
+        sim.apply(Action::DropMessage(f.id)).unwrap();
+        let after = sim.in_flight();
+        prop_assert_eq!(after.len() + 1, before.len());
+        prop_assert!(after.iter().all(|g| g.id != f.id));
+        let last = *sim.recent_drops().last().unwrap();
+        prop_assert_eq!((last.cause, last.from, last.to, last.tick), (crate::sim::action::DropCause::Reader, f.from, f.to, sim.now()));
+        let hash = sim.trace_hash();
+        prop_assert!(sim.apply(Action::DropMessage(f.id)).is_err());
+        prop_assert_eq!(sim.trace_hash(), hash);
+
+        delayed.apply(Action::DelayMessage { id: f.id, ticks }).unwrap();
+        let moved: Vec<_> = delayed.in_flight().into_iter().filter(|g| g.id == f.id).collect();
+        prop_assert_eq!(moved.len(), 1);
+        prop_assert_eq!(moved[0].deliver, f.deliver + ticks);
+        prop_assert_eq!(delayed.in_flight().len(), before.len());
+    }
+}
+
+/// What a reader sees inside each node agrees with the node's own summary and with the
+/// protocol's rules: a Raft log's newest entries, numbered up to its length, committed up to the
+/// commit index, peers listed by a leader only; AP hints as many as the stage's hint count; a
+/// quorum's last read and write gathered at least R and W replicas.
+fn check_inside(sim: &Sim) -> Result<(), TestCaseError> {
+    use crate::sim::proto::inside::{Inside, MAX_LOG_SHOWN};
+    use crate::sim::types::Role;
+    let cfg = sim.config();
+    for n in 0..sim.node_count() {
+        match sim.inside(n) {
+            Inside::Ca { holds_data } => prop_assert_eq!(holds_data, sim.holds_key(n, 0)),
+            Inside::Cp(c) => {
+                prop_assert!(c.commit <= c.log_len && c.log.len() <= MAX_LOG_SHOWN);
+                prop_assert_eq!(c.log.last().map_or(0, |l| l.index), c.log_len);
+                prop_assert!(c.log.iter().all(|l| l.committed == (l.index <= c.commit)));
+                prop_assert!(c
+                    .log
+                    .windows(2)
+                    .all(|w| w[0].index + 1 == w[1].index && w[0].term <= w[1].term));
+                let leading = c.role == Role::Leader;
+                prop_assert_eq!(
+                    c.peers.len(),
+                    if leading {
+                        usize::from(cfg.nodes) - 1
+                    } else {
+                        0
+                    }
+                );
+                prop_assert!(c.peers.iter().all(|(_, m)| *m <= c.log_len));
+                let summary = format!("term {} · log {} · commit {}", c.term, c.log_len, c.commit);
+                prop_assert_eq!(sim.view(n).version, summary);
+            }
+            Inside::Ap(a) => prop_assert_eq!(a.hints.len(), sim.view(n).hints as usize),
+            Inside::Quorum(q) => {
+                prop_assert!(q
+                    .last_read
+                    .iter()
+                    .all(|(_, who)| who.len() >= usize::from(cfg.r)));
+                prop_assert!(q
+                    .last_write
+                    .iter()
+                    .all(|(_, who)| who.len() >= usize::from(cfg.w)));
+                for (k, stored) in q.keys.iter().enumerate() {
+                    prop_assert_eq!(stored.is_some(), cfg.holds(n, k as u8));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn what_a_reader_sees_inside_a_node_is_true(mode in 1u8..4, fault_seed in any::<u64>(), every in 5usize..40) {
+        let mode = [Mode::Ca, Mode::Cp, Mode::Ap, Mode::Quorum][usize::from(mode)];
+        let over = Overrides { mode: Some(mode), ..Overrides::default() };
+        let base = Scenario::builtin("bank").expect("built-in").with_overrides(&over);
+        let spec = NemesisSpec::for_scenario(&base);
+        let s = nemesis::with_random_faults(&base, &spec, fault_seed).expect("a schedule");
+        let mut sim = s.build().expect("a valid scenario");
+        let mut i = 0;
+        while sim.step().is_some() {
+            i += 1;
+            if i % every == 0 {
+                check_inside(&sim)?;
+            }
+        }
+        check_inside(&sim)?;
+    }
+}
+
+#[test]
+fn a_quorum_coordinator_remembers_its_last_quorums_and_a_leader_its_log() {
+    use crate::sim::proto::inside::Inside;
+    for mode in [Mode::Quorum, Mode::Cp] {
+        let over = Overrides {
+            mode: Some(mode),
+            ..Overrides::default()
+        };
+        let mut sim = Scenario::builtin("bank")
+            .unwrap()
+            .with_overrides(&over)
+            .build()
+            .unwrap();
+        sim.run_to_end();
+        let seen = (0..sim.node_count()).filter(|n| match sim.inside(*n) {
+            Inside::Quorum(q) => q.last_read.is_some() && q.last_write.is_some(),
+            Inside::Cp(c) => c.log.iter().any(|l| l.op.is_some() && l.committed),
+            _ => false,
+        });
+        assert!(seen.count() > 0, "{mode:?}: no node shows what it did");
+    }
+}

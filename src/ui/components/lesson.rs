@@ -11,6 +11,7 @@ use yew::prelude::*;
 use super::clients::ClientCards;
 use super::controls::Transport;
 use super::history::History;
+use super::inspector::Inspector;
 use super::metrics::Metrics;
 use super::narration::{next_lesson, NarrationPanel, StepNav};
 use super::stage::Stage;
@@ -256,6 +257,7 @@ fn stages(
                      data-testid={format!("lesson-stage-{i}")}>
                     if side { <h3 class="stage-label">{ label }</h3> }
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
+                    <Inspector lab={lab.clone()} run={i} />
                     { metrics }
                 </div>
             }

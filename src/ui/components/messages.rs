@@ -12,7 +12,7 @@
 use yew::prelude::*;
 
 use super::stage::{push_f1, push_u64, Pt, NODE_R};
-use crate::sim::action::Flight;
+use crate::sim::action::{Flight, MsgId};
 use crate::sim::types::{MsgKind, Tick};
 use crate::sim::world::Sim;
 
@@ -164,6 +164,50 @@ impl Frame {
     }
 }
 
+/// Where one message is drawn.
+enum Placed {
+    At(Pt, Look),
+    /// A doomed message past the middle: a cross at the middle.
+    Dying(Pt),
+}
+
+/// Where message `m` is at display time `clock` (`None`: not drawn, e.g. a node's message to
+/// itself).
+fn place(m: &Flight, pos: &[Pt], clock: f64, reduced_motion: bool) -> Option<Placed> {
+    let a = *pos.get(usize::from(m.from))?;
+    let b = *pos.get(usize::from(m.to))?;
+    if m.from == m.to {
+        return None;
+    }
+    let span = m.deliver.saturating_sub(m.sent).max(1) as f64;
+    let mut f = ((clock - m.sent as f64) / span).clamp(0.0, 1.0);
+    if m.held {
+        f = 0.9;
+    } else if reduced_motion {
+        f = if f < 0.5 { 0.25 } else { 0.75 };
+    }
+    if m.doomed && !m.held && f >= 0.5 {
+        return Some(Placed::Dying(along(a, b, 0.5, 0.0)));
+    }
+    let look = match (m.held, m.doomed) {
+        (true, _) => Look::Held,
+        (false, true) => Look::Doomed,
+        (false, false) => Look::Flying,
+    };
+    Some(Placed::At(along(a, b, f, 7.0), look))
+}
+
+/// Each message drawn at `clock` (not the dying crosses), with its id: where a click finds it.
+pub fn positions(sim: &Sim, pos: &[Pt], clock: f64, reduced_motion: bool) -> Vec<(MsgId, Pt)> {
+    sim.in_flight()
+        .iter()
+        .filter_map(|m| match place(m, pos, clock, reduced_motion)? {
+            Placed::At(at, _) => Some((m.id, at)),
+            Placed::Dying(_) => None,
+        })
+        .collect()
+}
+
 /// Where each message is at display time `clock`: `reduced_motion` puts it at a quarter or
 /// three quarters of the way (no gliding); a held message waits near its destination; a doomed
 /// one past the middle is a cross at the middle.
@@ -179,27 +223,12 @@ pub fn frame(
         ..Frame::default()
     };
     let node = |n: u8| pos.get(usize::from(n)).copied();
-    for m in flights.iter().filter(|m| m.from != m.to) {
-        let (Some(a), Some(b)) = (node(m.from), node(m.to)) else {
-            continue;
-        };
-        let span = m.deliver.saturating_sub(m.sent).max(1) as f64;
-        let mut f = ((clock - m.sent as f64) / span).clamp(0.0, 1.0);
-        if m.held {
-            f = 0.9;
-        } else if reduced_motion {
-            f = if f < 0.5 { 0.25 } else { 0.75 };
+    for m in flights {
+        match place(m, pos, clock, reduced_motion) {
+            Some(Placed::Dying(at)) => out.dying.push(at),
+            Some(Placed::At(at, look)) => out.at[slot(m.kind, look)].push(at),
+            None => {}
         }
-        if m.doomed && !m.held && f >= 0.5 {
-            out.dying.push(along(a, b, 0.5, 0.0));
-            continue;
-        }
-        let look = match (m.held, m.doomed) {
-            (true, _) => Look::Held,
-            (false, true) => Look::Doomed,
-            (false, false) => Look::Flying,
-        };
-        out.at[slot(m.kind, look)].push(along(a, b, f, 7.0));
     }
     let now = clock as Tick;
     for d in drops

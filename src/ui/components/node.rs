@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::stage::{f1, Pt, NODE_R};
+use crate::app::inspect::Target;
 use crate::sim::types::{node_name, Case, NodeId, Role, Status};
 use crate::sim::world::Sim;
 use crate::ui::fmt;
@@ -156,7 +157,7 @@ fn node_mark(p: &NodeProps) -> Html {
 /// stage is drawn at half size), over the stage's corner away from the node.
 pub fn menu(
     sim: &Sim,
-    open: Option<NodeId>,
+    (run, open): (usize, Option<NodeId>),
     pos: &[Pt],
     dispatch: &UseReducerDispatcher<crate::ui::state::Page>,
 ) -> Html {
@@ -209,12 +210,32 @@ pub fn menu(
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(Msg::OpenMenu(None)))
     };
+
     html! {
-        <div class={classes!("node-menu", corner)} role="group" aria-label={format!("{name}: crash, recover, pause or resume")}
+        <div class={classes!("node-menu", corner)} role="group" aria-label={format!("{name}: crash, recover, pause, resume or look inside")}
              data-testid={format!("menu-{name}")}>
             <span class="menu-title">{ format!("{name} ·") }</span>
             { buttons }
+            { inside_item(run, n, dispatch) }
             <button class="menu-close" aria-label="close the menu" onclick={close}>{ "×" }</button>
         </div>
+    }
+}
+
+/// The node menu's last item: look inside node `n` of stage `run`.
+fn inside_item(
+    run: usize,
+    n: NodeId,
+    dispatch: &UseReducerDispatcher<crate::ui::state::Page>,
+) -> Html {
+    let d = dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        d.dispatch(Msg::Inspect(run, Target::Node(n)));
+    });
+    html! {
+        <button class="menu-item" data-testid={format!("menu-{}-inside", node_name(n))} {onclick}>
+            { "look inside…" }
+        </button>
     }
 }

@@ -5,9 +5,11 @@ use yew::prelude::*;
 use std::rc::Rc;
 
 use super::layer::MessageLayer;
-use super::{clients, link, messages, node};
+use super::{clients, inspector, link, messages, node};
 use crate::app::Sign;
+use crate::sim::action::MsgId;
 use crate::sim::types::node_name;
+use crate::sim::world::Sim;
 use crate::ui::state::{Msg, Page};
 
 /// The SVG's size in user units.
@@ -160,6 +162,16 @@ fn sign(sign: Option<Sign>, dispatch: &UseReducerDispatcher<Page>) -> Html {
     }
 }
 
+/// Where each message is, for clicks (paused) and the ring round an inspected one; not
+/// computed while a run plays with nothing looked at on it.
+fn click_points(lab: &Page, run: usize, sim: &Sim, pos: &[Pt], reduced: bool) -> Vec<(MsgId, Pt)> {
+    let looked_at = lab.inspecting.is_some_and(|i| i.run == run);
+    if lab.playing && !looked_at {
+        return Vec::new();
+    }
+    messages::positions(sim, pos, lab.clock, reduced)
+}
+
 #[function_component(Stage)]
 pub fn stage(p: &StageProps) -> Html {
     let svg_ref = use_node_ref();
@@ -210,6 +222,7 @@ pub fn stage(p: &StageProps) -> Html {
         lab.clock,
         p.reduced_motion,
     ));
+    let at = click_points(lab, p.run, sim, &pos, p.reduced_motion);
     html! {
         <figure class="stage-wrap">
             <figcaption class="stage-title">{ crate::lessons::stage_title(lab.lesson.as_ref().map(|l| l.lesson.id), scenario.mode) }</figcaption>
@@ -220,8 +233,9 @@ pub fn stage(p: &StageProps) -> Html {
                 { messages::marks(&wire) }
                 { clients::on_stage(sim, &pos, lab.clock) }
                 <g class="nodes">{ nodes }</g>
+                { inspector::marks(lab, p.run, &pos, &at, &dispatch) }
             </svg>
-            { node::menu(sim, lab.menu.filter(|_| lab.menu_run == p.run), &pos, &dispatch) }
+            { node::menu(sim, (p.run, lab.menu.filter(|_| lab.menu_run == p.run)), &pos, &dispatch) }
             if p.run == 0 { { sign(lab.sign(), &dispatch) } }
         </figure>
     }
