@@ -20,6 +20,8 @@ use super::components::share::ShareBar;
 use super::components::stage::Stage;
 use super::state::{now_ms, use_page, Msg, Page};
 use super::url::read;
+use crate::app::embed::panels;
+use crate::app::link::Panels;
 use crate::app::verdict::{verdict, Verdict};
 use crate::app::Lab;
 use crate::sim::types::{Case, Mode};
@@ -72,6 +74,14 @@ pub fn sandbox() -> Html {
             t.sim().node_count().saturating_sub(1),
         )
     };
+    let embed = lab.flags.embed;
+    // An embed shows the panels its link asks for (or its own); the full page shows them all.
+    let show = if embed {
+        panels(&lab)
+    } else {
+        Panels::all(true)
+    };
+    let aside = !side && (show.cards || show.controls);
     let verdicts: Vec<Verdict> = lab
         .runs
         .iter()
@@ -88,18 +98,19 @@ pub fn sandbox() -> Html {
             <Transport lab={lab.clone()} />
             <ShareBar lab={lab.clone()} />
             <p class="description">{ description }</p>
-            <div class="lab-grid">
-                { stages(&lab, &verdicts, case, reduced) }
-                if !side {
+            <div class={classes!("lab-grid", (!aside).then_some("bare"))}>
+                { stages(&lab, &verdicts, case, reduced, show.cards) }
+                if aside {
                     <aside class="side-panel">
-                        <Metrics verdict={verdicts[0].clone()} case={case} mode={run_mode(&lab, 0)} />
-                        <ClientCards lab={lab.clone()} />
+                        if embed && show.controls { { stage_tools(&lab, last_node) } }
+                        if show.cards { <Metrics verdict={verdicts[0].clone()} case={case} mode={run_mode(&lab, 0)} /> }
+                        if show.controls { <ClientCards lab={lab.clone()} /> }
                     </aside>
                 }
             </div>
-            { stage_tools(&lab, last_node) }
-            if side { <ClientCards lab={lab.clone()} /> }
-            { histories(&lab, &verdicts) }
+            if !embed || (side && show.controls) { { stage_tools(&lab, last_node) } }
+            if side && show.controls { <ClientCards lab={lab.clone()} /> }
+            if show.history { { histories(&lab, &verdicts) } }
             <footer class="foot">
                 { "Every run is deterministic: the same seed and the same clicks give the same run. The address bar holds this exact frame — copy it to share." }
             </footer>
@@ -129,7 +140,13 @@ fn run_mode(lab: &UseReducerHandle<Page>, i: usize) -> Mode {
 }
 
 /// The stage of each run; side by side, each with its own figures.
-fn stages(lab: &UseReducerHandle<Page>, verdicts: &[Verdict], case: Case, reduced: bool) -> Html {
+fn stages(
+    lab: &UseReducerHandle<Page>,
+    verdicts: &[Verdict],
+    case: Case,
+    reduced: bool,
+    cards: bool,
+) -> Html {
     let side = lab.runs.len() > 1;
     (0..lab.runs.len())
         .map(|i| {
@@ -137,7 +154,7 @@ fn stages(lab: &UseReducerHandle<Page>, verdicts: &[Verdict], case: Case, reduce
                 <div class="run">
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
                     if i == 0 { <Caption lab={lab.clone()} /> }
-                    if side { <Metrics verdict={verdicts[i].clone()} case={case} mode={run_mode(lab, i)} /> }
+                    if side && cards { <Metrics verdict={verdicts[i].clone()} case={case} mode={run_mode(lab, i)} /> }
                 </div>
             }
         })
@@ -175,6 +192,7 @@ pub fn stage_tools(lab: &UseReducerHandle<Page>, last_node: u8) -> Html {
             </button>
             <button data-testid="heal-all" onclick={shortcut(Msg::HealAll)}>{ "Heal all" }</button>
             <span class="hint">{ "Click a link to cut or heal it (Shift-click: one way). Click a node to crash or pause it." }</span>
+            <span class="hint-short">{ "Click a link to cut it, a node to crash it." }</span>
             { legend() }
         </div>
     }

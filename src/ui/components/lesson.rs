@@ -13,7 +13,9 @@ use super::controls::Transport;
 use super::history::History;
 use super::metrics::Metrics;
 use super::narration::{next_lesson, NarrationPanel, StepNav};
+use super::share::{embed_button, embed_panel, open_full};
 use super::stage::Stage;
+use crate::app::embed::{panels, shown_run};
 use crate::app::lesson::{tick_of, LessonMsg, LessonSession};
 use crate::app::link::{self, Flags};
 use crate::app::verdict::verdict;
@@ -149,6 +151,7 @@ pub fn lesson_page(p: &LessonPageProps) -> Html {
     html! {
         <main class={classes!("app", "lesson-page", s.trying.then_some("trying"))}>
             { header(&lab, &s) }
+            if !embed && lab.sharing.embed_open { { embed_panel(&lab) } }
             if let Some(n) = p.notice.clone().or(lab.notice.clone()) {
                 <div class="notice" role="alert" data-testid="notice"><span>{ n }</span></div>
             }
@@ -184,7 +187,9 @@ fn header(lab: &UseReducerHandle<Page>, s: &LessonSession) -> Html {
             <a class="home" href="./" data-testid="home">{ "CAP Lab" }</a>
             <span class="crumb">{ format!("Lesson {} of {}", index + 1, all.len()) }</span>
             <h1 data-testid="lesson-title">{ s.lesson.title }</h1>
+            if lab.flags.embed { { open_full(lab) } }
             <span class="page-keys">
+                if !lab.flags.embed { { embed_button(lab) } }
                 <PageKeys lab={lab.clone()} buttons={!lab.flags.embed} />
             </span>
         </header>
@@ -199,6 +204,10 @@ fn stages(
     reduced: bool,
 ) -> Html {
     let side = lab.runs.len() > 1;
+    // In an embed the runs take turns (tabs, the one the text names first), so each stays
+    // readable; on a phone they stack (CSS).
+    let turns = side && lab.flags.embed;
+    let shown = shown_run(lab, narration);
     let hl_class: Vec<String> = narration
         .highlight_nodes
         .iter()
@@ -218,7 +227,7 @@ fn stages(
                 html! {}
             };
             html! {
-                <div class="run" data-testid={format!("lesson-stage-{i}")}>
+                <div class={classes!("run", (turns && i != shown).then_some("off"))} data-testid={format!("lesson-stage-{i}")}>
                     if side { <h3 class="stage-label">{ label }</h3> }
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
                     { metrics }
@@ -226,16 +235,37 @@ fn stages(
             }
         })
         .collect();
-    html! { <div class={classes!("lesson-stages", hl_class)}>{ stages }</div> }
+    html! {
+        <>
+            if turns { { run_tabs(lab, s, shown) } }
+            <div class={classes!("lesson-stages", hl_class)}>{ stages }</div>
+        </>
+    }
+}
+
+/// The runs' tabs in an embed, named by their labels (LWW / CRDT, crash / pause / partition).
+fn run_tabs(lab: &UseReducerHandle<Page>, s: &LessonSession, shown: usize) -> Html {
+    let tabs = (0..lab.runs.len()).map(|i| {
+        let label = s.lesson.stages.get(i).map_or("", |st| st.label);
+        html! {
+            <button role="tab" aria-selected={(i == shown).to_string()} data-testid={format!("run-tab-{i}")}
+                    onclick={send(lab, LessonMsg::Show(i))}>{ label }</button>
+        }
+    });
+    html! { <div class="run-tabs" role="tablist" aria-label="runs">{ for tabs }</div> }
 }
 
 /// Each stage's history: its window shows every op the narration names, outlines the ones it
 /// points at, and says "linearizable" only once the lesson has explained the word.
 fn histories(lab: &UseReducerHandle<Page>, s: &LessonSession, narration: &Narration) -> Html {
     let side = lab.runs.len() > 1;
+    // An embed shows the history of the run shown (if its panels include the history).
+    let embed = lab.flags.embed;
+    let (show, shown) = (panels(lab).history, shown_run(lab, narration));
     lab.runs
         .iter()
         .enumerate()
+        .filter(|(i, _)| !embed || (show && *i == shown))
         .map(|(i, r)| {
             let v = verdict(r.timeline.borrow().sim(), &r.lin, lab.playing, now_ms());
             let title = if side {
