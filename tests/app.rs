@@ -324,7 +324,7 @@ fn copying_asks_the_browser_and_a_refusal_offers_the_link_by_hand() {
 
 #[test]
 fn the_embed_snippet_follows_the_dialog_and_reopens_its_frame() {
-    use caplab::app::embed::{embed_link, snippet, EmbedOpt};
+    use caplab::app::embed::{embed_link, offers, snippet, EmbedOpt};
     use caplab::app::link::{parse, Page as LinkPage};
     let mut p = Page::open("?scenario=bank&workload=0&faults=0&t=300");
     update(
@@ -381,6 +381,7 @@ fn the_embed_snippet_follows_the_dialog_and_reopens_its_frame() {
     let mut lab = Lab::for_lesson(Rc::new(lesson), 3, Default::default());
     let at = |lab: &Lab| parse(lab_query(&embed_link(lab)), "").0.page;
     assert!(matches!(at(&lab), LinkPage::Lesson { step: 3, .. }));
+    assert!(offers(&lab, 0) && !offers(&lab, 1) && offers(&p.lab, 1));
     update(&mut lab, Msg::EmbedOption(EmbedOpt::FromStart(true)), 0.0);
     assert!(matches!(at(&lab), LinkPage::Lesson { step: 0, .. }));
 }

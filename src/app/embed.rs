@@ -34,20 +34,24 @@ pub enum EmbedOpt {
 }
 
 /// The panels an embed shows when its link does not say: a lesson's history (the narration
-/// points into it); the sandbox's cards and controls (the history does not fit 800 × 500).
-pub fn default_panels(lesson: bool) -> Panels {
+/// points into it); the sandbox's controls, and its cards when one run leaves room for them
+/// beside the stage (two runs side by side have none in 800 × 500); the history does not fit.
+pub fn default_panels(lesson: bool, runs: usize) -> Panels {
     Panels {
         history: lesson,
-        cards: !lesson,
+        cards: !lesson && runs == 1,
         controls: !lesson,
     }
 }
 
+/// [`default_panels`] for this page.
+fn own_panels(lab: &Lab) -> Panels {
+    default_panels(lab.lesson.is_some(), lab.runs.len())
+}
+
 /// The panels this page shows: its link's, or its own.
 pub fn panels(lab: &Lab) -> Panels {
-    lab.flags
-        .panels
-        .unwrap_or_else(|| default_panels(lab.lesson.is_some()))
+    lab.flags.panels.unwrap_or_else(|| own_panels(lab))
 }
 
 /// The run a lesson's text names first ("the 'crash' run", "the LWW run", "the first run"),
@@ -103,9 +107,15 @@ impl Lab {
     }
 }
 
+/// Whether the Embed dialog offers panel `PANEL_WORDS[i]`: a lesson embed's only panel is its
+/// history (its cards and controls belong to free play, in the full view).
+pub fn offers(lab: &Lab, i: usize) -> bool {
+    lab.lesson.is_none() || i == 0
+}
+
 /// The panels the Embed dialog shows ticked.
 pub fn dialog_panels(lab: &Lab) -> Panels {
-    let own = default_panels(lab.lesson.is_some());
+    let own = own_panels(lab);
     lab.sharing.options.panels.unwrap_or(own)
 }
 
@@ -117,7 +127,7 @@ pub fn embed_link(lab: &Lab) -> String {
     let mut link = frame_link(lab);
     link.flags.embed = true;
     link.flags.present = false;
-    let own = default_panels(lab.lesson.is_some());
+    let own = own_panels(lab);
     link.flags.panels = Some(dialog_panels(lab)).filter(|p| *p != own);
     if o.from_start {
         match &mut link.page {
@@ -179,8 +189,10 @@ mod tests {
 
     #[test]
     fn a_lesson_embed_shows_its_history_and_the_sandbox_its_cards_and_controls() {
-        assert!(default_panels(true).history && !default_panels(true).cards);
-        let sandbox = default_panels(false);
+        assert!(default_panels(true, 2).history && !default_panels(true, 1).cards);
+        let sandbox = default_panels(false, 1);
         assert!(!sandbox.history && sandbox.cards && sandbox.controls);
+        let side = default_panels(false, 2);
+        assert!(!side.history && !side.cards && side.controls);
     }
 }

@@ -80,6 +80,7 @@ test("lesson embed: Open full view opens this step, not embedded; a lesson page 
   await $(page, "embed").click();
   const code = await $(page, "embed-code").inputValue();
   expect(code.includes("lesson=feed-ap&amp;step=3&amp;embed=1"), `the lesson's snippet: ${code}`);
+  expect((await $(page, "embed-panel-cards").count()) === 0, "a lesson embed's one panel is its history");
   await $(page, "embed-from-start").check();
   await page.waitForFunction(() => document.querySelector("[data-testid=embed-code]")?.value.includes("step=1&amp;"));
   await shot(page, "embed-lesson-dialog");

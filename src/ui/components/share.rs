@@ -5,7 +5,7 @@
 
 use yew::prelude::*;
 
-use crate::app::embed::{dialog_panels, snippet, EmbedOpt};
+use crate::app::embed::{dialog_panels, offers, snippet, EmbedOpt};
 use crate::app::link::PANEL_WORDS;
 use crate::app::share::{absolute_link, CopyWhat, Export};
 use crate::app::Lab;
@@ -133,7 +133,8 @@ pub fn embed_panel(lab: &UseReducerHandle<Page>) -> Html {
 fn panel_choices(lab: &UseReducerHandle<Page>) -> Html {
     let p = dialog_panels(lab);
     let on = [p.history, p.cards, p.controls];
-    let boxes = PANEL_WORDS.iter().zip(on).enumerate().map(|(i, (word, on))| {
+    let all = PANEL_WORDS.iter().zip(on).enumerate();
+    let boxes = all.filter(|(i, _)| offers(lab, *i)).map(|(i, (word, on))| {
         let d = lab.dispatcher();
         let onchange =
             Callback::from(move |_: Event| d.dispatch(Msg::EmbedOption(EmbedOpt::Panel(i, !on))));
