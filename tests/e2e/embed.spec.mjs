@@ -86,7 +86,7 @@ test("lesson embed: Open full view opens this step, not embedded; a lesson page 
   await shot(page, "embed-lesson-dialog");
 });
 
-test("sandbox embed at 640×400: the clock and Open full view do not overlap", async ({ page, url }) => {
+test("embeds at 640×400: the clock and Open full view do not overlap (sandbox, lesson in free play)", async ({ page, url }) => {
   await page.goto(url("?scenario=bank&mode=cp&seed=3&t=1500&embed=1"));
   await ready(page);
   const [tick, open] = [await $(page, "tick").boundingBox(), await $(page, "open-full").boundingBox()];
@@ -94,6 +94,14 @@ test("sandbox embed at 640×400: the clock and Open full view do not overlap", a
   const { w } = await scrollSize(page);
   expect(w <= 640, `no sideways scroll: ${w}`);
   await shot(page, "embed-sandbox-640x400");
+  // A lesson embed in free play: its clock (the transport) and its "Open full view" (the head).
+  await page.goto(url("?lesson=bank-cp&step=3&embed=1"));
+  await page.waitForSelector("[data-testid=narration]");
+  await $(page, "try-it").click();
+  await $(page, "tick").waitFor();
+  const [clock, full] = [await visibleBox($(page, "tick")), await visibleBox($(page, "open-full"))];
+  expect(clock && full && apart(clock, full), `lesson: clock ${JSON.stringify(clock)} vs link ${JSON.stringify(full)}`);
+  await shot(page, "embed-lesson-try-640x400");
 }, { viewport: { width: 640, height: 400 } });
 
 test("sandbox embed at 800×500: cut a link, crash a node, partition, heal and send a request", async ({ page, url }) => {
