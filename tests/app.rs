@@ -429,3 +429,91 @@ fn looking_inside_a_message_then_delaying_and_dropping_it() {
     assert_eq!(now_other, other_run, "the other run is untouched");
     assert_eq!(p.lab.notice, None);
 }
+
+#[test]
+fn the_embed_snippet_follows_the_dialog_and_reopens_its_frame() {
+    use caplab::app::embed::{embed_link, offers, snippet, EmbedOpt};
+    use caplab::app::link::{parse, Page as LinkPage};
+    let mut p = Page::open("?scenario=bank&workload=0&faults=0&t=300");
+    update(
+        &mut p.lab,
+        Msg::Opened("https://example.org/lab/".into()),
+        0.0,
+    );
+    p.send(Msg::ToggleLink(0, 2));
+    p.send(Msg::Seek(700));
+    let fixed = snippet(&p.lab);
+    assert!(
+        fixed.starts_with("<iframe src=\"https://example.org/lab/?scenario=bank"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("&amp;t=700") && fixed.contains("width=\"800\""),
+        "{fixed}"
+    );
+    // This moment: the link reopens the same frame, the reader's cut included.
+    let moment = embed_link(&p.lab);
+    let (q, f) = moment["https://example.org/lab/".len()..]
+        .split_once('#')
+        .unwrap();
+    let again = Page::open(&format!("{q}#{f}"));
+    assert_eq!(again.frame(), p.frame());
+    assert!(again.lab.flags.embed && again.lab.notice.is_none());
+    // From the beginning: no moment, the cut kept (it replays as the run plays).
+    p.send(Msg::EmbedOption(EmbedOpt::FromStart(true)));
+    let start = embed_link(&p.lab);
+    assert!(!start.contains("t=") && start.contains('#'), "{start}");
+    let (q, f) = start.split_once('?').unwrap().1.split_once('#').unwrap();
+    let opened = Page::open(&format!("?{q}#{f}"));
+    assert!(opened.lab.playing && opened.lab.clock == 0.0 && opened.lab.notice.is_none());
+    // Responsive: a div that keeps the aspect ratio, no script; panels only when chosen.
+    p.send(Msg::EmbedOption(EmbedOpt::Responsive(true)));
+    let wide = snippet(&p.lab);
+    assert!(
+        wide.starts_with("<div style=\"width:100%;max-width:800px;aspect-ratio:800/500\"><iframe "),
+        "{wide}"
+    );
+    assert!(
+        !wide.contains("<script") && !wide.contains("panels="),
+        "{wide}"
+    );
+    p.send(Msg::EmbedOption(EmbedOpt::Panel(0, true)));
+    let (link, notes) = parse(lab_query(&embed_link(&p.lab)), "");
+    let panels = link
+        .flags
+        .panels
+        .expect("the chosen panels are in the link");
+    assert!(panels.history && panels.cards && panels.controls && notes.is_empty());
+    // A lesson: this step, or its first.
+    let lesson = catalog().into_iter().find(|l| l.id == "feed-ap").unwrap();
+    let mut lab = Lab::for_lesson(Rc::new(lesson), 3, Default::default());
+    let at = |lab: &Lab| parse(lab_query(&embed_link(lab)), "").0.page;
+    assert!(matches!(at(&lab), LinkPage::Lesson { step: 3, .. }));
+    assert!(offers(&lab, 0) && !offers(&lab, 1) && offers(&p.lab, 1));
+    update(&mut lab, Msg::EmbedOption(EmbedOpt::FromStart(true)), 0.0);
+    assert!(matches!(at(&lab), LinkPage::Lesson { step: 0, .. }));
+}
+
+/// The query of an absolute link (from `?` to `#`).
+fn lab_query(link: &str) -> &str {
+    let q = link.find('?').map_or(link, |i| &link[i..]);
+    q.split('#').next().unwrap_or(q)
+}
+
+/// A request near the end extends its run; the link of a frame past the scenario's end (in that
+/// extension) reopens there, with no note (found by the link property test, side by side).
+#[test]
+fn a_frame_in_a_requests_extension_reopens_exactly() {
+    let mut p = Page::open("?scenario=bank&side=1&t=0");
+    p.send(Msg::Seek(7004));
+    p.send(Msg::Request {
+        client: 0,
+        kind: OpKind::Read,
+    });
+    p.send(Msg::Seek(8001));
+    p.send(Msg::Pause);
+    let link = address(&p.lab);
+    let again = Page::open(&link);
+    assert_eq!(again.lab.notice, None, "link {link}");
+    assert_eq!(again.frame(), p.frame(), "link {link}");
+}

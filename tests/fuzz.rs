@@ -537,6 +537,7 @@ fn valid_link(rng: &mut ChaCha8Rng) -> String {
         flags: Flags {
             embed: rng.random_bool(0.1),
             present: rng.random_bool(0.1),
+            panels: None,
         },
     };
     write(&link).expect("a few actions fit in a link")

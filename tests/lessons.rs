@@ -564,28 +564,42 @@ fn a_count_of_operations_names_every_op_it_counts() {
     assert!(n.highlight_ops.iter().all(|id| n.named_ops.contains(id)));
 }
 
-/// The run a step names (shown beside the text where one stage fits the screen): the run its
-/// question is about, always a stage of the lesson; lesson 2's question on "the first run" names
-/// the crash run.
+/// The run a step's question is about (shown beside the text where the runs take turns): always
+/// a stage of the lesson; lesson 2's question on "the first run" names the crash run.
 #[test]
-fn the_run_a_step_names_is_the_one_its_question_is_about() {
+fn the_run_a_step_asks_about_is_the_one_its_question_is_about() {
     for l in catalog() {
         for (i, n) in narrate_all(&l).iter().enumerate() {
-            let named = l.named_run(i);
-            assert!(named < l.stages.len(), "{} step {}", l.id, i + 1);
+            let asked = l.asked_run(i);
+            assert!(
+                asked.is_none_or(|a| a < l.stages.len()),
+                "{} step {}",
+                l.id,
+                i + 1
+            );
+            assert_eq!(
+                asked.is_some(),
+                l.steps[i].predict.is_some(),
+                "{} step {}",
+                l.id,
+                i + 1
+            );
             if let Some(p) = l.steps[i].predict {
-                assert_eq!(named, p.watch.stage, "{} step {}", l.id, i + 1);
+                assert_eq!(asked, Some(p.watch.stage), "{} step {}", l.id, i + 1);
             }
             let first = n
                 .question
                 .as_deref()
                 .is_some_and(|q| q.contains("first run"));
             if first {
-                assert_eq!(named, 0, "{} step {}", l.id, i + 1);
+                assert_eq!(asked, Some(0), "{} step {}", l.id, i + 1);
             }
         }
     }
     let partition = get("partition");
-    assert_eq!(partition.stages[partition.named_run(2)].label, "crash");
-    assert_eq!(partition.named_run(99), 0);
+    assert_eq!(
+        partition.stages[partition.asked_run(2).unwrap()].label,
+        "crash"
+    );
+    assert_eq!(partition.asked_run(99), None);
 }

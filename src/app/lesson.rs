@@ -30,6 +30,9 @@ pub struct LessonSession {
     pub revealed: bool,
     /// "Watch it happen" is playing up to this tick.
     pub watch_to: Option<Tick>,
+    /// The run the reader picked to see, on this step, where the runs take turns (an embed);
+    /// `None`: the one the text names first (see `app::embed::shown_run`).
+    pub shown: Option<usize>,
 }
 
 /// What a reader does on a lesson page.
@@ -47,6 +50,8 @@ pub enum LessonMsg {
     Watch,
     /// Rebuild the lesson's own runs (the reader's changes are dropped).
     Restore,
+    /// Show run `n` where the runs take turns (an embed; out of range: ignored).
+    Show(usize),
 }
 
 /// The tick of step `step` (0 when out of range).
@@ -89,6 +94,7 @@ impl Lab {
             guess: None,
             revealed: false,
             watch_to: None,
+            shown: None,
         });
         lab
     }
@@ -113,6 +119,13 @@ impl Lab {
             LessonMsg::Try(on) => self.try_it(on),
             LessonMsg::Guess(g) => self.guess(g),
             LessonMsg::Watch => self.watch(),
+            LessonMsg::Show(n) => {
+                let ok = n < self.runs.len();
+                if let (true, Some(s)) = (ok, self.lesson.as_mut()) {
+                    s.shown = Some(n);
+                }
+                ok
+            }
             LessonMsg::Restore => {
                 let lesson = s.lesson.clone();
                 let (version, edits) = (self.version, self.edits + 1);
@@ -149,6 +162,7 @@ impl Lab {
         s.guess = None;
         s.revealed = false;
         s.watch_to = None;
+        s.shown = None;
         self.playing = false;
         self.seek(tick);
         true

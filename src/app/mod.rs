@@ -8,7 +8,8 @@
 //! - [`keys`]: which key does what, where (an embed answers only the arrow keys).
 //! - [`link`]: the link format, its one owner (which page, the lab's query, the page flags, the
 //!   reader's recorded inputs; parse never fails as a whole, write checks the limits).
-//! - [`share`]: copying the frame's link or embed snippet, and the downloads.
+//! - [`share`]: copying the frame's link or embed snippet, and the downloads; [`embed`]: what an
+//!   embed shows (its panels, which run first) and the Embed dialog's snippet.
 //! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction, "watch it happen").
 //! - [`verdict`]: the checkers' figures for the page, one search slice per call.
 //! - [`cards`]: what each metric card says about those figures; [`glossary`]: the terms the
@@ -19,6 +20,7 @@
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
 pub mod cards;
+pub mod embed;
 pub mod glossary;
 pub mod history;
 pub mod inspect;

@@ -43,6 +43,8 @@ pub enum Done {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sharing {
     pub embed_open: bool,
+    /// The Embed dialog's choices (from the beginning or this moment, width, panels).
+    pub options: super::embed::EmbedOptions,
     /// The last thing said ("Link copied.").
     pub status: Option<String>,
     /// The link to copy by hand, shown selected, after the clipboard refused it.
@@ -54,17 +56,6 @@ pub fn absolute_link(lab: &Lab, embed: bool) -> String {
     let mut link = frame_link(lab);
     link.flags.embed = embed;
     lab.base.clone() + &written(&link)
-}
-
-/// The `<iframe>` snippet for a blog post (attribute-escaped; the page shows it as text).
-pub fn iframe_snippet(src: &str) -> String {
-    let src = src.replace('&', "&amp;").replace('"', "&quot;");
-    [
-        "<iframe src=\"",
-        &src,
-        "\" width=\"800\" height=\"500\" title=\"CAP Lab\" loading=\"lazy\"></iframe>",
-    ]
-    .concat()
 }
 
 /// A file name for the current frame: `caplab-bank-cp-t1234-stage.svg`.
@@ -85,7 +76,7 @@ impl Lab {
         self.sharing.manual = None;
         let text = match what {
             CopyWhat::Link => absolute_link(self, false),
-            CopyWhat::Embed => iframe_snippet(&absolute_link(self, true)),
+            CopyWhat::Embed => super::embed::snippet(self),
         };
         Effect::Copy { what, text }
     }

@@ -76,6 +76,8 @@ pub enum Msg {
     Copy(CopyWhat),
     /// Open or close the embed panel.
     ToggleEmbedPanel,
+    /// A choice in the embed panel (from the beginning, responsive width, panels).
+    EmbedOption(super::embed::EmbedOpt),
     Export(Export),
     /// The browser did (or could not do) a copy or a download.
     Done(Done),
@@ -196,6 +198,7 @@ fn handle(lab: &mut Lab, msg: Msg, now_ms: f64, fx: &mut Vec<Effect>) -> bool {
         Msg::Lesson(m) => return lab.lesson_msg(m),
         Msg::Copy(what) => fx.push(lab.copy(what)),
         Msg::ToggleEmbedPanel => lab.sharing.embed_open = !lab.sharing.embed_open,
+        Msg::EmbedOption(o) => return lab.embed_option(o),
         Msg::Export(what) => {
             fx.push(lab.export(what));
             return false;

@@ -261,15 +261,12 @@ impl Lesson {
             .any(|s| s.says_linearizable)
     }
 
-    /// The run (stage index) step `step` speaks of first: the one its question is about, else
-    /// the first run. Where only one stage fits the screen (a phone), the page shows this one
-    /// beside the text, and the others one tap away.
-    pub fn named_run(&self, step: usize) -> usize {
-        self.steps
-            .get(step)
-            .and_then(|s| s.predict)
-            .map_or(0, |p| p.watch.stage)
-            .min(self.stages.len().saturating_sub(1))
+    /// The run (stage index) step `step`'s question is about, if it asks one. Where the runs
+    /// take turns (a phone, an embed), the page shows this one beside the text, and the others
+    /// one tap away (`app::embed::shown_run`).
+    pub fn asked_run(&self, step: usize) -> Option<usize> {
+        let p = self.steps.get(step)?.predict?;
+        Some(p.watch.stage.min(self.stages.len().saturating_sub(1)))
     }
 }
 

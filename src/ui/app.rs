@@ -23,7 +23,9 @@ use super::components::share::ShareBar;
 use super::components::stage::Stage;
 use super::state::{now_ms, use_page, Msg, Page};
 use super::url::read;
+use crate::app::embed::panels;
 use crate::app::inspect::Target;
+use crate::app::link::Panels;
 use crate::app::verdict::{verdict, Verdict};
 use crate::app::Lab;
 use crate::sim::types::{Case, Mode};
@@ -76,6 +78,14 @@ pub fn sandbox() -> Html {
             t.sim().node_count().saturating_sub(1),
         )
     };
+    let embed = lab.flags.embed;
+    // An embed shows the panels its link asks for (or its own); the full page shows them all.
+    let show = if embed {
+        panels(&lab)
+    } else {
+        Panels::all(true)
+    };
+    let aside = !side && (show.cards || show.controls);
     let verdicts: Vec<Verdict> = lab
         .runs
         .iter()
@@ -92,21 +102,21 @@ pub fn sandbox() -> Html {
             <Transport lab={lab.clone()} />
             <ShareBar lab={lab.clone()} />
             <p class="description">{ description }</p>
-            <div class="lab-grid">
-                { stages(&lab, &verdicts, case, reduced) }
-                { stage_tools(&lab, last_node) }
-                if !side {
+            <div class={classes!("lab-grid", (!aside).then_some("bare"))}>
+                { stages(&lab, &verdicts, case, reduced, show.cards) }
+                if !embed { { stage_tools(&lab, last_node) } }
+                if aside {
                     <aside class="side-panel">
-                        <Metrics verdict={verdicts[0].clone()} case={case} mode={run_mode(&lab, 0)} />
-                        <ClientCards lab={lab.clone()} />
-                        { histories(&lab, &verdicts) }
+                        if embed && show.controls { { stage_tools(&lab, last_node) } }
+                        if show.cards { <Metrics verdict={verdicts[0].clone()} case={case} mode={run_mode(&lab, 0)} /> }
+                        if show.controls { <ClientCards lab={lab.clone()} /> }
+                        if !embed { { histories(&lab, &verdicts) } }
                     </aside>
                 }
             </div>
-            if side {
-                <ClientCards lab={lab.clone()} />
-                { histories(&lab, &verdicts) }
-            }
+            if embed && side && show.controls { { stage_tools(&lab, last_node) } }
+            if side && show.controls { <ClientCards lab={lab.clone()} /> }
+            if (embed || side) && show.history { { histories(&lab, &verdicts) } }
             <footer class="foot">
                 { "Every run is deterministic: the same seed and the same clicks give the same run. The address bar holds this exact frame — copy it to share." }
             </footer>
@@ -136,7 +146,13 @@ fn run_mode(lab: &UseReducerHandle<Page>, i: usize) -> Mode {
 }
 
 /// The stage of each run; side by side, each with its own figures.
-fn stages(lab: &UseReducerHandle<Page>, verdicts: &[Verdict], case: Case, reduced: bool) -> Html {
+fn stages(
+    lab: &UseReducerHandle<Page>,
+    verdicts: &[Verdict],
+    case: Case,
+    reduced: bool,
+    cards: bool,
+) -> Html {
     let side = lab.runs.len() > 1;
     (0..lab.runs.len())
         .map(|i| {
@@ -145,7 +161,7 @@ fn stages(lab: &UseReducerHandle<Page>, verdicts: &[Verdict], case: Case, reduce
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
                     <Inspector lab={lab.clone()} run={i} />
                     if i == 0 { <Caption lab={lab.clone()} /> }
-                    if side { <Metrics verdict={verdicts[i].clone()} case={case} mode={run_mode(lab, i)} /> }
+                    if side && cards { <Metrics verdict={verdicts[i].clone()} case={case} mode={run_mode(lab, i)} /> }
                 </div>
             }
         })
@@ -184,6 +200,7 @@ pub fn stage_tools(lab: &UseReducerHandle<Page>, last_node: u8) -> Html {
             <button data-testid="heal-all" onclick={shortcut(Msg::HealAll)}>{ "Heal all" }</button>
             <button data-testid="look-inside" onclick={shortcut(Msg::Inspect(0, Target::Node(0)))}>{ "Look inside…" }</button>
             <span class="hint">{ "Click a link to cut or heal it (Shift-click: one way). Click a node to crash, pause or look inside it; pause, then click a message to read, drop or delay it." }</span>
+            <span class="hint-short">{ "Click a link to cut it, a node to crash it." }</span>
             { legend() }
         </div>
     }

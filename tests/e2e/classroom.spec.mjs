@@ -400,7 +400,7 @@ test("lesson at 800×500: the narration comes before the history", async ({ page
   expect(stage.y < text.y && text.y < history.y, `stage ${stage.y} < narration ${text.y} < history ${history.y}`);
 }, { viewport: { width: 800, height: 500 } });
 
-test("lesson embedded: two stages stacked at 800×500; one column at 360 px", async ({ page, url }) => {
+test("lesson embedded: two stages take turns at 800×500 (tabs), each readable; one column at 360 px", async ({ page, url }) => {
   await page.goto(url("?lesson=cp-vs-ap&step=2&embed=1"));
   await page.waitForSelector("[data-testid=narration]");
   const { w, h } = await scrollSize(page);
@@ -410,8 +410,13 @@ test("lesson embedded: two stages stacked at 800×500; one column at 360 px", as
     const r = e.getBoundingClientRect();
     return Math.min(r.width / 600, r.height / 450);
   }));
-  const wide = await scales();
-  expect(wide.length === 2 && wide.every((k) => k >= 0.4), `stage scales at 800×500: ${wide}`);
+  const wide = [];
+  for (let i = 0; i < 2; i++) {
+    await $(page, `run-tab-${i}`).click();
+    await page.waitForFunction((i) => document.querySelector(`[data-testid=run-tab-${i}]`)?.getAttribute("aria-selected") === "true", i);
+    wide.push((await scales())[i]);
+  }
+  expect(wide.length === 2 && wide.every((k) => k >= 0.5), `stage scales at 800×500, each in its turn: ${wide}`);
   await page.setViewportSize({ width: 360, height: 640 });
   const { w: narrow } = await scrollSize(page);
   expect(narrow <= 360, `scroll width at 360 px: ${narrow}`);

@@ -27,7 +27,7 @@ pub use codec::{
     to_fragment, Decoded,
 };
 pub use open::{fit_events, open, open_link, Opened};
-pub use query::{Flags, Params, DEFAULT_SCENARIO};
+pub use query::{Flags, Panels, Params, DEFAULT_SCENARIO, PANEL_WORDS};
 pub use route::{lesson_query, route, Route};
 
 use crate::sim::action::Action;
@@ -119,7 +119,7 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
                 step = Some(v);
                 Ok(())
             }
-            "embed" | "present" => query::apply_flag(&mut flags, k, v),
+            "embed" | "present" | "panels" => query::apply_flag(&mut flags, k, v),
             _ if query::LAB_KEYS.contains(&k) => {
                 lab = true;
                 lab_notes.extend(query::apply_lab(&mut params, k, v).err());

@@ -55,19 +55,25 @@ impl Params {
                 *dial = Some(n);
             }
         }
-        if let Some(t) = self.t.filter(|t| *t > end) {
-            notes.push(format!(
-                "The link asked for t = {t}, past the run's end; t = {end} is used."
-            ));
-            self.t = Some(end);
-        }
+        notes.extend(self.fit_t(end));
         notes
     }
 
+    /// `t` past `end` becomes `end`, with a note.
+    fn fit_t(&mut self, end: Tick) -> Option<String> {
+        let t = self.t.filter(|t| *t > end)?;
+        self.t = Some(end);
+        Some(format!(
+            "The link asked for t = {t}, past the run's end; t = {end} is used."
+        ))
+    }
+
     /// These parameters fitted to their built-in scenario (see [`Params::fit`]), with the notes.
+    /// `t` is fitted later, to the runs with the link's inputs replayed (a reader's request
+    /// near the end extends its run to the request's timeout).
     pub fn fitted(mut self) -> Result<(Params, Vec<String>), String> {
         let base = Scenario::builtin(&self.scenario).map_err(|e| e.to_string())?;
-        let notes = self.fit(base.nodes, base.n, base.end_tick);
+        let notes = self.fit(base.nodes, base.n, Tick::MAX);
         Ok((self, notes))
     }
 
@@ -128,10 +134,19 @@ pub fn open_link(query: &str, fragment: &str) -> Result<Opened, String> {
 /// the default scenario does not build.
 pub fn open(params: Params, inputs: [Inputs; 2]) -> Result<Opened, String> {
     let mut notes = Vec::new();
-    let params = usable(params, &mut notes)?;
+    let mut params = usable(params, &mut notes)?;
     let mut runs = Vec::new();
-    for (i, (mode, inputs)) in params.run_modes().into_iter().zip(inputs).enumerate() {
-        let mut t = replay(params.scenario(mode)?, inputs, i, &mut notes)?;
+    for (mode, inputs) in params.run_modes().into_iter().zip(inputs) {
+        runs.push(replay(
+            params.scenario(mode)?,
+            inputs,
+            runs.len(),
+            &mut notes,
+        )?);
+    }
+    let end = runs.iter().map(|t| t.sim().end_tick()).max().unwrap_or(0);
+    notes.extend(params.fit_t(end));
+    for (i, t) in runs.iter_mut().enumerate() {
         match ([params.e, params.e2][i], params.t) {
             (Some(e), _) => {
                 t.seek_event(e);
@@ -140,7 +155,6 @@ pub fn open(params: Params, inputs: [Inputs; 2]) -> Result<Opened, String> {
             (_, Some(tick)) => t.seek_tick(tick),
             _ => {}
         }
-        runs.push(t);
     }
     Ok(Opened {
         params,

@@ -1,6 +1,6 @@
 //! The query keys of a link: the lab's dials (`scenario`, `mode`, `conflict`, `n`, `r`, `w`,
 //! `seed`), its frame (`t`, `e`, `e2`), its switches (`workload`, `faults`, `side`), the page
-//! flags (`embed`, `present`) and a lesson's route (`lesson`, `step`).
+//! flags (`embed`, `present`, `panels`) and a lesson's route (`lesson`, `step`).
 //!
 //! A key with a bad value is dropped on its own, with one sentence for the reader saying what was
 //! asked and what is used instead; the other keys keep their values.
@@ -54,6 +54,71 @@ pub struct Flags {
     pub embed: bool,
     /// Presenter mode (`present=1`): large text, high contrast, a caption.
     pub present: bool,
+    /// The panels an embed shows beside its stage(s) (`panels=history,cards`, `panels=none`);
+    /// `None`: the page's own choice (see `app::embed::panels`).
+    pub panels: Option<Panels>,
+}
+
+/// The panels an embed may show beside its stage(s).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Panels {
+    /// The history diagram (compact).
+    pub history: bool,
+    /// The metric cards.
+    pub cards: bool,
+    /// The controls: the clients' request buttons, partition / heal.
+    pub controls: bool,
+}
+
+/// The words of `panels=`, in the order a link lists them.
+pub const PANEL_WORDS: [&str; 3] = ["history", "cards", "controls"];
+
+impl Panels {
+    /// Every panel on or off.
+    pub const fn all(on: bool) -> Panels {
+        Panels {
+            history: on,
+            cards: on,
+            controls: on,
+        }
+    }
+
+    /// The panel named `word` ([`PANEL_WORDS`]).
+    pub fn slot(&mut self, word: &str) -> Option<&mut bool> {
+        match word {
+            "history" => Some(&mut self.history),
+            "cards" => Some(&mut self.cards),
+            "controls" => Some(&mut self.controls),
+            _ => None,
+        }
+    }
+
+    /// The value of `panels=`: the panels on, comma-separated, or `none`.
+    pub fn to_value(self) -> String {
+        let on = [self.history, self.cards, self.controls];
+        let words: Vec<&str> = PANEL_WORDS
+            .iter()
+            .zip(on)
+            .filter_map(|(w, on)| on.then_some(*w))
+            .collect();
+        if words.is_empty() {
+            "none".into()
+        } else {
+            words.join(",")
+        }
+    }
+
+    /// Reads the value of `panels=` (`None`: a word that is not a panel, or nothing at all).
+    pub fn parse(v: &str) -> Option<Panels> {
+        if v == "none" {
+            return Some(Panels::default());
+        }
+        let mut p = Panels::default();
+        for word in v.split(',') {
+            *p.slot(word)? = true;
+        }
+        Some(p)
+    }
 }
 
 /// The keys that make a link a lab link.
@@ -150,8 +215,14 @@ fn apply_switch(p: &mut Params, key: &str, v: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Applies a page flag (`embed`, `present`); other keys are left alone.
+/// Applies a page flag (`embed`, `present`, `panels`); other keys are left alone.
 pub(super) fn apply_flag(f: &mut Flags, key: &str, v: &str) -> Result<(), String> {
+    if key == "panels" {
+        let why = "but it can only list history, cards and controls (or say none)";
+        let p = Panels::parse(v).ok_or_else(|| dropped(key, v, why, "the page's own are shown"))?;
+        f.panels = Some(p);
+        return Ok(());
+    }
     let (slot, instead) = match key {
         "embed" => (&mut f.embed, "the full page is shown"),
         "present" => (&mut f.present, "the usual view is shown"),
@@ -201,7 +272,7 @@ impl Params {
 }
 
 impl Flags {
-    /// `&embed=1` / `&present=1` for the flags that are on.
+    /// `&embed=1` / `&present=1` for the flags that are on, and `&panels=…` when chosen.
     pub fn to_query(self) -> String {
         let mut q = String::new();
         if self.embed {
@@ -209,6 +280,10 @@ impl Flags {
         }
         if self.present {
             q += "&present=1";
+        }
+        if let Some(p) = self.panels {
+            q += "&panels=";
+            q += &p.to_value();
         }
         q
     }

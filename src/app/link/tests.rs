@@ -163,6 +163,35 @@ fn flags_and_routes_are_fields_of_the_one_link() {
 }
 
 #[test]
+fn panels_are_a_page_flag_read_back_as_written_and_a_bad_one_is_noted() {
+    let (link, notes) = parse("?lesson=feed-ap&step=2&embed=1&panels=cards,history", "");
+    let want = Panels {
+        history: true,
+        cards: true,
+        controls: false,
+    };
+    assert_eq!((link.flags.panels, notes.len()), (Some(want), 0));
+    let written = write(&link).unwrap();
+    assert_eq!(
+        written,
+        "?lesson=feed-ap&step=2&embed=1&panels=history,cards"
+    );
+    let (none, _) = parse("?scenario=bank&panels=none", "");
+    assert_eq!(none.flags.panels, Some(Panels::default()));
+    assert!(write(&none).unwrap().contains("&panels=none"));
+    for bad in ["history,nope", "", "history,,cards", "%3Cb%3E"] {
+        let (link, notes) = parse(&format!("?scenario=bank&embed=1&panels={bad}"), "");
+        assert_eq!(link.flags.panels, None, "{bad}");
+        assert!(link.flags.embed);
+        assert_eq!(notes.len(), 1, "{bad}: {notes:?}");
+        assert!(
+            notes[0].contains("panels") && notes[0].contains("own"),
+            "{notes:?}"
+        );
+    }
+}
+
+#[test]
 fn write_refuses_a_link_that_would_not_open_whole() {
     let big = Action::SetLatency {
         a: 0,
@@ -389,9 +418,20 @@ fn link() -> impl Strategy<Value = Link> {
             }
         }),
     ];
-    (page, any::<bool>(), any::<bool>()).prop_map(|(page, embed, present)| Link {
+    let panels = prop::option::of((any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(history, cards, controls)| Panels {
+            history,
+            cards,
+            controls,
+        },
+    ));
+    (page, any::<bool>(), any::<bool>(), panels).prop_map(|(page, embed, present, panels)| Link {
         page,
-        flags: Flags { embed, present },
+        flags: Flags {
+            embed,
+            present,
+            panels,
+        },
     })
 }
 
@@ -432,7 +472,7 @@ proptest! {
     fn a_link_cut_anywhere_keeps_what_was_complete(
         params in params(), a in inputs(), b in inputs(), embed in any::<bool>(), cut in any::<prop::sample::Index>(),
     ) {
-        let link = Link { page: Page::Lab { params, inputs: [a, b] }, flags: Flags { embed, present: false } };
+        let link = Link { page: Page::Lab { params, inputs: [a, b] }, flags: Flags { embed, present: false, panels: None } };
         let url = write(&link).unwrap();
         let cut = cut.index(url.len() + 1);
         let (query, fragment) = split(&url[..cut]);

@@ -14,7 +14,9 @@ use super::history::History;
 use super::inspector::Inspector;
 use super::metrics::Metrics;
 use super::narration::{next_lesson, NarrationPanel, StepNav};
+use super::share::{embed_button, embed_panel, open_full};
 use super::stage::Stage;
+use crate::app::embed::{panels, shown_run};
 use crate::app::lesson::{tick_of, LessonMsg, LessonSession};
 use crate::app::link::{self, Flags};
 use crate::app::verdict::verdict;
@@ -142,28 +144,22 @@ pub fn lesson_page(p: &LessonPageProps) -> Html {
         dom::set_root_class("present", *present);
     });
     let cache = use_mut_ref(|| None::<Narrated>);
-    let picked = use_state(|| None::<(usize, usize)>);
     let (narration, narrated_tick) = narration_for(&cache, &lab);
     let Some(s) = lab.lesson.clone() else {
         return html! {};
     };
     let note = edited_note(&lab, &s, narrated_tick);
-    // The run shown where only one fits (a phone): the one the step names, until a tab is picked.
-    let shown = match *picked {
-        Some((step, run)) if step == s.step => run,
-        _ => s.lesson.named_run(s.step),
-    };
     html! {
         <main class={classes!("app", "lesson-page", s.trying.then_some("trying"))}>
             { header(&lab, &s) }
+            if !embed && lab.sharing.embed_open { { embed_panel(&lab) } }
             if let Some(n) = p.notice.clone().or(lab.notice.clone()) {
                 <div class="notice" role="alert" data-testid="notice"><span>{ n }</span></div>
             }
             if s.trying { <Transport lab={lab.clone()} /> }
             <div class={classes!("lesson-grid", format!("stages-{}", lab.runs.len()))}>
                 <div class="lesson-main">
-                    { run_tabs(&s, shown, &picked) }
-                    { stages(&lab, &s, &narration, (reduced, shown)) }
+                    { stages(&lab, &s, &narration, reduced) }
                     if s.trying {
                         { stage_tools(&lab, last_node(&lab)) }
                         <ClientCards lab={lab.clone()} />
@@ -192,37 +188,13 @@ fn header(lab: &UseReducerHandle<Page>, s: &LessonSession) -> Html {
             <a class="home" href="./" data-testid="home">{ "CAP Lab" }</a>
             <span class="crumb">{ format!("Lesson {} of {}", index + 1, all.len()) }</span>
             <h1 data-testid="lesson-title">{ s.lesson.title }</h1>
+            if lab.flags.embed { { open_full(lab) } }
             <span class="page-keys">
+                if !lab.flags.embed { { embed_button(lab) } }
                 <PageKeys lab={lab.clone()} buttons={!lab.flags.embed} />
             </span>
         </header>
     }
-}
-
-/// Several runs: one tab per run (shown on a phone, where one stage fits beside the text).
-fn run_tabs(
-    s: &LessonSession,
-    shown: usize,
-    picked: &UseStateHandle<Option<(usize, usize)>>,
-) -> Html {
-    if s.lesson.stages.len() < 2 {
-        return html! {};
-    }
-    let tabs: Html = s
-        .lesson
-        .stages
-        .iter()
-        .enumerate()
-        .map(|(i, st)| {
-            let (picked, step) = (picked.clone(), s.step);
-            let onclick = Callback::from(move |_: MouseEvent| picked.set(Some((step, i))));
-            html! {
-                <button role="tab" aria-selected={(i == shown).to_string()} data-testid={format!("run-tab-{i}")}
-                        aria-controls={format!("lesson-run-{i}")} {onclick}>{ st.label }</button>
-            }
-        })
-        .collect();
-    html! { <div class="run-tabs" role="tablist" aria-label="runs">{ tabs }</div> }
 }
 
 /// The lesson's stage(s), labelled when there are several, with their figures in free play;
@@ -231,9 +203,13 @@ fn stages(
     lab: &UseReducerHandle<Page>,
     s: &LessonSession,
     narration: &Narration,
-    (reduced, shown): (bool, usize),
+    reduced: bool,
 ) -> Html {
     let side = lab.runs.len() > 1;
+    // In an embed, and on a phone (CSS), the runs take turns: tabs, the one the step names
+    // first, so that each stays readable beside the text.
+    let turns = side && lab.flags.embed;
+    let shown = shown_run(lab, narration);
     let hl_class: Vec<String> = narration
         .highlight_nodes
         .iter()
@@ -253,8 +229,8 @@ fn stages(
                 html! {}
             };
             html! {
-                <div class={classes!("run", (i == shown).then_some("shown"))} id={format!("lesson-run-{i}")}
-                     data-testid={format!("lesson-stage-{i}")}>
+                <div class={classes!("run", (i == shown).then_some("shown"), (turns && i != shown).then_some("off"))}
+                     id={format!("lesson-run-{i}")} data-testid={format!("lesson-stage-{i}")}>
                     if side { <h3 class="stage-label">{ label }</h3> }
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
                     <Inspector lab={lab.clone()} run={i} />
@@ -263,16 +239,38 @@ fn stages(
             }
         })
         .collect();
-    html! { <div class={classes!("lesson-stages", hl_class)}>{ stages }</div> }
+    html! {
+        <>
+            if side { { run_tabs(lab, s, shown) } }
+            <div class={classes!("lesson-stages", hl_class)}>{ stages }</div>
+        </>
+    }
+}
+
+/// The runs' tabs, named by their labels (LWW / CRDT, crash / pause / partition): shown in an
+/// embed and on a phone, where the runs take turns.
+fn run_tabs(lab: &UseReducerHandle<Page>, s: &LessonSession, shown: usize) -> Html {
+    let tabs = (0..lab.runs.len()).map(|i| {
+        let label = s.lesson.stages.get(i).map_or("", |st| st.label);
+        html! {
+            <button role="tab" aria-selected={(i == shown).to_string()} data-testid={format!("run-tab-{i}")}
+                    aria-controls={format!("lesson-run-{i}")} onclick={send(lab, LessonMsg::Show(i))}>{ label }</button>
+        }
+    });
+    html! { <div class="run-tabs" role="tablist" aria-label="runs">{ for tabs }</div> }
 }
 
 /// Each stage's history: its window shows every op the narration names, outlines the ones it
 /// points at, and says "linearizable" only once the lesson has explained the word.
 fn histories(lab: &UseReducerHandle<Page>, s: &LessonSession, narration: &Narration) -> Html {
     let side = lab.runs.len() > 1;
+    // An embed shows the history of the run shown (if its panels include the history).
+    let embed = lab.flags.embed;
+    let (show, shown) = (panels(lab).history, shown_run(lab, narration));
     lab.runs
         .iter()
         .enumerate()
+        .filter(|(i, _)| !embed || (show && *i == shown))
         .map(|(i, r)| {
             let v = verdict(r.timeline.borrow().sim(), &r.lin, lab.playing, now_ms());
             let title = if side {

@@ -5,7 +5,9 @@
 
 use yew::prelude::*;
 
-use crate::app::share::{absolute_link, iframe_snippet, CopyWhat, Export};
+use crate::app::embed::{dialog_panels, offers, snippet, EmbedOpt};
+use crate::app::link::PANEL_WORDS;
+use crate::app::share::{absolute_link, CopyWhat, Export};
 use crate::app::Lab;
 use crate::ui::dom;
 use crate::ui::keys::PageKeys;
@@ -38,8 +40,7 @@ pub fn share_bar(p: &ShareProps) -> Html {
         <nav class="share" aria-label="share and export">
             <div class="share-row">
                 <button data-testid="copy-link" onclick={send(lab, Msg::Copy(CopyWhat::Link))}>{ "Copy link" }</button>
-                <button data-testid="embed" aria-expanded={open.to_string()}
-                        onclick={send(lab, Msg::ToggleEmbedPanel)}>{ "</> Embed" }</button>
+                { embed_button(lab) }
                 <PageKeys lab={lab.clone()} />
                 { export_menu(lab) }
                 <span class="share-status" role="status" data-testid="share-status">
@@ -56,10 +57,26 @@ pub fn share_bar(p: &ShareProps) -> Html {
 fn embedded_bar(lab: &UseReducerHandle<Page>) -> Html {
     html! {
         <nav class="share embedded" aria-label="share">
-            <a class="open-full" data-testid="open-full" href={absolute_link(lab, false)}
-               target="_blank" rel="noopener">{ "Open full view ↗" }</a>
+            { open_full(lab) }
             <PageKeys lab={lab.clone()} buttons={false} />
         </nav>
+    }
+}
+
+/// "Open full view": this frame (a lesson: this step), not embedded, in a new tab.
+pub fn open_full(lab: &Lab) -> Html {
+    html! {
+        <a class="open-full" data-testid="open-full" href={absolute_link(lab, false)}
+           target="_blank" rel="noopener">{ "Open full view ↗" }</a>
+    }
+}
+
+/// The Embed button (it opens [`embed_panel`]).
+pub fn embed_button(lab: &UseReducerHandle<Page>) -> Html {
+    let open = lab.sharing.embed_open;
+    html! {
+        <button data-testid="embed" aria-expanded={open.to_string()}
+                onclick={send(lab, Msg::ToggleEmbedPanel)}>{ "</> Embed" }</button>
     }
 }
 
@@ -81,19 +98,49 @@ fn export_menu(lab: &UseReducerHandle<Page>) -> Html {
     }
 }
 
-/// The open embed panel: the `<iframe>` snippet of this exact frame, a copy button, close.
-fn embed_panel(lab: &UseReducerHandle<Page>) -> Html {
-    let snippet = iframe_snippet(&absolute_link(lab, true));
+/// The open embed panel: its choices, the `<iframe>` snippet they give, a copy button, close.
+pub fn embed_panel(lab: &UseReducerHandle<Page>) -> Html {
+    let o = lab.sharing.options;
+    let choice = |id: &'static str, label: &'static str, on: bool, opt: fn(bool) -> EmbedOpt| {
+        let d = lab.dispatcher();
+        let onchange = Callback::from(move |_: Event| d.dispatch(Msg::EmbedOption(opt(!on))));
+        html! { <label><input type="checkbox" data-testid={id} checked={on} {onchange} />{ label }</label> }
+    };
+    let start = if lab.lesson.is_some() {
+        "Start at step 1"
+    } else {
+        "Start at the beginning"
+    };
     html! {
         <div class="embed-panel" data-testid="embed-panel">
-            <label for="embed-code">{ "Paste this into your blog post (800 × 500, this exact frame):" }</label>
-            <textarea id="embed-code" data-testid="embed-code" readonly=true rows="3" value={snippet} />
+            <fieldset class="embed-options">
+                <legend>{ "Embed" }</legend>
+                { choice("embed-from-start", start, o.from_start, EmbedOpt::FromStart) }
+                { choice("embed-responsive", "Fit the column's width (keeps 8 : 5)", o.responsive, EmbedOpt::Responsive) }
+                { panel_choices(lab) }
+            </fieldset>
+            <label for="embed-code">{ "Paste this into your blog post:" }</label>
+            <textarea id="embed-code" data-testid="embed-code" readonly=true rows="3" value={snippet(lab)} />
             <div class="row">
                 <button data-testid="embed-copy" onclick={send(lab, Msg::Copy(CopyWhat::Embed))}>{ "Copy code" }</button>
                 <button onclick={send(lab, Msg::ToggleEmbedPanel)}>{ "Close" }</button>
             </div>
         </div>
     }
+}
+
+/// One checkbox per panel the embed may show (history, cards, controls).
+fn panel_choices(lab: &UseReducerHandle<Page>) -> Html {
+    let p = dialog_panels(lab);
+    let on = [p.history, p.cards, p.controls];
+    let all = PANEL_WORDS.iter().zip(on).enumerate();
+    let boxes = all.filter(|(i, _)| offers(lab, *i)).map(|(i, (word, on))| {
+        let d = lab.dispatcher();
+        let onchange =
+            Callback::from(move |_: Event| d.dispatch(Msg::EmbedOption(EmbedOpt::Panel(i, !on))));
+        html! { <label><input type="checkbox" data-testid={format!("embed-panel-{word}")} checked={on} {onchange} />{ *word }</label> }
+    });
+    html! { <span class="embed-panels">{ "Show: " }{ for boxes }</span> }
 }
 
 /// The link to copy by hand after the clipboard refused it, while it is this frame's link.
