@@ -14,6 +14,8 @@
 //! - [`cards`]: what each metric card says about those figures; [`glossary`]: the terms the
 //!   cards and the setup bar explain on hover and focus.
 //! - [`history`]: the history diagram's window, each op's description and the verdict line.
+//! - [`stage`]: the stage's text sizes for the size it is shown at, labels kept inside it, the
+//!   hints a node holds, the regions its link latencies make.
 //!
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
@@ -25,6 +27,7 @@ pub mod lab;
 pub mod lesson;
 pub mod link;
 pub mod share;
+pub mod stage;
 pub mod update;
 pub mod verdict;
 
