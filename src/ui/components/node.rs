@@ -152,6 +152,36 @@ fn marks(p: &NodeProps, name: &str) -> Html {
     html! { <>{ version_line }{ hint }{ overlay }</> }
 }
 
+/// The node's accessible name: the drawn words first, in order, then those not drawn.
+fn label(p: &NodeProps, name: &str, mark: &str, shows_sub: bool) -> String {
+    let (big, small, status) = (p.big.as_str(), p.small.as_str(), p.status);
+    // The accessible name starts with the visible text, in order (WCAG 2.5.3 label in name),
+    // then the words not drawn (a dropped line); the texts below end with a space (not drawn)
+    // so that their words do not run together.
+    let hint = p.hint.as_ref().map_or("", |(h, _)| h.as_str());
+    let (role_drawn, role_after) = if p.text.lines >= 4 {
+        (role_label(p.role), "")
+    } else {
+        ("", p.role.as_str())
+    };
+    let first = format!("{name}{mark}");
+    let sub_drawn = if shows_sub { small } else { "" };
+    let sub_after = if shows_sub { "" } else { small };
+    let words = |parts: &[&str], sep: &str| {
+        let kept: Vec<&str> = parts.iter().copied().filter(|w| !w.is_empty()).collect();
+        kept.join(sep)
+    };
+    let drawn = words(&[&first, big, sub_drawn, role_drawn, hint], " ");
+    words(
+        &[
+            &drawn,
+            &words(&[role_after, status.as_str()], " "),
+            sub_after,
+        ],
+        ", ",
+    )
+}
+
 #[function_component(NodeMark)]
 fn node_mark(p: &NodeProps) -> Html {
     let (n, run, status, big, small) = (p.n, p.run, p.status, &p.big, &p.small);
@@ -177,13 +207,8 @@ fn node_mark(p: &NodeProps) -> Html {
     };
     let marks = marks(p, &name);
     let mark = if t.lines < 4 { role_mark(p.role) } else { "" };
-    // The accessible name starts with the visible text, in order (WCAG 2.5.3 label in name);
-    // the texts below end with a space (not drawn) so that their words do not run together.
-    let label = format!(
-        "{name} {big} {small} {}, {}",
-        role_label(p.role),
-        status.as_str()
-    );
+    let shows_sub = t.shows_sub(small);
+    let label = label(p, &name, mark, shows_sub);
     let class = classes!(
         "node",
         format!("status-{}", status.as_str()),
@@ -199,12 +224,12 @@ fn node_mark(p: &NodeProps) -> Html {
             <text class="node-name" y={f1(t.ys[0])} font-size={font(t.name)}>{ &name }{ mark }{ " " }</text>
             <g data-testid={format!("value-{name}")} data-value={data_value}>
                 <text class="node-value" y={f1(t.ys[1])} font-size={font(t.value)}>{ big }{ " " }</text>
-                if t.shows_sub(small) {
+                if shows_sub {
                     <text class="node-sub" y={f1(t.ys[2])} font-size={font(t.small)}>{ small }{ " " }</text>
                 }
             </g>
             if t.lines >= 4 {
-                <text class="node-role" y={f1(t.ys[3])} font-size={font(t.small)}>{ role_label(p.role) }</text>
+                <text class="node-role" y={f1(t.ys[3])} font-size={font(t.small)}>{ role_label(p.role) }{ " " }</text>
             }
             { marks }
         </g>

@@ -168,10 +168,13 @@ fn sign(sign: Option<Sign>, dispatch: &UseReducerDispatcher<Page>) -> Html {
     }
 }
 
-/// The SVG's size on screen in CSS px, followed with a `ResizeObserver` ((0, 0) before the
-/// first measure); a new size renders the stage again (its text sizes follow it).
+/// An element's size in CSS px (`clientWidth` × `clientHeight`), followed with a
+/// `ResizeObserver` ((0, 0) before the first measure); a new size renders the component again
+/// (the stage's text sizes, the history's width follow it). (`RefCell`s and a forced update,
+/// not a `use_state`: a hook of a new type costs the page its own copy of the reducer
+/// machinery.)
 #[hook]
-fn use_size(node: NodeRef) -> (f64, f64) {
+pub fn use_size(node: NodeRef) -> (f64, f64) {
     let width = use_mut_ref(|| 0.0_f64);
     let height = use_mut_ref(|| 0.0_f64);
     let update = use_force_update();
@@ -201,8 +204,7 @@ fn observe_size(
     let target = el.clone();
     // Drawn after the observer's turn (a render during it could report a "loop" error).
     let callback: OnResize = Closure::new(move || {
-        let r = el.get_bounding_client_rect();
-        let (w, h) = (r.width().round(), r.height().round());
+        let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
         if (w, h) != (*width.borrow(), *height.borrow()) {
             *width.borrow_mut() = w;
             *height.borrow_mut() = h;
@@ -215,13 +217,12 @@ fn observe_size(
     Some((observer, callback))
 }
 
-/// What the regions layer draws; redrawn only when it changes.
-#[derive(Properties, PartialEq)]
-struct RegionsProps {
-    regions: Vec<Region>,
-    distances: Vec<Distance>,
-    pos: Vec<Pt>,
-    /// How large a node is drawn (`node_scale`), and the labels' size in user units.
+/// What the regions layer draws: the regions, the distances between them, where the nodes
+/// are, how large a node is drawn (`node_scale`), and the labels' size in user units.
+struct RegionsProps<'a> {
+    regions: &'a [Region],
+    distances: &'a [Distance],
+    pos: &'a [Pt],
     scale: f64,
     size: f64,
 }
@@ -237,7 +238,6 @@ fn centroid(r: &Region, pos: &[Pt]) -> Pt {
 
 /// Regions as wide bands behind their nodes, each named (inside a band of several nodes, under
 /// a lone node), and the one-way latency between each two halfway between them.
-#[function_component(Regions)]
 fn regions_layer(p: &RegionsProps) -> Html {
     let band = 2.0 * (NODE_R * p.scale + 14.0);
     let fs = f1(p.size);
@@ -254,7 +254,7 @@ fn regions_layer(p: &RegionsProps) -> Html {
             if r.nodes.len() == 1 {
                 d.push_str(" l0.1 0");
             }
-            let c = centroid(r, &p.pos);
+            let c = centroid(r, p.pos);
             let y = if r.nodes.len() == 1 {
                 c.y + NODE_R * p.scale + 8.0 + p.size
             } else {
@@ -273,8 +273,8 @@ fn regions_layer(p: &RegionsProps) -> Html {
         .iter()
         .map(|d| {
             let (a, b) = (
-                centroid(&p.regions[d.a], &p.pos),
-                centroid(&p.regions[d.b], &p.pos),
+                centroid(&p.regions[d.a], p.pos),
+                centroid(&p.regions[d.b], p.pos),
             );
             let title = format!(
                 "one-way latency between {} and {}: {}",
@@ -371,7 +371,7 @@ pub fn stage(p: &StageProps) -> Html {
             <MessageLayer frame={wire.clone()} svg={svg_ref.clone()} />
             <svg ref={svg_ref} class="stage" data-testid={format!("stage-{}", p.run)} data-events={t.events().to_string()}
                  viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="group" aria-label={label}>
-                <Regions {regions} {distances} pos={pos.clone()} scale={node_scale(count)} size={text.small()} />
+                { regions_layer(&RegionsProps { regions: &regions, distances: &distances, pos: &pos, scale: node_scale(count), size: text.small() }) }
                 { clock }
                 <g class="links" font-size={f1(text.small().max(20.0))}>{ links }</g>
                 { messages::marks(&wire) }
