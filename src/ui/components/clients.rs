@@ -29,8 +29,10 @@ struct MarkProps {
     icon_x: f64,
     /// The name's and the badge's font sizes, in user units.
     sizes: (f64, f64),
-    /// The last answer: its outcome slug and words.
+    /// The last answer: its outcome slug and words, and how far it is moved sideways to stay
+    /// inside the stage.
     badge: Option<(&'static str, String)>,
+    badge_dx: f64,
     /// A pending request: where its dot is, and where the line to the node ends.
     travel: Option<(Pt, Pt)>,
 }
@@ -69,14 +71,15 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64, text: StageText) -> Html {
                 text_width(fmt::outcome_icon(slug), sizes.1) + text_width(b, sizes.1) + sizes.1 * 0.3
             });
             let icon = sizes.0 * 12.0 / 14.0;
-            let (anchor, icon_x, extent) = if out.x > 0.3 {
-                ("anchor-start", -icon, (-icon - 8.0, name_w.max(badge_w)))
+            // The name (with its icon) and the badge under it are each kept inside the stage:
+            // the badge moves on its own, so that the name does not slide under the node.
+            let (anchor, icon_x, extent, badge_left) = if out.x > 0.3 {
+                ("anchor-start", -icon, (-icon - 8.0, name_w), 0.0)
             } else if out.x < -0.3 {
-                let w = (name_w + icon + 8.0).max(badge_w);
-                ("anchor-end", -name_w - icon, (-w, 0.0))
+                ("anchor-end", -name_w - icon, (-name_w - icon - 8.0, 0.0), -badge_w)
             } else {
-                let w = (name_w / 2.0 + icon + 8.0).max(badge_w / 2.0);
-                ("anchor-middle", -name_w / 2.0 - icon, (-w, w))
+                let w = name_w / 2.0 + icon + 8.0;
+                ("anchor-middle", -name_w / 2.0 - icon, (-w, w), -badge_w / 2.0)
             };
             let p = kept_inside(
                 Pt {
@@ -86,6 +89,7 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64, text: StageText) -> Html {
                 extent,
                 sizes,
             );
+            let badge_dx = inside(p.x + badge_left, Anchor::Start, badge_w) - (p.x + badge_left);
             // A pending request travels to the node during its first ticks, then waits there.
             let travel = op.filter(|o| o.outcome().is_none()).map(|o| {
                 let f = ((clock - o.invoke as f64) / 2.0).clamp(0.0, 1.0);
@@ -103,7 +107,7 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64, text: StageText) -> Html {
                 )
             });
             html! {
-                <ClientMark key={i} name={c.name.clone()} {p} {anchor} {icon_x} {sizes} {badge} {travel} />
+                <ClientMark key={i} name={c.name.clone()} {p} {anchor} {icon_x} {sizes} {badge} {badge_dx} {travel} />
             }
         })
         .collect()
@@ -115,7 +119,7 @@ fn client_mark(m: &MarkProps) -> Html {
     let badge = match &m.badge {
         Some((slug, label)) => html! {
             <g class={classes!("badge", format!("badge-{slug}"), anchor)}
-               transform={format!("translate(0 {})", f1(badge_size * 1.5))}>
+               transform={format!("translate({} {})", f1(m.badge_dx), f1(badge_size * 1.5))}>
                 <text font-size={f1(badge_size)}>
                     { fmt::outcome_icon(slug) }{ " " }{ label }
                 </text>
