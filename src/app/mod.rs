@@ -16,6 +16,8 @@
 //!   cards and the setup bar explain on hover and focus.
 //! - [`history`]: the history diagram's window, each op's description and the verdict line.
 //! - [`inspect`]: "look inside" a node or a message (the protocol's state, a message's contents).
+//! - [`stage`]: the stage's text sizes for the size it is shown at, labels kept inside it, the
+//!   hints a node holds, the regions its link latencies make.
 //!
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
@@ -29,6 +31,7 @@ pub mod lab;
 pub mod lesson;
 pub mod link;
 pub mod share;
+pub mod stage;
 pub mod update;
 pub mod verdict;
 

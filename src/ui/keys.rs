@@ -152,7 +152,9 @@ pub fn page_keys(p: &PageKeysProps) -> Html {
                     title="presenter mode (P)">{ "Presenter" }</button>
             if present {
                 <button data-testid="fullscreen" aria-label="full screen" title="full screen (F)"
-                        onclick={Callback::from(|_: MouseEvent| toggle_fullscreen())}>{ "⛶" }</button>
+                        onclick={Callback::from(|_: MouseEvent| toggle_fullscreen())}>
+                    { crate::ui::components::controls::icon("fullscreen") }
+                </button>
             }
             <button data-testid="help" aria-label="keyboard shortcuts" title="keyboard shortcuts (?)"
                     aria-haspopup="dialog" onclick={toggle_help}>{ "?" }</button>

@@ -13,7 +13,11 @@ const scrollSize = (page) => page.evaluate(() => ({
   w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight,
 }));
 
-const stageSvg = (page) => page.$eval("[data-testid=stage-0]", (e) => e.outerHTML);
+// What a stage shows (its events, each node's value, status and role, each link's state, the
+// messages' digest), not how large its text is drawn: that follows the stage's size on screen.
+const stageSvg = (page) => page.$eval("[data-testid=stage-0]", (e) => [e, ...e.querySelectorAll("[data-testid]")]
+  .map((x) => [...x.attributes].filter((a) => a.name.startsWith("data-")).map((a) => `${a.name}=${a.value}`).join(" "))
+  .join("\n"));
 
 // ---- Embedded in a blog post -------------------------------------------------------------
 

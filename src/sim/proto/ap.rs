@@ -443,6 +443,18 @@ impl Node {
         }
     }
 
+    /// The replicas this node holds hints for, each with how many (one per key), in node order.
+    pub fn hint_targets(&self) -> Vec<(NodeId, u32)> {
+        let mut out: Vec<(NodeId, u32)> = Vec::new();
+        for (target, _) in self.hints.keys() {
+            match out.last_mut() {
+                Some((t, n)) if t == target => *n += 1,
+                _ => out.push((*target, 1)),
+            }
+        }
+        out
+    }
+
     pub fn seen(&self, key: u8) -> OpSet {
         self.store
             .keys
@@ -577,6 +589,7 @@ mod tests {
         net.run(1_000);
         assert_eq!(net.outcome(w), Some(Outcome::Ok));
         assert_eq!(ap(&net, 0).view().hints, 1, "n1 holds a hint for n3");
+        assert_eq!(ap(&net, 0).hint_targets(), vec![(2, 1)], "for n3");
         assert_eq!(ap(&net, 2).value(0), Value::Int(0));
         net.crash(0);
         net.recover(0);

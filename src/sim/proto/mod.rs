@@ -279,6 +279,13 @@ impl Replica {
             Replica::Quorum(n) => inside::Inside::Quorum(n.inside()),
         }
     }
+    /// AP: the replicas this node holds hints for, each with how many (other modes: none).
+    pub fn hint_targets(&self) -> Vec<(NodeId, u32)> {
+        match self {
+            Replica::Ap(n) => n.hint_targets(),
+            _ => Vec::new(),
+        }
+    }
     /// The update ops the node's current value of `key` reflects.
     pub fn seen(&self, key: u8) -> OpSet {
         dispatch!(self, n => n.seen(key))

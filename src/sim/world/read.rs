@@ -80,6 +80,11 @@ impl Sim {
                 .map(|(_, p)| &p.msg)
         })
     }
+    /// The replicas `node` holds hints for (hinted handoff, AP only), each with how many, in
+    /// node order.
+    pub fn hint_targets(&self, node: NodeId) -> Vec<(NodeId, u32)> {
+        self.slots[usize::from(node)].replica.hint_targets()
+    }
     /// Whether `node` keeps a copy of `key` (quorum mode: it is one of the key's N replicas;
     /// a CA proxy keeps none). Panics on a node out of range.
     pub fn holds_key(&self, node: NodeId, key: u8) -> bool {

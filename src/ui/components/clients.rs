@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::stage::{client_distance, f1, node_scale, outward, Pt, NODE_R};
+use crate::app::stage::{inside, text_width, Anchor, StageText, VIEW_H};
 use crate::sim::timeline::Timeline;
 use crate::sim::types::{node_name, Case, Consistency, OpId, OpKind, OpRecord, Outcome};
 use crate::sim::world::Sim;
@@ -26,14 +27,31 @@ struct MarkProps {
     p: Pt,
     anchor: &'static str,
     icon_x: f64,
-    /// The last answer: its outcome slug and words.
+    /// The name's and the badge's font sizes, in user units.
+    sizes: (f64, f64),
+    /// The last answer: its outcome slug and words, and how far it is moved sideways to stay
+    /// inside the stage.
     badge: Option<(&'static str, String)>,
+    badge_dx: f64,
     /// A pending request: where its dot is, and where the line to the node ends.
     travel: Option<(Pt, Pt)>,
 }
 
-/// Clients on the stage, outside their node.
-pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
+/// Where a client's label stands so that all of it (icon, name, badge) lies inside the stage:
+/// `p` moved as little as needed. `extent` is the label's left and right end relative to `p`.
+fn kept_inside(p: Pt, (left, right): (f64, f64), (name, badge): (f64, f64)) -> Pt {
+    let x = inside(p.x + left, Anchor::Start, right - left) - left;
+    let top = name + 4.0;
+    let bottom = (VIEW_H - badge * 1.5 - 8.0).max(top);
+    Pt {
+        x,
+        y: p.y.clamp(top, bottom),
+    }
+}
+
+/// Clients on the stage, outside their node, with labels of the stage's `text` sizes.
+pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64, text: StageText) -> Html {
+    let sizes = (text.client(), text.small());
     let count = sim.node_count();
     let mut per_node = vec![0usize; pos.len()];
     sim.clients()
@@ -45,21 +63,33 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
             per_node[usize::from(c.node)] += 1;
             let out = outward(at, count);
             let dist = client_distance(count) + 34.0 * k as f64;
-            let p = Pt {
-                x: at.x + out.x * dist,
-                y: at.y + out.y * dist,
-            };
             let op = last_op(sim, i as u8);
             // Labels grow away from the node: right of nodes on the right, left on the left.
-            let name_w = c.name.chars().count() as f64 * 8.8;
-            let (anchor, icon_x) = if out.x > 0.3 {
-                ("anchor-start", -12.0)
-            } else if out.x < -0.3 {
-                ("anchor-end", -name_w - 12.0)
-            } else {
-                ("anchor-middle", -name_w / 2.0 - 12.0)
-            };
+            let name_w = text_width(&c.name, sizes.0);
             let badge = op.map(|o| (fmt::outcome_slug(o), crate::app::history::badge(o)));
+            let badge_w = badge.as_ref().map_or(0.0, |(slug, b)| {
+                text_width(fmt::outcome_icon(slug), sizes.1) + text_width(b, sizes.1) + sizes.1 * 0.3
+            });
+            let icon = sizes.0 * 12.0 / 14.0;
+            // The name (with its icon) and the badge under it are each kept inside the stage:
+            // the badge moves on its own, so that the name does not slide under the node.
+            let (anchor, icon_x, extent, badge_left) = if out.x > 0.3 {
+                ("anchor-start", -icon, (-icon - 8.0, name_w), 0.0)
+            } else if out.x < -0.3 {
+                ("anchor-end", -name_w - icon, (-name_w - icon - 8.0, 0.0), -badge_w)
+            } else {
+                let w = name_w / 2.0 + icon + 8.0;
+                ("anchor-middle", -name_w / 2.0 - icon, (-w, w), -badge_w / 2.0)
+            };
+            let p = kept_inside(
+                Pt {
+                    x: at.x + out.x * dist,
+                    y: at.y + out.y * dist,
+                },
+                extent,
+                sizes,
+            );
+            let badge_dx = inside(p.x + badge_left, Anchor::Start, badge_w) - (p.x + badge_left);
             // A pending request travels to the node during its first ticks, then waits there.
             let travel = op.filter(|o| o.outcome().is_none()).map(|o| {
                 let f = ((clock - o.invoke as f64) / 2.0).clamp(0.0, 1.0);
@@ -77,7 +107,7 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
                 )
             });
             html! {
-                <ClientMark key={i} name={c.name.clone()} {p} {anchor} {icon_x} {badge} {travel} />
+                <ClientMark key={i} name={c.name.clone()} {p} {anchor} {icon_x} {sizes} {badge} {badge_dx} {travel} />
             }
         })
         .collect()
@@ -85,11 +115,14 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64) -> Html {
 
 #[function_component(ClientMark)]
 fn client_mark(m: &MarkProps) -> Html {
-    let (p, anchor) = (m.p, m.anchor);
+    let (p, anchor, (name_size, badge_size)) = (m.p, m.anchor, m.sizes);
     let badge = match &m.badge {
         Some((slug, label)) => html! {
-            <g class={classes!("badge", format!("badge-{slug}"), anchor)} transform="translate(0 20)">
-                <text>{ fmt::outcome_icon(slug) }{ " " }{ label }</text>
+            <g class={classes!("badge", format!("badge-{slug}"), anchor)}
+               transform={format!("translate({} {})", f1(m.badge_dx), f1(badge_size * 1.5))}>
+                <text font-size={f1(badge_size)}>
+                    { fmt::outcome_icon(slug) }{ " " }{ label }
+                </text>
             </g>
         },
         None => html! {},
@@ -108,11 +141,12 @@ fn client_mark(m: &MarkProps) -> Html {
             { travel }
             <g transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
                 <g class="client-body">
-                    <g class="client-icon" transform={format!("translate({} -5)", f1(m.icon_x))} aria-hidden="true">
+                    <g class="client-icon" aria-hidden="true"
+                       transform={format!("translate({} {}) scale({})", f1(m.icon_x), f1(-name_size * 5.0 / 14.0), f1(name_size / 14.0))}>
                         <circle cy="-5" r="4.5" />
                         <path d="M-7 9 a7 7 0 0 1 14 0 z" />
                     </g>
-                    <text class={classes!("client-name", anchor)}>{ &m.name }</text>
+                    <text class={classes!("client-name", anchor)} font-size={f1(name_size)}>{ &m.name }</text>
                     { badge }
                 </g>
             </g>

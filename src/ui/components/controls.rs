@@ -26,6 +26,15 @@ pub fn icon(which: &str) -> Html {
         "pause" => {
             html! { <><rect x="3" y="2" width="3.5" height="12" /><rect x="9.5" y="2" width="3.5" height="12" /></> }
         }
+        // Four corners: full screen (the ⛶ glyph is missing from many fonts).
+        "fullscreen" => html! {
+            <>
+                <polygon points="1,1 6,1 6,3 3,3 3,6 1,6" />
+                <polygon points="15,1 10,1 10,3 13,3 13,6 15,6" />
+                <polygon points="1,15 6,15 6,13 3,13 3,10 1,10" />
+                <polygon points="15,15 10,15 10,13 13,13 13,10 15,10" />
+            </>
+        },
         "back" => {
             html! { <><rect x="2" y="2" width="2.5" height="12" /><polygon points="14,2 5,8 14,14" /></> }
         }

@@ -18,9 +18,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, ResizeObserver};
+use web_sys::Element;
 use yew::prelude::*;
 
 use super::stage::f1;
@@ -215,52 +214,6 @@ pub fn slices(start: f64, clock: f64, window: f64) -> (Tick, Tick, Tick) {
     (width, first, last)
 }
 
-/// The element's width in CSS px, followed with a `ResizeObserver` (0 before the first
-/// measure); a new width renders the component again. (A `RefCell` and a forced update, not a
-/// `use_state`: a hook of a new type costs the page its own copy of the reducer machinery.)
-#[hook]
-fn use_width(node: NodeRef) -> f64 {
-    let width = use_mut_ref(|| 0.0_f64);
-    let update = use_force_update();
-    {
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            let watch = observe_width(&node, width, update);
-            move || {
-                if let Some((observer, _callback)) = watch {
-                    observer.disconnect();
-                }
-            }
-        });
-    }
-    let w = *width.borrow();
-    w
-}
-
-type OnResize = Closure<dyn FnMut()>;
-
-fn observe_width(
-    node: &NodeRef,
-    width: Rc<RefCell<f64>>,
-    update: UseForceUpdateHandle,
-) -> Option<(ResizeObserver, OnResize)> {
-    let el = node.cast::<Element>()?;
-    let target = el.clone();
-    // The new width is drawn after the observer's turn: the render changes the element's
-    // height, which must not happen while the browser delivers size changes (a "loop" error).
-    let callback: OnResize = Closure::new(move || {
-        let w = f64::from(el.client_width());
-        if w != *width.borrow() {
-            *width.borrow_mut() = w;
-            let update = update.clone();
-            gloo_timers::callback::Timeout::new(0, move || update.force_update()).forget();
-        }
-    });
-    let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-    observer.observe(&target);
-    Some((observer, callback))
-}
-
 /// Shows the description of the bar that gets the focus (its accessible name) in `line` (it
 /// stays after the focus leaves), or `hint`: written straight into the line, so that moving
 /// the focus renders nothing.
@@ -279,7 +232,7 @@ const FOCUS_HINT: &str = "Tab to a bar, or tap it, to read what happened to that
 #[function_component(History)]
 pub fn history(p: &HistoryProps) -> Html {
     let plot = use_node_ref();
-    let measured = use_width(plot.clone());
+    let measured = super::stage::use_size(plot.clone()).0;
     let focus_line = use_node_ref();
     let Some(run) = p.lab.runs.get(p.run) else {
         return html! {};

@@ -3,8 +3,9 @@
 
 use yew::prelude::*;
 
-use super::stage::{f1, Pt, NODE_R};
+use super::stage::{f1, outward, Pt, NODE_R};
 use crate::app::inspect::Target;
+use crate::app::stage::{hint_badge, NodeText};
 use crate::sim::types::{node_name, Case, NodeId, Role, Status};
 use crate::sim::world::Sim;
 use crate::ui::fmt;
@@ -19,6 +20,22 @@ fn role_label(r: Role) -> &'static str {
         Role::Single => "◆ single",
         Role::Proxy => "proxy",
     }
+}
+
+/// The role's mark, shown after the name when the role's words are not drawn.
+fn role_mark(r: Role) -> &'static str {
+    match r {
+        Role::Leader => " ♛",
+        Role::Candidate => " ?",
+        Role::Single => " ◆",
+        _ => "",
+    }
+}
+
+/// A font size attribute (the stylesheet sets none for the stage's text; the page's CSP
+/// forbids inline styles).
+fn font(size: f64) -> String {
+    f1(size)
 }
 
 /// Places a node at `at`, drawn smaller in a large cluster.
@@ -44,6 +61,10 @@ pub struct NodeProps {
     pub small: String,
     /// The version line (with pending hints), when versions are shown.
     pub version: Option<String>,
+    /// The hints it holds ("1 hint → n3") and where they are written (towards the centre).
+    pub hint: Option<(String, Pt)>,
+    /// Its text's sizes and lines for the size the stage is shown at.
+    pub text: NodeText,
     pub open: bool,
     /// The stage it is drawn on (its menu opens there).
     pub run: usize,
@@ -57,7 +78,7 @@ pub fn node(
     case: Case,
     n: NodeId,
     at: Pt,
-    versions: bool,
+    (versions, text): (bool, NodeText),
     (run, open): (usize, bool),
     dispatch: &UseReducerDispatcher<crate::ui::state::Page>,
 ) -> Html {
@@ -80,15 +101,92 @@ pub fn node(
             view.version.clone()
         }
     });
+    // Towards the ring's centre (clients stand outside), under the node's own text.
+    let hint = (view.hints > 0)
+        .then(|| hint_badge(sim, n))
+        .flatten()
+        .map(|h| {
+            let inward = outward(at, sim.node_count());
+            let d = NODE_R + 8.0 + text.small;
+            (
+                h,
+                Pt {
+                    x: -inward.x * d,
+                    y: -inward.y * d + text.small * 0.35,
+                },
+            )
+        });
     html! {
         <NodeMark key={n} {n} {at} count={sim.node_count()} status={sim.status(n)} {role}
-                  {big} {small} {version} {open} {run} dispatch={dispatch.clone()} />
+                  {big} {small} {version} {hint} {text} {open} {run} dispatch={dispatch.clone()} />
     }
+}
+
+/// What is drawn around a node's own text: its pause or crash mark, its version line, its hints.
+fn marks(p: &NodeProps, name: &str) -> Html {
+    let t = p.text;
+    let overlay = match p.status {
+        Status::Up => html! {},
+        Status::Crashed => html! {
+            <g class="crash-mark" aria-hidden="true">
+                <line x1="-30" y1="-30" x2="30" y2="30" />
+                <line x1="30" y1="-30" x2="-30" y2="30" />
+            </g>
+        },
+        Status::Paused => html! {
+            <text class="pause-mark" y={f1(-NODE_R - 6.0)} font-size={font(t.small)}>{ "‖ paused" }</text>
+        },
+    };
+    let version_line = match &p.version {
+        Some(v) => html! {
+            <text class="node-version" y={f1(NODE_R + 4.0 + t.small)} font-size={font(t.small)}>{ v }</text>
+        },
+        None => html! {},
+    };
+    let hint = match &p.hint {
+        Some((h, at)) => html! {
+            <text class="hint-badge" data-testid={format!("hints-{name}")} x={f1(at.x)} y={f1(at.y)}
+                  font-size={font(t.small)}>{ h }</text>
+        },
+        None => html! {},
+    };
+    html! { <>{ version_line }{ hint }{ overlay }</> }
+}
+
+/// The node's accessible name: the drawn words first, in order, then those not drawn.
+fn label(p: &NodeProps, name: &str, mark: &str, shows_sub: bool) -> String {
+    let (big, small, status) = (p.big.as_str(), p.small.as_str(), p.status);
+    // The accessible name starts with the visible text, in order (WCAG 2.5.3 label in name),
+    // then the words not drawn (a dropped line); the texts below end with a space (not drawn)
+    // so that their words do not run together.
+    let hint = p.hint.as_ref().map_or("", |(h, _)| h.as_str());
+    let (role_drawn, role_after) = if p.text.lines >= 4 {
+        (role_label(p.role), "")
+    } else {
+        ("", p.role.as_str())
+    };
+    let first = format!("{name}{mark}");
+    let sub_drawn = if shows_sub { small } else { "" };
+    let sub_after = if shows_sub { "" } else { small };
+    let words = |parts: &[&str], sep: &str| {
+        let kept: Vec<&str> = parts.iter().copied().filter(|w| !w.is_empty()).collect();
+        kept.join(sep)
+    };
+    let drawn = words(&[&first, big, sub_drawn, role_drawn, hint], " ");
+    words(
+        &[
+            &drawn,
+            &words(&[role_after, status.as_str()], " "),
+            sub_after,
+        ],
+        ", ",
+    )
 }
 
 #[function_component(NodeMark)]
 fn node_mark(p: &NodeProps) -> Html {
     let (n, run, status, big, small) = (p.n, p.run, p.status, &p.big, &p.small);
+    let t = p.text;
     let name = node_name(n);
     let data_value = if small.is_empty() {
         big.clone()
@@ -108,27 +206,10 @@ fn node_mark(p: &NodeProps) -> Html {
             }
         })
     };
-    let overlay = match status {
-        Status::Up => html! {},
-        Status::Crashed => html! {
-            <g class="crash-mark" aria-hidden="true">
-                <line x1="-30" y1="-30" x2="30" y2="30" />
-                <line x1="30" y1="-30" x2="-30" y2="30" />
-            </g>
-        },
-        Status::Paused => html! { <text class="pause-mark" y="-58">{ "‖ paused" }</text> },
-    };
-    let version_line = match &p.version {
-        Some(v) => html! { <text class="node-version" y={f1(NODE_R + 16.0)}>{ v }</text> },
-        None => html! {},
-    };
-    // The accessible name starts with the visible text, in order (WCAG 2.5.3 label in name);
-    // the texts below end with a space (not drawn) so that their words do not run together.
-    let label = format!(
-        "{name} {big} {small} {}, {}",
-        role_label(p.role),
-        status.as_str()
-    );
+    let marks = marks(p, &name);
+    let mark = if t.lines < 4 { role_mark(p.role) } else { "" };
+    let shows_sub = t.shows_sub(small);
+    let label = label(p, &name, mark, shows_sub);
     let class = classes!(
         "node",
         format!("status-{}", status.as_str()),
@@ -141,14 +222,17 @@ fn node_mark(p: &NodeProps) -> Html {
            tabindex="0" role="button" aria-label={label}
            {onclick} {onkeydown}>
             <circle class="node-body" r={f1(NODE_R)} />
-            <text class="node-name" y="-24">{ &name }{ " " }</text>
+            <text class="node-name" y={f1(t.ys[0])} font-size={font(t.name)}>{ &name }{ mark }{ " " }</text>
             <g data-testid={format!("value-{name}")} data-value={data_value}>
-                <text class="node-value" y="6">{ big }{ " " }</text>
-                <text class="node-sub" y="23">{ small }{ " " }</text>
+                <text class="node-value" y={f1(t.ys[1])} font-size={font(t.value)}>{ big }{ " " }</text>
+                if shows_sub {
+                    <text class="node-sub" y={f1(t.ys[2])} font-size={font(t.small)}>{ small }{ " " }</text>
+                }
             </g>
-            <text class="node-role" y="40">{ role_label(p.role) }</text>
-            { version_line }
-            { overlay }
+            if t.lines >= 4 {
+                <text class="node-role" y={f1(t.ys[3])} font-size={font(t.small)}>{ role_label(p.role) }{ " " }</text>
+            }
+            { marks }
         </g>
     }
 }
