@@ -17,6 +17,18 @@ async fn settle() {
     gloo_timers::future::TimeoutFuture::new(20).await;
 }
 
+/// Waits (20 ms at a time, at most 3 s: a busy machine renders late) until `done` holds, and
+/// says whether it did.
+async fn until(mut done: impl FnMut() -> bool) -> bool {
+    for _ in 0..150 {
+        if done() {
+            return true;
+        }
+        settle().await;
+    }
+    done()
+}
+
 fn by_id(root: &web_sys::Element, id: &str) -> web_sys::Element {
     root.query_selector(&format!("[data-testid={id}]"))
         .unwrap()
@@ -51,11 +63,15 @@ async fn clicking_a_link_cuts_it_and_a_step_moves_time() {
     let events = |root: &web_sys::Element| by_id(root, "tick").get_attribute("data-events");
     let before = events(&root);
     click(&by_id(&root, "step"));
-    settle().await;
-    assert_ne!(events(&root), before, "a step processes one event");
+    let stepped = until(|| events(&root) != before).await;
+    assert!(stepped, "a step processes one event (still {before:?})");
     click(&by_id(&root, "step-back"));
-    settle().await;
-    assert_eq!(events(&root), before, "step back undoes it");
+    let back = until(|| events(&root) == before).await;
+    assert!(
+        back,
+        "step back undoes it ({:?}, was {before:?})",
+        events(&root)
+    );
     click(&by_id(&root, "link-n1-n2"));
     settle().await;
     assert_eq!(
