@@ -141,6 +141,16 @@ pub fn hint_badge(sim: &Sim, node: NodeId) -> Option<String> {
     hint_words(&sim.hint_targets(node))
 }
 
+/// The writes `node` holds that are not settled yet, as drawn next to it: "1 write pending",
+/// "2 writes pending"; `None` when there are none.
+pub fn pending_badge(sim: &Sim, node: NodeId) -> Option<String> {
+    match sim.pending_writes(node) {
+        0 => None,
+        1 => Some("1 write pending".into()),
+        n => Some(format!("{n} writes pending")),
+    }
+}
+
 /// `hint_badge` from (target, count) pairs.
 pub fn hint_words(targets: &[(NodeId, u32)]) -> Option<String> {
     let total: u32 = targets.iter().map(|(_, n)| n).sum();

@@ -80,3 +80,16 @@ test("an AP node shows its versions and hints; a quorum node its last read and w
   r = await rows(page);
   expect(/R = \d/.test(r["Last read quorum"]) && /W = \d/.test(r["Last write quorum"]), `quorum rows: ${JSON.stringify(r)}`);
 });
+
+test("a write not settled yet is drawn at its node, and gone once settled", async ({ page, url }) => {
+  await page.goto(url("?scenario=bank&workload=0&faults=0&t=1000"));
+  await ready(page);
+  await $(page, "op-n1-deposit").click();
+  const badge = page.locator("[data-testid^=pending-]").first();
+  for (let i = 0; i < 60 && (await badge.count()) === 0; i++) await $(page, "step").click();
+  expect(/^\d+ writes? pending$/.test(await badge.textContent()), `the badge: ${await badge.textContent()}`);
+  await shot(page, "inspect-pending-write");
+  await page.goto(url("?scenario=bank&workload=0&faults=0&t=8000"));
+  await ready(page);
+  expect((await page.locator("[data-testid^=pending-]").count()) === 0, "nothing pending at the quiet end");
+});

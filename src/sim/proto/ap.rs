@@ -431,6 +431,15 @@ impl Node {
         }
     }
 
+    /// Updates this node coordinates that some replica has not acknowledged yet.
+    pub fn pending_writes(&self) -> u32 {
+        let unacked = |p: &&Pending| match p {
+            Pending::Update { acked, .. } => acked.len() < usize::from(self.nodes),
+            Pending::Read { .. } => false,
+        };
+        self.pending.values().filter(unacked).count() as u32
+    }
+
     pub fn inside(&self) -> super::inside::ApInside {
         super::inside::ApInside {
             keys: self.store.keys.clone(),

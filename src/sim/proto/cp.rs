@@ -466,6 +466,15 @@ impl Raft {
         }
     }
 
+    /// Client updates in this node's log past its commit index.
+    pub fn pending_writes(&self) -> u32 {
+        let from = usize::try_from(self.commit).unwrap_or(usize::MAX);
+        let tail = self.log.get(from..).unwrap_or(&[]);
+        tail.iter()
+            .filter(|e| matches!(e.cmd, Command::Client { .. }))
+            .count() as u32
+    }
+
     pub fn inside(&self) -> super::inside::CpInside {
         let leading = self.role == Role::Leader;
         super::inside::CpInside {

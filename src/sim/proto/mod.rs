@@ -286,6 +286,16 @@ impl Replica {
             _ => Vec::new(),
         }
     }
+    /// Writes this node holds that are not settled yet: CP, client updates in its log past the
+    /// commit index; AP and quorum, updates it coordinates that still wait for replicas' acks.
+    pub fn pending_writes(&self) -> u32 {
+        match self {
+            Replica::Ca(_) => 0,
+            Replica::Cp(n) => n.pending_writes(),
+            Replica::Ap(n) => n.pending_writes(),
+            Replica::Quorum(n) => n.pending_writes(),
+        }
+    }
     /// The update ops the node's current value of `key` reflects.
     pub fn seen(&self, key: u8) -> OpSet {
         dispatch!(self, n => n.seen(key))

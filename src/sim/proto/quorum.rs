@@ -549,6 +549,12 @@ impl Node {
         self.last_write = None;
     }
 
+    /// Updates this node coordinates that have not gathered their W acks yet.
+    pub fn pending_writes(&self) -> u32 {
+        let open = |p: &&Pending| p.req.kind.is_update() && p.phase != Phase::Done;
+        self.pending.values().filter(open).count() as u32
+    }
+
     pub fn inside(&self) -> super::inside::QuorumInside {
         super::inside::QuorumInside {
             keys: (0..self.keys.len() as u8)

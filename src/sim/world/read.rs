@@ -60,6 +60,10 @@ impl Sim {
     pub fn view(&self, node: NodeId) -> NodeView {
         self.slots[usize::from(node)].replica.view()
     }
+    /// Writes `node` holds that are not settled yet (see `Replica::pending_writes`).
+    pub fn pending_writes(&self, node: NodeId) -> u32 {
+        self.slots[usize::from(node)].replica.pending_writes()
+    }
     /// What `node`'s protocol holds, for a reader looking inside it.
     pub fn inside(&self, node: NodeId) -> Inside {
         self.slots[usize::from(node)].replica.inside()

@@ -292,3 +292,30 @@ fn a_quorum_coordinator_remembers_its_last_quorums_and_a_leader_its_log() {
         assert!(seen.count() > 0, "{mode:?}: no node shows what it did");
     }
 }
+
+/// A write is pending somewhere while it is being settled (CP: in a log past the commit index;
+/// AP / quorum: at its coordinator, waiting for acks), and nowhere once the cluster is quiet.
+#[test]
+fn a_write_is_pending_while_it_settles_and_nowhere_after() {
+    use crate::sim::types::{Consistency, OpKind, Request};
+    for mode in [Mode::Cp, Mode::Ap, Mode::Quorum] {
+        let cfg = ProtoConfig::new(mode, Conflict::Lww, Case::Bank, 3);
+        let mut o = SimOptions::new(3, 3_000);
+        o.clients = vec![("Alice".into(), 0)];
+        let mut sim = Sim::new(cfg, o).unwrap();
+        sim.run_until(1_000);
+        let req = Request::simple(OpKind::Deposit, 20, Consistency::Default);
+        sim.apply(Action::Request { client: 0, req }).unwrap();
+        let mut seen = 0;
+        while sim.history()[0].completion.is_none() && sim.step().is_some() {
+            seen = seen.max((0..3).map(|n| sim.pending_writes(n)).sum::<u32>());
+        }
+        assert!(
+            seen > 0,
+            "{mode:?}: the write was pending somewhere while it settled"
+        );
+        sim.run_to_end();
+        let left: Vec<u32> = (0..3).map(|n| sim.pending_writes(n)).collect();
+        assert_eq!(left, [0, 0, 0], "{mode:?}: nothing pending once quiet");
+    }
+}

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::stage::{f1, outward, Pt, NODE_R};
 use crate::app::inspect::Target;
-use crate::app::stage::{hint_badge, NodeText};
+use crate::app::stage::{hint_badge, pending_badge, NodeText};
 use crate::sim::types::{node_name, Case, NodeId, Role, Status};
 use crate::sim::world::Sim;
 use crate::ui::fmt;
@@ -63,6 +63,8 @@ pub struct NodeProps {
     pub version: Option<String>,
     /// The hints it holds ("1 hint → n3") and where they are written (towards the centre).
     pub hint: Option<(String, Pt)>,
+    /// Its writes not settled yet ("1 write pending"), written under the hints.
+    pub pending: Option<(String, Pt)>,
     /// Its text's sizes and lines for the size the stage is shown at.
     pub text: NodeText,
     pub open: bool,
@@ -101,24 +103,25 @@ pub fn node(
             view.version.clone()
         }
     });
-    // Towards the ring's centre (clients stand outside), under the node's own text.
+    // Towards the ring's centre (clients stand outside), under the node's own text: the hints
+    // it holds, then its writes not settled yet.
+    let inward = outward(at, sim.node_count());
+    let line = |i: f64| {
+        let d = NODE_R + 8.0 + text.small * (1.0 + 1.3 * i);
+        Pt {
+            x: -inward.x * d,
+            y: -inward.y * d + text.small * 0.35,
+        }
+    };
     let hint = (view.hints > 0)
         .then(|| hint_badge(sim, n))
         .flatten()
-        .map(|h| {
-            let inward = outward(at, sim.node_count());
-            let d = NODE_R + 8.0 + text.small;
-            (
-                h,
-                Pt {
-                    x: -inward.x * d,
-                    y: -inward.y * d + text.small * 0.35,
-                },
-            )
-        });
+        .map(|h| (h, line(0.0)));
+    let below = f64::from(u8::from(hint.is_some()));
+    let pending = pending_badge(sim, n).map(|w| (w, line(below)));
     html! {
         <NodeMark key={n} {n} {at} count={sim.node_count()} status={sim.status(n)} {role}
-                  {big} {small} {version} {hint} {text} {open} {run} dispatch={dispatch.clone()} />
+                  {big} {small} {version} {hint} {pending} {text} {open} {run} dispatch={dispatch.clone()} />
     }
 }
 
@@ -143,14 +146,16 @@ fn marks(p: &NodeProps, name: &str) -> Html {
         },
         None => html! {},
     };
-    let hint = match &p.hint {
+    let badge = |b: &Option<(String, Pt)>, class: &'static str, id: &str| match b {
         Some((h, at)) => html! {
-            <text class="hint-badge" data-testid={format!("hints-{name}")} x={f1(at.x)} y={f1(at.y)}
+            <text class={class} data-testid={format!("{id}-{name}")} x={f1(at.x)} y={f1(at.y)}
                   font-size={font(t.small)}>{ h }</text>
         },
         None => html! {},
     };
-    html! { <>{ version_line }{ hint }{ overlay }</> }
+    let hint = badge(&p.hint, "hint-badge", "hints");
+    let pending = badge(&p.pending, "pending-badge", "pending");
+    html! { <>{ version_line }{ hint }{ pending }{ overlay }</> }
 }
 
 /// The node's accessible name: the drawn words first, in order, then those not drawn.
@@ -160,6 +165,7 @@ fn label(p: &NodeProps, name: &str, mark: &str, shows_sub: bool) -> String {
     // then the words not drawn (a dropped line); the texts below end with a space (not drawn)
     // so that their words do not run together.
     let hint = p.hint.as_ref().map_or("", |(h, _)| h.as_str());
+    let pending = p.pending.as_ref().map_or("", |(w, _)| w.as_str());
     let (role_drawn, role_after) = if p.text.lines >= 4 {
         (role_label(p.role), "")
     } else {
@@ -172,7 +178,7 @@ fn label(p: &NodeProps, name: &str, mark: &str, shows_sub: bool) -> String {
         let kept: Vec<&str> = parts.iter().copied().filter(|w| !w.is_empty()).collect();
         kept.join(sep)
     };
-    let drawn = words(&[&first, big, sub_drawn, role_drawn, hint], " ");
+    let drawn = words(&[&first, big, sub_drawn, role_drawn, hint, pending], " ");
     words(
         &[
             &drawn,
