@@ -149,7 +149,7 @@ fn marks(p: &NodeProps, name: &str) -> Html {
     let badge = |b: &Option<(String, Pt)>, class: &'static str, id: &str| match b {
         Some((h, at)) => html! {
             <text class={class} data-testid={format!("{id}-{name}")} x={f1(at.x)} y={f1(at.y)}
-                  font-size={font(t.small)}>{ h }</text>
+                  font-size={font(t.small)}>{ h }{ " " }</text>
         },
         None => html! {},
     };
