@@ -145,17 +145,16 @@ pub fn hint_badge(sim: &Sim, node: NodeId) -> Option<String> {
 /// marks would cover the ring's centre (the inspector still lists a node's requests).
 pub const PENDING_MARKS_UP_TO: u8 = 5;
 
-/// The writes `node` holds that are not settled yet, as drawn next to it: "1 write pending",
-/// "2 writes pending"; `None` when there are none, or in a cluster of more than
-/// [`PENDING_MARKS_UP_TO`] nodes.
+/// The writes `node` holds that are not settled yet, as drawn next to it (short, so that the
+/// marks of two neighbours do not run into each other): "1 pending", "2 pending"; `None` when
+/// there are none, or in a cluster of more than [`PENDING_MARKS_UP_TO`] nodes.
 pub fn pending_badge(sim: &Sim, node: NodeId) -> Option<String> {
     if sim.node_count() > PENDING_MARKS_UP_TO {
         return None;
     }
     match sim.pending_writes(node) {
         0 => None,
-        1 => Some("1 write pending".into()),
-        n => Some(format!("{n} writes pending")),
+        n => Some(format!("{n} pending")),
     }
 }
 

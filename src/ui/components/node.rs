@@ -63,7 +63,7 @@ pub struct NodeProps {
     pub version: Option<String>,
     /// The hints it holds ("1 hint → n3") and where they are written (towards the centre).
     pub hint: Option<(String, Pt)>,
-    /// Its writes not settled yet ("1 write pending"), written under the hints.
+    /// Its writes not settled yet ("1 pending"), written under the hints.
     pub pending: Option<(String, Pt)>,
     /// Its text's sizes and lines for the size the stage is shown at.
     pub text: NodeText,
