@@ -104,7 +104,7 @@ pub fn node(
         }
     });
     // Towards the ring's centre (clients stand outside), under the node's own text: the hints
-    // it holds, then its writes not settled yet.
+    // it holds.
     let inward = outward(at, sim.node_count());
     let line = |i: f64| {
         let d = NODE_R + 8.0 + text.small * (1.0 + 1.3 * i);
@@ -117,8 +117,13 @@ pub fn node(
         .then(|| hint_badge(sim, n))
         .flatten()
         .map(|h| (h, line(0.0)));
-    let below = f64::from(u8::from(hint.is_some()));
-    let pending = pending_badge(sim, n).map(|w| (w, line(below)));
+    // Pending writes go under the node (inward marks of two bottom nodes would meet), below its
+    // version line and, on a top node, below its hint mark.
+    let lines = u8::from(versions) + u8::from(hint.is_some() && inward.y < -0.5);
+    let pending = pending_badge(sim, n).map(|w| {
+        let y = NODE_R + 8.0 + text.small * (1.0 + 1.3 * f64::from(lines));
+        (w, Pt { x: 0.0, y })
+    });
     html! {
         <NodeMark key={n} {n} {at} count={sim.node_count()} status={sim.status(n)} {role}
                   {big} {small} {version} {hint} {pending} {text} {open} {run} dispatch={dispatch.clone()} />
