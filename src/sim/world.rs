@@ -126,6 +126,13 @@ enum Event {
     Scheduled(Action),
 }
 
+impl Event {
+    /// Message `id`, still on the wire (not yet arrived at its link's end).
+    fn is_message_on_wire(&self, id: u64) -> bool {
+        matches!(self, Event::Deliver { packet, arrived: false } if packet.id == id)
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Slot {
     replica: Replica,

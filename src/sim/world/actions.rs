@@ -126,9 +126,7 @@ impl Sim {
 
     /// A reader drops message `id`: it dies now, on the wire or on a held link.
     fn drop_message(&mut self, id: MsgId) -> Result<(), SimError> {
-        let on_wire = self
-            .queue
-            .take(|e| matches!(e, Event::Deliver { packet, arrived: false } if packet.id == id));
+        let on_wire = self.queue.take(|e| e.is_message_on_wire(id));
         let packet = match on_wire {
             Some((_, Event::Deliver { packet, .. })) => packet,
             _ => match self.parked.iter().position(|(_, p)| p.id == id) {
@@ -144,9 +142,7 @@ impl Sim {
 
     /// A reader delays message `id`, still on the wire, by `ticks`.
     fn delay_message(&mut self, id: MsgId, ticks: Tick) -> Result<(), SimError> {
-        let on_wire = self
-            .queue
-            .take(|e| matches!(e, Event::Deliver { packet, arrived: false } if packet.id == id));
+        let on_wire = self.queue.take(|e| e.is_message_on_wire(id));
         match on_wire {
             Some((at, event)) => self.push(at.saturating_add(ticks), event),
             None => Err(not_in_flight(id)),

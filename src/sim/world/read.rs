@@ -71,10 +71,7 @@ impl Sim {
     /// The contents of message `id` if it is still on its way (on the wire or held).
     pub fn message(&self, id: MsgId) -> Option<&Msg> {
         let wire = self.queue.ordered().into_iter().find_map(|(_, e)| match e {
-            Event::Deliver {
-                packet,
-                arrived: false,
-            } if packet.id == id => Some(&packet.msg),
+            Event::Deliver { packet, .. } if e.is_message_on_wire(id) => Some(&packet.msg),
             _ => None,
         });
         wire.or_else(|| {
