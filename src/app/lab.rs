@@ -109,6 +109,10 @@ pub struct Lab {
     pub last_frame_ms: Option<f64>,
     /// Bumped on every change of the page.
     pub version: u64,
+    /// The anomaly hunt panel (see [`super::hunt`]).
+    pub hunt: super::hunt::Hunt,
+    /// The trade-off plot's points (quorum mode; see [`super::tradeoff`]).
+    pub tradeoff: super::tradeoff::Tradeoff,
     /// Bumped whenever a run's future can change (a reader's action, a rebuild): parts of the
     /// page drawn from finished history (which never changes otherwise) redraw only then.
     pub edits: u64,
@@ -147,6 +151,8 @@ impl Lab {
             base: String::new(),
             version: 0,
             edits: 0,
+            hunt: Default::default(),
+            tradeoff: Default::default(),
         }
     }
 
@@ -171,6 +177,7 @@ impl Lab {
         let mut lab = Lab::with_runs(params, flags, runs, clock);
         lab.notice = notice;
         lab.playing = opens_playing;
+        lab.tradeoff.note(&lab.params);
         lab
     }
 

@@ -16,6 +16,8 @@
 //!   cards and the setup bar explain on hover and focus.
 //! - [`history`]: the history diagram's window, each op's description and the verdict line.
 //! - [`inspect`]: "look inside" a node or a message (the protocol's state, a message's contents).
+//! - [`hunt`]: the anomaly hunt (runs with random faults, in slices, until a checker finds one).
+//! - [`tradeoff`]: the latency / stale-read plot, a point per quorum setting tried.
 //! - [`stage`]: the stage's text sizes for the size it is shown at, labels kept inside it, the
 //!   hints a node holds, the regions its link latencies make.
 //!
@@ -25,6 +27,7 @@ pub mod cards;
 pub mod embed;
 pub mod glossary;
 pub mod history;
+pub mod hunt;
 pub mod inspect;
 pub mod keys;
 pub mod lab;
@@ -32,6 +35,7 @@ pub mod lesson;
 pub mod link;
 pub mod share;
 pub mod stage;
+pub mod tradeoff;
 pub mod update;
 pub mod verdict;
 

@@ -81,6 +81,8 @@ pub enum Msg {
     Export(Export),
     /// The browser did (or could not do) a copy or a download.
     Done(Done),
+    /// The anomaly hunt panel.
+    Hunt(super::hunt::HuntMsg),
 }
 
 /// What only a browser can do, asked for by [`update`].
@@ -111,6 +113,9 @@ pub enum Effect {
 /// A message that changes nothing returns no effect and leaves `version` alone.
 pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
     let was_playing = lab.playing;
+    // The frames run while the page plays or the hunt works.
+    let was_animating = lab.playing || lab.hunt.running();
+    let (frame, edits) = (matches!(msg, Msg::Frame), lab.edits);
     let opened = matches!(msg, Msg::Opened(_));
     if !matches!(msg, Msg::Step | Msg::StepBack) {
         lab.stepped.clear();
@@ -120,10 +125,13 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
         return fx;
     }
     lab.version += 1;
-    if lab.playing != was_playing || opened {
-        fx.push(Effect::Frames(lab.playing));
+    let animating = lab.playing || lab.hunt.running();
+    if animating != was_animating || opened {
+        fx.push(Effect::Frames(animating));
     }
-    if !lab.playing && lab.writes_address {
+    // A hunt's frame changes the address only when it loads the run it found.
+    let moved = !frame || was_playing || lab.edits != edits;
+    if !lab.playing && lab.writes_address && moved {
         fx.push(Effect::ReplaceUrl(address(lab)));
     }
     if opened {
@@ -192,7 +200,11 @@ fn handle(lab: &mut Lab, msg: Msg, now_ms: f64, fx: &mut Vec<Effect>) -> bool {
         Msg::Pause => return lab.pause(),
         Msg::Step => return lab.step(),
         Msg::StepBack => return lab.step_back(),
-        Msg::Frame => return lab.frame(now_ms),
+        Msg::Frame => {
+            let hunted = lab.hunt_frame(now_ms);
+            return lab.frame(now_ms) || hunted;
+        }
+        Msg::Hunt(m) => return lab.hunt_msg(m),
         Msg::Seek(t) => lab.seek(t),
         Msg::SetSpeed(x) => lab.speed = x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
         Msg::Lesson(m) => return lab.lesson_msg(m),
@@ -305,6 +317,7 @@ impl Lab {
     /// A change of the run's dials: the run is rebuilt from the start, and keeps playing if it
     /// was (a paused page stays paused, and its stage says so).
     fn redial(&mut self, msg: Msg) -> bool {
+        self.hunt.stop();
         let p = &mut self.params;
         match msg {
             Msg::SetSeed(x) => p.over.seed = Some(x),
@@ -345,6 +358,7 @@ impl Lab {
         match link::open(self.params.clone(), Default::default()) {
             Ok(o) if o.params == self.params => {
                 self.runs = o.runs.into_iter().map(super::Run::new).collect();
+                self.tradeoff.note(&self.params);
             }
             Ok(o) => self.notice = Some(o.notes.join(" ")),
             Err(e) => self.notice = Some(e),

@@ -78,10 +78,6 @@ pub fn bank(case: Case, initial: &[i64], ops: &[OpRecord], end: &EndState) -> Ba
     }
 }
 
-/// Replays every `Ok` deposit, withdrawal and transfer in completion order (ties: by id) on a
-/// fresh single copy, and counts the withdrawals/transfers it would have refused. The replay
-/// follows the money that was actually paid out: a counted op is still debited (the balance may
-/// go negative), so later withdrawals that the lost money could not cover count as well.
 /// The double spends to report, given the linearizability verdict and the completion-order
 /// replay's count: a linearizable history has a legal single-copy order in which every accepted
 /// withdrawal was covered, so it has none, whatever order the replies came back in (the replay
@@ -94,7 +90,17 @@ pub fn settle_double_spends(linearizable: Option<bool>, replayed: u32) -> u32 {
     }
 }
 
+/// Replays every `Ok` deposit, withdrawal and transfer in completion order (ties: by id) on a
+/// fresh single copy, and counts the withdrawals/transfers it would have refused. The replay
+/// follows the money that was actually paid out: a counted op is still debited (the balance may
+/// go negative), so later withdrawals that the lost money could not cover count as well.
 pub fn double_spends(initial: &[i64], ops: &[OpRecord]) -> u32 {
+    u32::try_from(double_spend_ops(initial, ops).len()).unwrap_or(u32::MAX)
+}
+
+/// The ops [`double_spends`] counts, in the replay's order, each with the balance its account
+/// held in the replay just before it (less than it paid out).
+pub fn double_spend_ops(initial: &[i64], ops: &[OpRecord]) -> Vec<(OpId, i64)> {
     let mut updates: Vec<&OpRecord> = ops
         .iter()
         .filter(|o| o.outcome() == Some(Outcome::Ok))
@@ -108,13 +114,14 @@ pub fn double_spends(initial: &[i64], ops: &[OpRecord]) -> u32 {
     updates.sort_unstable_by_key(|o| (o.completed_at(), o.id));
     let mut state = State::new(Case::Bank, initial);
     let n_keys = Case::Bank.keys().len();
-    let mut count = 0u32;
+    let mut found = Vec::new();
     for o in updates {
         if !super::lin::op_is_valid(Case::Bank, &o.req) {
             continue;
         }
+        let before = state.int(o.req.key);
         if state.apply(&o.req).is_err() {
-            count += 1;
+            found.push((o.id, before));
             let debit = |key: u8, arg: i64| Request {
                 kind: OpKind::Deposit,
                 key,
@@ -129,7 +136,7 @@ pub fn double_spends(initial: &[i64], ops: &[OpRecord]) -> u32 {
             }
         }
     }
-    count
+    found
 }
 
 /// Most distinct totals the indeterminate (timed-out) ops can explain before falling back to
