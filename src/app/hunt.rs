@@ -68,6 +68,11 @@ impl Checker {
         }
     }
 
+    /// The checker whose [`Checker::slug`] this is.
+    pub fn parse(slug: &str) -> Option<Checker> {
+        Checker::ALL.into_iter().find(|c| c.slug() == slug)
+    }
+
     /// What it is called in a sentence.
     pub fn label(self) -> &'static str {
         match self {
@@ -604,6 +609,20 @@ pub fn summary(h: &Hunt, case: Case) -> Option<String> {
         Status::Stopped => format!("Stopped after {tried}: no {what} so far."),
         Status::Nothing => nothing(h, what, &tried),
     })
+}
+
+/// The hunt's speed as the page shows it ("2 431 runs/s"), with the whole number.
+pub fn rate(h: &Hunt) -> Option<(String, u64)> {
+    let r = h.rate?.round() as u64;
+    let digits = r.to_string();
+    let mut s = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            s.push('\u{202f}');
+        }
+        s.push(c);
+    }
+    Some((s + " runs/s", r))
 }
 
 /// What finding nothing means: evidence, not proof; in CP, the design forbids it.

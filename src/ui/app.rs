@@ -16,6 +16,7 @@ use super::components::caption::Caption;
 use super::components::clients::ClientCards;
 use super::components::controls::{Setup, Transport};
 use super::components::history::History;
+use super::components::hunt::{HuntPanel, TradeoffPlot};
 use super::components::inspector::Inspector;
 use super::components::messages::legend;
 use super::components::metrics::Metrics;
@@ -24,6 +25,7 @@ use super::components::stage::Stage;
 use super::state::{now_ms, use_page, Msg, Page};
 use super::url::read;
 use crate::app::embed::panels;
+use crate::app::hunt::outlined;
 use crate::app::inspect::Target;
 use crate::app::link::Panels;
 use crate::app::verdict::{verdict, Verdict};
@@ -115,6 +117,7 @@ pub fn sandbox() -> Html {
                 }
             </div>
             if embed && side && show.controls { { stage_tools(&lab, last_node) } }
+            if !embed && !side { { explore(&lab) } }
             if side && show.controls { <ClientCards lab={lab.clone()} /> }
             if (embed || side) && show.history { { histories(&lab, &verdicts) } }
             <footer class="foot">
@@ -168,6 +171,16 @@ fn stages(
         .collect()
 }
 
+/// Under the lab: the anomaly hunt, and in quorum mode the trade-off plot.
+fn explore(lab: &UseReducerHandle<Page>) -> Html {
+    html! {
+        <div class="explore">
+            <HuntPanel lab={lab.clone()} />
+            if run_mode(lab, 0) == Mode::Quorum { <TradeoffPlot lab={lab.clone()} /> }
+        </div>
+    }
+}
+
 /// The history of each run (side by side, titled by mode).
 fn histories(lab: &UseReducerHandle<Page>, verdicts: &[Verdict]) -> Html {
     let side = lab.runs.len() > 1;
@@ -180,7 +193,9 @@ fn histories(lab: &UseReducerHandle<Page>, verdicts: &[Verdict]) -> Html {
             } else {
                 String::new()
             };
-            html! { <History lab={lab.clone()} run={i} verdict={verdicts[i].clone()} title={title} /> }
+            // The hunt's run outlines its anomaly (and the window keeps it in view).
+            let found = if i == 0 { outlined(lab) } else { Vec::new() };
+            html! { <History lab={lab.clone()} run={i} verdict={verdicts[i].clone()} title={title} highlight={found.clone()} named={found} /> }
         })
         .collect()
 }

@@ -6,6 +6,7 @@ pub mod caption;
 pub mod clients;
 pub mod controls;
 pub mod history;
+pub mod hunt;
 pub mod inspector;
 pub mod landing;
 pub mod layer;
