@@ -104,7 +104,7 @@ fn the_link_of_a_found_run_replays_the_same_anomaly() {
 fn the_hunt_finds_no_double_spend_in_the_cp_bank_and_says_what_that_means() {
     let (lab, fx) = hunted("?scenario=bank&mode=cp", Checker::DoubleSpend, 300);
     assert_eq!(lab.hunt.status, Status::Nothing);
-    assert_eq!(lab.hunt.tried, 300);
+    assert_eq!(lab.hunt.tried(), 300);
     assert!(fx.contains(&Effect::Frames(false)));
     let s = hunt::summary(&lab.hunt, caplab::sim::types::Case::Bank).unwrap();
     assert!(s.starts_with("No double spend in 300 runs"), "{s}");

@@ -30,16 +30,18 @@ use crate::sim::world::Sim;
 
 /// Runs a hunt tries before it says it found nothing.
 pub const LIMIT: u32 = 5_000;
-/// Simulated events one slice may process (a few ms of work; at least one run per slice).
-pub const SLICE_EVENTS: u64 = 30_000;
+/// Simulated events one slice may process (about 10 ms of work in a browser; at least one run).
+pub const SLICE_EVENTS: u64 = 5_000;
+/// While hunting, the page redraws its progress at most this often (ms); the other frames only
+/// work (a frame that changes nothing visible costs no render).
+pub const DRAW_MS: f64 = 100.0;
 /// The linearizability search's steps for one hunted run (its history is short).
 pub const LIN_STEPS: u64 = 20_000;
 /// Fault schedules tried on one seed before the next seed.
 pub const PER_SEED: u32 = 50;
-/// How long the faults of a hunted run may last, from the window's start.
-pub const FAULT_TICKS: Tick = 800;
-/// How far past the last fault a hunted run is simulated.
-pub const TAIL_TICKS: Tick = 100;
+/// How long a hunted run lasts from the window's start: its faults may last to its end (the
+/// horizon), where every one is healed.
+pub const FAULT_TICKS: Tick = 600;
 
 /// What the hunt looks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,7 +108,7 @@ pub enum HuntMsg {
 }
 
 /// The ticks of a hunted run: faults in `start..=quiet` (all healed by `quiet`), simulated to
-/// `horizon`.
+/// `horizon` (the same tick).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
     pub start: Tick,
@@ -116,7 +118,7 @@ pub struct Window {
 
 impl Window {
     /// For `s` (with its scripted faults): from its first scripted fault (else a quarter of
-    /// the run), [`FAULT_TICKS`] of faults, then [`TAIL_TICKS`]. Bank: 1500 to 2400 ms.
+    /// the run), [`FAULT_TICKS`]. Bank: 1500 to 2100 ms.
     pub fn of(s: &Scenario) -> Window {
         let fault = |a: &Action| !matches!(a, Action::Request { .. });
         let first = s
@@ -131,7 +133,7 @@ impl Window {
         Window {
             start,
             quiet,
-            horizon: (quiet + TAIL_TICKS).min(end),
+            horizon: quiet,
         }
     }
 
@@ -192,6 +194,10 @@ struct Job {
     window: Window,
     first_seed: u64,
     prefix: Option<(u64, Sim)>,
+    /// Runs tried, the first slice's wall clock, and runs per second of wall clock since.
+    tried: u32,
+    started_ms: Option<f64>,
+    rate: Option<f64>,
 }
 
 /// The hunt panel's state.
@@ -200,17 +206,16 @@ pub struct Hunt {
     /// The checker chosen (`None`: the first that applies).
     pub chosen: Option<Checker>,
     pub status: Status,
-    pub tried: u32,
     pub limit: u32,
     /// The mode hunted in (for what "nothing found" means) and the window.
     pub mode: Mode,
     pub window: Option<Window>,
     /// The page's settings the hunt started from (a found run is loaded with them).
     params: Option<Params>,
+    /// The work in progress, shared: it moves on in frames that redraw nothing.
     job: Option<Rc<RefCell<Job>>>,
-    /// The first slice's wall clock and the runs tried per second since (shown to the reader).
-    started_ms: Option<f64>,
-    pub rate: Option<f64>,
+    /// When the progress was last drawn.
+    drawn_ms: f64,
     /// The run the page shows is this hit, loaded when the page's `edits` were this.
     pub shown: Option<(Hit, u64)>,
 }
@@ -220,14 +225,12 @@ impl Default for Hunt {
         Hunt {
             chosen: None,
             status: Status::Idle,
-            tried: 0,
             limit: LIMIT,
             mode: Mode::Cp,
             window: None,
             params: None,
             job: None,
-            started_ms: None,
-            rate: None,
+            drawn_ms: f64::NEG_INFINITY,
             shown: None,
         }
     }
@@ -236,6 +239,16 @@ impl Default for Hunt {
 impl Hunt {
     pub fn running(&self) -> bool {
         self.status == Status::Running
+    }
+
+    /// Runs tried so far.
+    pub fn tried(&self) -> u32 {
+        self.job.as_ref().map_or(0, |j| j.borrow().tried)
+    }
+
+    /// Runs tried per second of wall clock (after the first slice).
+    pub fn rate(&self) -> Option<f64> {
+        self.job.as_ref().and_then(|j| j.borrow().rate)
     }
 
     /// The checker in use for `case`: the one chosen if it applies, else the first that does.
@@ -269,11 +282,12 @@ impl Hunt {
             base,
             window,
             prefix: None,
+            tried: 0,
+            started_ms: None,
+            rate: None,
         })));
         self.status = Status::Running;
-        self.tried = 0;
-        self.started_ms = None;
-        self.rate = None;
+        self.drawn_ms = f64::NEG_INFINITY;
         Ok(())
     }
 
@@ -289,25 +303,35 @@ impl Hunt {
         let job = self.job.clone().filter(|_| self.running())?;
         let mut job = job.borrow_mut();
         // Runs per second of wall clock: the runs done by now over the time since the first slice.
-        let start = *self.started_ms.get_or_insert(now_ms);
+        let start = *job.started_ms.get_or_insert(now_ms);
         if now_ms > start {
-            self.rate = Some(f64::from(self.tried) * 1000.0 / (now_ms - start));
+            job.rate = Some(f64::from(job.tried) * 1000.0 / (now_ms - start));
         }
         let checker = self.chosen.unwrap_or(Checker::StaleRead);
         let mut events = 0;
-        while events < SLICE_EVENTS && self.tried < self.limit {
-            let (n, hit) = job.run(self.tried, checker);
-            self.tried += 1;
+        while events < SLICE_EVENTS && job.tried < self.limit {
+            let i = job.tried;
+            let (n, hit) = job.run(i, checker);
+            job.tried += 1;
             events += n;
             if let Some(hit) = hit {
                 self.status = Status::Found(hit.clone());
                 return Some(hit);
             }
         }
-        if self.tried >= self.limit {
+        if job.tried >= self.limit {
             self.status = Status::Nothing;
         }
         None
+    }
+
+    /// Whether a hunting frame at `now_ms` should redraw the progress (noted as drawn if so).
+    pub fn draw_due(&mut self, now_ms: f64) -> bool {
+        let due = !self.running() || now_ms - self.drawn_ms >= DRAW_MS;
+        if due {
+            self.drawn_ms = now_ms;
+        }
+        due
     }
 }
 
@@ -391,7 +415,8 @@ impl Lab {
         true
     }
 
-    /// One slice of the hunt per animation frame; a run found is loaded.
+    /// One slice of the hunt per animation frame; a run found is loaded. True when the page
+    /// should redraw (the hunt ended, or its progress is due).
     pub(super) fn hunt_frame(&mut self, now_ms: f64) -> bool {
         if !self.hunt.running() {
             return false;
@@ -399,7 +424,7 @@ impl Lab {
         if let Some(hit) = self.hunt.slice(now_ms) {
             self.load_hit(&hit);
         }
-        true
+        self.hunt.draw_due(now_ms)
     }
 
     /// Loads `hit`'s run as the page's run (the hunt's settings, its seed, `faults=0`, the
@@ -598,13 +623,16 @@ fn not_linearizable(sim: &Sim) -> Option<(Vec<OpId>, Tick, String)> {
 /// The panel's line about the hunt's state (`None` while idle).
 pub fn summary(h: &Hunt, case: Case) -> Option<String> {
     let what = h.checker(case).label();
-    let tried = words::plural(u64::from(h.tried), "run");
+    let tried = words::plural(u64::from(h.tried()), "run");
     Some(match &h.status {
         Status::Idle => return None,
         Status::Running => format!("Hunting for a {what}: {tried} tried so far."),
         Status::Found(hit) => format!(
             "Found a {what} in run {} of the hunt (seed {}, fault schedule {}). {}",
-            h.tried, hit.seed, hit.schedule, hit.sentence
+            h.tried(),
+            hit.seed,
+            hit.schedule,
+            hit.sentence
         ),
         Status::Stopped => format!("Stopped after {tried}: no {what} so far."),
         Status::Nothing => nothing(h, what, &tried),
@@ -613,7 +641,7 @@ pub fn summary(h: &Hunt, case: Case) -> Option<String> {
 
 /// The hunt's speed as the page shows it ("2 431 runs/s"), with the whole number.
 pub fn rate(h: &Hunt) -> Option<(String, u64)> {
-    let r = h.rate?.round() as u64;
+    let r = h.rate()?.round() as u64;
     let digits = r.to_string();
     let mut s = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -627,7 +655,7 @@ pub fn rate(h: &Hunt) -> Option<(String, u64)> {
 
 /// What finding nothing means: evidence, not proof; in CP, the design forbids it.
 fn nothing(h: &Hunt, what: &str, tried: &str) -> String {
-    let seeds = u64::from(h.tried.div_ceil(PER_SEED));
+    let seeds = u64::from(h.tried().div_ceil(PER_SEED));
     let (from, to) = h.window.map_or((0, 0), |w| (w.start, w.quiet));
     let mut s = format!(
         "No {what} in {tried} ({}, each run with its own random faults between {} and {}). \
@@ -670,7 +698,7 @@ mod tests {
     fn the_bank_window_covers_the_contended_withdrawals() {
         let s = Scenario::builtin("bank").unwrap();
         let w = Window::of(&s);
-        assert_eq!((w.start, w.quiet, w.horizon), (1500, 2300, 2400));
+        assert_eq!((w.start, w.quiet, w.horizon), (1500, 2100, 2100));
     }
 
     /// A slice stops at its event budget: the runs it tried but the last stayed under it.
@@ -679,12 +707,13 @@ mod tests {
         let mut h = Hunt::default();
         h.start(&params(Mode::Cp)).unwrap();
         assert_eq!(h.slice(0.0), None);
-        assert!(h.tried > 1 && h.tried < h.limit && h.running());
+        let tried = h.tried();
+        assert!(tried > 1 && tried < h.limit && h.running());
         let mut again = Hunt::default();
         again.start(&params(Mode::Cp)).unwrap();
         let job = again.job.clone().unwrap();
         let mut job = job.borrow_mut();
-        let events: Vec<u64> = (0..h.tried)
+        let events: Vec<u64> = (0..tried)
             .map(|i| job.run(i, Checker::DoubleSpend).0)
             .collect();
         let all: u64 = events.iter().sum();

@@ -47,9 +47,9 @@ pub fn hunt_panel(p: &HuntProps) -> Html {
             <div class="hunt-row">
                 <label>{ "Look for " }<select data-testid="hunt-checker" onchange={on_choose}>{ options }</select></label>
                 <button class="primary" data-testid={id} onclick={press}>{ label }</button>
-                <progress data-testid="hunt-progress" max={h.limit.to_string()} value={h.tried.to_string()}
+                <progress data-testid="hunt-progress" max={h.limit.to_string()} value={h.tried().to_string()}
                           aria-label="runs tried"></progress>
-                <span data-testid="hunt-tried">{ format!("{} / {} runs", h.tried, h.limit) }</span>
+                <span data-testid="hunt-tried">{ format!("{} / {} runs", h.tried(), h.limit) }</span>
                 if let Some((text, n)) = rate {
                     <span class="hunt-rate" data-testid="hunt-rate" data-rate={n.to_string()}>{ text }</span>
                 }
