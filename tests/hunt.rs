@@ -116,10 +116,15 @@ fn the_hunt_finds_no_double_spend_in_the_cp_bank_and_says_what_that_means() {
 }
 
 #[test]
-fn stop_ends_the_hunt_and_a_dial_stops_it_too() {
+fn frames_work_redraw_at_most_10_times_a_second_and_stop_or_a_dial_ends_the_hunt() {
     let mut lab = Lab::sandbox("?scenario=bank&mode=cp", "");
     update(&mut lab, Msg::Hunt(HuntMsg::Start), 0.0);
     update(&mut lab, Msg::Frame, 16.0);
+    // The next frame works but, its progress drawn 16 ms ago, changes nothing to redraw.
+    let (version, tried) = (lab.version, lab.hunt.tried());
+    assert!(update(&mut lab, Msg::Frame, 32.0).is_empty());
+    assert_eq!(lab.version, version);
+    assert!(lab.hunt.tried() > tried);
     let fx = update(&mut lab, Msg::Hunt(HuntMsg::Stop), 32.0);
     assert_eq!(lab.hunt.status, Status::Stopped);
     assert!(fx.contains(&Effect::Frames(false)));

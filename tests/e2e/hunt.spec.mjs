@@ -26,6 +26,8 @@ for (const [w, h] of [[1280, 720], [390, 844]]) {
     expect(/faults=0/.test(link) && /#./.test(link), `the link carries the run's faults as inputs: ${link}`);
     await $(page, "hunt").scrollIntoViewIfNeeded();
     await shot(page, `hunt-found-${w}x${h}`);
+    await page.locator(".history .bar.hl").first().scrollIntoViewIfNeeded();
+    await shot(page, `hunt-found-history-${w}x${h}`);
     // The link replays the same run: reopened, the same frame (tick and events).
     const frame = async () => [await $(page, "tick").getAttribute("data-value"), await $(page, "tick").getAttribute("data-events")].join("/");
     const before = await frame();

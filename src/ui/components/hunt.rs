@@ -65,10 +65,10 @@ pub fn hunt_panel(p: &HuntProps) -> Html {
 }
 
 /// The plot's margins around its `W × H` area (room for the axes' labels).
-const LEFT: f64 = 46.0;
-const TOP: f64 = 12.0;
-const BOTTOM: f64 = 40.0;
-const RIGHT: f64 = 70.0;
+const LEFT: f64 = 66.0;
+const TOP: f64 = 24.0;
+const BOTTOM: f64 = 44.0;
+const RIGHT: f64 = 40.0;
 
 /// Latency (p50 and p99) against the stale-read rate, a point per quorum setting tried.
 #[function_component(TradeoffPlot)]
@@ -79,7 +79,7 @@ pub fn tradeoff_plot(p: &HuntProps) -> Html {
     let ax = |x: f64| LEFT + x;
     let ay = |y: f64| TOP + y;
     let x_ticks: Html = plot.x_ticks.iter().map(|(x, l)| html! {
-        <text x={ax(*x).to_string()} y={(TOP + H + 16.0).to_string()} text-anchor="middle">{ l }</text>
+        <text x={ax(*x).to_string()} y={(TOP + H + 18.0).to_string()} text-anchor="middle">{ l }</text>
     }).collect();
     let y_ticks: Html = plot.y_ticks.iter().map(|(y, l)| html! {
         <>
@@ -92,7 +92,8 @@ pub fn tradeoff_plot(p: &HuntProps) -> Html {
             <line x1={ax(*x).to_string()} x2={ax(*x).to_string()} y1={ay(*y50).to_string()} y2={ay(*y99).to_string()} />
             <circle class="p50" cx={ax(*x).to_string()} cy={ay(*y50).to_string()} r="4" />
             <circle class="p99" cx={ax(*x).to_string()} cy={ay(*y99).to_string()} r="4" />
-            <text x={(ax(*x) + 7.0).to_string()} y={(ay(*y99) + 4.0).to_string()}>{ label }</text>
+            <text x={(ax(*x) + if *x > W * 0.7 { -8.0 } else { 8.0 }).to_string()} y={(ay(*y99) - 6.0).to_string()}
+                  text-anchor={if *x > W * 0.7 { "end" } else { "start" }}>{ label }</text>
         </g>
     }).collect();
     html! {
@@ -104,7 +105,7 @@ pub fn tradeoff_plot(p: &HuntProps) -> Html {
                 <line class="axis" x1={LEFT.to_string()} x2={LEFT.to_string()} y1={TOP.to_string()} y2={(TOP + H).to_string()} />
                 { x_ticks }
                 <text class="title" x={(LEFT + W / 2.0).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">{ "stale reads (% of reads answered)" }</text>
-                <text class="title" transform={format!("translate(13 {}) rotate(-90)", TOP + H / 2.0)} text-anchor="middle">{ "latency (ms)" }</text>
+                <text class="title" transform={format!("translate(18 {}) rotate(-90)", TOP + H / 2.0)} text-anchor="middle">{ "latency (ms)" }</text>
                 { dots }
             </svg>
             <p class="hint">{ "● p50 ○ p99 latency of each R/W setting you tried, from its finished run (as it plays without your clicks); the one in colour is the setting shown." }</p>
