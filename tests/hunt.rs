@@ -169,3 +169,21 @@ fn the_plot_gets_a_point_per_setting_tried_with_the_runs_own_figures() {
     assert_eq!(lab.tradeoff.current, None);
     assert_eq!(lab.tradeoff.points.len(), 4, "kept across dial changes");
 }
+
+/// Every checker the hunt offers finds its anomaly somewhere it can happen, and the sentence
+/// names it (AP register: stale reads, lost writes under last-writer-wins, non-linearizable).
+#[test]
+fn each_checker_finds_its_anomaly_in_the_ap_register() {
+    for c in [
+        Checker::StaleRead,
+        Checker::LostUpdate,
+        Checker::NotLinearizable,
+    ] {
+        let (lab, _) = hunted("?scenario=register&mode=ap", c, 1000);
+        let hit = found(&lab);
+        assert_eq!(hit.checker, c);
+        let s = hunt::summary(&lab.hunt, caplab::sim::types::Case::Register).unwrap();
+        assert!(s.contains(c.label()) && s.contains(&hit.sentence), "{s}");
+        assert!(!lab.playing && lab.clock == (hit.at - 1) as f64);
+    }
+}
