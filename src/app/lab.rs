@@ -96,6 +96,8 @@ pub struct Lab {
     pub notice: Option<String>,
     /// The lesson being visited, on a lesson page.
     pub lesson: Option<LessonSession>,
+    /// A lesson a teacher made (its steps are in `params.made`): where the reader is in it.
+    pub made: Option<super::made::MadeVisit>,
     /// The share bar: the embed panel, what was last said, a link to copy by hand.
     pub sharing: super::share::Sharing,
     /// The page's address without its query (`https://host/path/`), for absolute links; told
@@ -140,6 +142,7 @@ impl Lab {
             amount: None,
             notice: None,
             lesson: None,
+            made: None,
             last_frame_ms: None,
             writes_address: true,
             stepped: Vec::new(),
@@ -168,9 +171,11 @@ impl Lab {
         };
         let clock = params.t.map_or(0.0, |t| t as f64);
         let opens_playing = params.t.is_none() && notice.is_none();
+        let made = params.made.is_some();
         let mut lab = Lab::with_runs(params, flags, runs, clock);
         lab.notice = notice;
-        lab.playing = opens_playing;
+        lab.playing = opens_playing && !made;
+        lab.open_made();
         lab
     }
 

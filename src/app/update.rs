@@ -72,6 +72,8 @@ pub enum Msg {
     /// Presenter mode on / off (key `P`, `present=1`).
     TogglePresent,
     Lesson(LessonMsg),
+    /// A lesson a teacher makes or a reader plays (`made=`).
+    Made(super::made::MadeMsg),
     /// Copy the frame's link, or its embed snippet.
     Copy(CopyWhat),
     /// Open or close the embed panel.
@@ -196,6 +198,7 @@ fn handle(lab: &mut Lab, msg: Msg, now_ms: f64, fx: &mut Vec<Effect>) -> bool {
         Msg::Seek(t) => lab.seek(t),
         Msg::SetSpeed(x) => lab.speed = x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
         Msg::Lesson(m) => return lab.lesson_msg(m),
+        Msg::Made(m) => return lab.made_msg(m, fx),
         Msg::Copy(what) => fx.push(lab.copy(what)),
         Msg::ToggleEmbedPanel => lab.sharing.embed_open = !lab.sharing.embed_open,
         Msg::EmbedOption(o) => return lab.embed_option(o),
@@ -324,6 +327,7 @@ impl Lab {
                     workload: p.workload,
                     faults: p.faults,
                     side: p.side,
+                    made: p.made.take(),
                     ..Params::default()
                 }
             }

@@ -11,6 +11,7 @@
 //! [`narrate`]. Tests and the CLI can use [`run_to_step`].
 
 mod catalog;
+pub mod facts;
 pub mod words;
 
 use std::cell::OnceCell;
