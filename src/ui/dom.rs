@@ -194,3 +194,25 @@ pub fn svg_file(selector: &str, into: &str, inside: &str) -> Option<String> {
         .concat(),
     )
 }
+
+/// The browser's local storage, if the page may use it.
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// What the browser keeps of the lessons the reader finished (empty without storage).
+pub fn finished_lessons() -> String {
+    let key = crate::app::progress::STORAGE_KEY;
+    storage()
+        .and_then(|s| s.get_item(key).ok()?)
+        .unwrap_or_default()
+}
+
+/// Adds lesson `id` to the finished lessons the browser keeps (nothing without storage).
+pub fn remember_finished(id: &str) {
+    let key = crate::app::progress::STORAGE_KEY;
+    let stored = crate::app::progress::with(&finished_lessons(), id);
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, &stored);
+    }
+}

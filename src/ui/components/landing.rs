@@ -160,18 +160,24 @@ fn mini(k: &Sketch) -> Html {
     }
 }
 
-/// The lesson cards, in catalog order, each a real link to its first step.
-fn cards(lessons: &[Lesson]) -> Html {
+/// The lesson cards, in catalog order, each a real link to its first step; the ones the reader
+/// finished (as this browser remembers) are marked.
+fn cards(lessons: &[Lesson], finished: &[&str]) -> Html {
     lessons
         .iter()
         .enumerate()
         .map(|(i, l)| {
+            let done = finished.contains(&l.id);
             html! {
                 <li>
-                    <a class="card" href={lesson_query(l.id, 0)} data-testid={format!("card-{}", l.id)}>
+                    <a class={classes!("card", done.then_some("finished"))} href={lesson_query(l.id, 0)}
+                       data-testid={format!("card-{}", l.id)} data-finished={done.to_string()}>
                         { mini(&sketch(l)) }
                         <span class="card-text">
-                            <span class="card-num">{ format!("Lesson {}", i + 1) }</span>
+                            <span class="card-num">
+                                { format!("Lesson {}", i + 1) }
+                                if done { <span class="card-done" title="you reached the end of this lesson (remembered in this browser only)">{ " · ✓ finished" }</span> }
+                            </span>
                             <span class="card-title">{ l.title }</span>
                             <span class="card-promise">{ l.promise }</span>
                         </span>
@@ -198,6 +204,10 @@ fn live_stage() -> Html {
 #[function_component(Landing)]
 pub fn landing(p: &LandingProps) -> Html {
     let lessons = use_memo((), |_| catalog());
+    // The lessons this browser remembers as finished (local storage; nothing is sent).
+    let finished = use_memo((), |_| {
+        crate::app::progress::finished(&crate::ui::dom::finished_lessons())
+    });
     // `?present=1` (or `?embed=1`) alone opens this page in that mode.
     use_effect_with((), |_| {
         let (q, h) = crate::ui::url::read();
@@ -220,7 +230,7 @@ pub fn landing(p: &LandingProps) -> Html {
                     <p class="lead">
                         { "Why does a bank refuse your withdrawal while a social feed happily shows you old likes? Twelve short lessons, each a real run you can pause, question and break yourself. Start with the first one; no prior knowledge needed." }
                     </p>
-                    <ol class="cards" data-testid="lessons">{ cards(&lessons) }</ol>
+                    <ol class="cards" data-testid="lessons">{ cards(&lessons, &finished) }</ol>
                 </section>
                 <section class="live" aria-labelledby="live-title">
                     <h2 id="live-title">{ "Or just play" }</h2>

@@ -188,12 +188,26 @@ fn header(lab: &UseReducerHandle<Page>, s: &LessonSession) -> Html {
             <a class="home" href="./" data-testid="home">{ "CAP Lab" }</a>
             <span class="crumb">{ format!("Lesson {} of {}", index + 1, all.len()) }</span>
             <h1 data-testid="lesson-title">{ s.lesson.title }</h1>
+            { score(s) }
             if lab.flags.embed { { open_full(lab) } }
             <span class="page-keys">
                 if !lab.flags.embed { { embed_button(lab) } }
                 <PageKeys lab={lab.clone()} buttons={!lab.flags.embed} />
             </span>
         </header>
+    }
+}
+
+/// "1 of 2 right": the questions answered in this visit (nothing before the first answer).
+fn score(s: &LessonSession) -> Html {
+    let (right, answered) = s.score();
+    if answered == 0 {
+        return html! {};
+    }
+    html! {
+        <span class="score" data-testid="score" data-right={right.to_string()} data-answered={answered.to_string()}>
+            { format!("{right} of {answered} right") }
+        </span>
     }
 }
 
@@ -300,10 +314,11 @@ fn panel(
     let d = lab.dispatcher();
     let on_guess =
         Callback::from(move |g: Option<String>| d.dispatch(Msg::Lesson(LessonMsg::Guess(g))));
+    let next = send(lab, LessonMsg::Next);
     html! {
         <>
-            <StepNav lesson={LessonRc(s.lesson.clone())} step={s.step} {go} hidden={s.trying} />
-            <NarrationPanel {narration} {note} live={!lab.playing}
+            <StepNav lesson={LessonRc(s.lesson.clone())} step={s.step} {go} {next} hidden={s.trying} />
+            <NarrationPanel {narration} {note} live={!lab.playing} shown={s.answer_shown()}
                             guess={s.guess.clone()} revealed={s.revealed} {on_guess} />
             { actions(lab, s) }
         </>

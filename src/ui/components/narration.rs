@@ -7,13 +7,15 @@ use yew::prelude::*;
 
 use super::lesson::LessonRc;
 use crate::app::link::lesson_query;
-use crate::lessons::Narration;
+use crate::lessons::{judge, Narration};
 
 #[derive(Properties, PartialEq)]
 pub struct StepNavProps {
     pub lesson: LessonRc,
     pub step: usize,
     pub go: Callback<usize>,
+    /// Next: the model's `LessonMsg::Next` (an unanswered question is revealed first).
+    pub next: Callback<MouseEvent>,
     /// Hidden while the reader plays freely.
     pub hidden: bool,
 }
@@ -55,7 +57,7 @@ pub fn step_nav(p: &StepNavProps) -> Html {
             <div class="step-buttons">
                 <button data-testid="prev" disabled={p.step == 0} onclick={at(p.step.saturating_sub(1))}>{ "← Back" }</button>
                 <button class={classes!((!last).then_some("primary"))} data-testid="next" disabled={last}
-                        onclick={at((p.step + 1).min(count.saturating_sub(1)))}>{ "Next →" }</button>
+                        onclick={p.next.clone()}>{ "Next →" }</button>
             </div>
         </nav>
     }
@@ -71,37 +73,10 @@ pub struct NarrationProps {
     pub live: bool,
     pub guess: Option<String>,
     pub revealed: bool,
+    /// The answer is shown (revealed, and the stage played on to the moment that decides it).
+    pub shown: bool,
     /// The reader's pick (`Some(option)`) or "reveal without a guess" (`None`).
     pub on_guess: Callback<Option<String>>,
-}
-
-/// How an answer option reads on its button.
-fn option_label(o: &str) -> &'static str {
-    match o {
-        "ok" => "✓ it goes through (ok)",
-        "refused" => "⊘ it is refused",
-        "timeout" => "◷ no answer (timeout)",
-        _ => "?",
-    }
-}
-
-/// The sentence that judges the reader's guess against what happened.
-fn judge(guess: Option<&str>, answer: Option<&str>) -> String {
-    match (guess, answer) {
-        (Some(g), Some(a)) if g == a => format!("You were right: {}.", short(a)),
-        (Some(_), Some(a)) => format!("Not this time: {}.", short(a)),
-        (None, Some(a)) => format!("What happened: {}.", short(a)),
-        (_, None) => "This request never finished in this run.".into(),
-    }
-}
-
-fn short(a: &str) -> &'static str {
-    match a {
-        "ok" => "it went through",
-        "refused" => "it was refused",
-        "timeout" => "it timed out",
-        _ => "something else",
-    }
 }
 
 /// On a lesson's last step: a link to the next lesson (or back to all lessons).
@@ -132,9 +107,10 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
             let options: Html = n
                 .options
                 .iter()
-                .map(|o| {
+                .zip(&n.labels)
+                .map(|(o, label)| {
                     let picked = p.guess.as_deref() == Some(o.as_str());
-                    let right = p.revealed && n.answer.as_deref() == Some(o.as_str());
+                    let right = p.shown && n.answer.as_deref() == Some(o.as_str());
                     let on = p.on_guess.clone();
                     let pick = o.clone();
                     html! {
@@ -142,19 +118,21 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
                                 data-testid={format!("predict-{o}")} aria-pressed={picked.to_string()}
                                 disabled={p.revealed}
                                 onclick={Callback::from(move |_| on.emit(Some(pick.clone())))}>
-                            { option_label(o) }
+                            { label }
                         </button>
                     }
                 })
                 .collect();
-            let reveal = if p.revealed {
+            let reveal = if p.shown {
                 html! {
                     <div class="reveal-box" data-testid="answer" data-answer={n.answer.clone().unwrap_or_default()}
                          data-guess={p.guess.clone().unwrap_or_default()}>
-                        <p class="judge">{ judge(p.guess.as_deref(), n.answer.as_deref()) }</p>
+                        <p class="judge">{ judge(n, p.guess.as_deref()) }</p>
                         if let Some(w) = &n.why { <p>{ w }</p> }
                     </div>
                 }
+            } else if p.revealed {
+                html! { <p class="revealing" data-testid="revealing">{ "Watch the stage: the run plays on to the answer…" }</p> }
             } else {
                 let on = p.on_guess.clone();
                 html! {
