@@ -188,26 +188,12 @@ fn header(lab: &UseReducerHandle<Page>, s: &LessonSession) -> Html {
             <a class="home" href="./" data-testid="home">{ "CAP Lab" }</a>
             <span class="crumb">{ format!("Lesson {} of {}", index + 1, all.len()) }</span>
             <h1 data-testid="lesson-title">{ s.lesson.title }</h1>
-            { score(s) }
             if lab.flags.embed { { open_full(lab) } }
             <span class="page-keys">
                 if !lab.flags.embed { { embed_button(lab) } }
                 <PageKeys lab={lab.clone()} buttons={!lab.flags.embed} />
             </span>
         </header>
-    }
-}
-
-/// "1 of 2 right": the questions answered in this visit (nothing before the first answer).
-fn score(s: &LessonSession) -> Html {
-    let (right, answered) = s.score();
-    if answered == 0 {
-        return html! {};
-    }
-    html! {
-        <span class="score" data-testid="score" data-right={right.to_string()} data-answered={answered.to_string()}>
-            { format!("{right} of {answered} right") }
-        </span>
     }
 }
 
@@ -244,7 +230,8 @@ fn stages(
             };
             html! {
                 <div class={classes!("run", (i == shown).then_some("shown"), (turns && i != shown).then_some("off"))}
-                     id={format!("lesson-run-{i}")} data-testid={format!("lesson-stage-{i}")}>
+                     id={format!("lesson-run-{i}")} data-testid={format!("lesson-stage-{i}")}
+                     data-tick={(lab.clock.floor().max(0.0) as u64).to_string()}>
                     if side { <h3 class="stage-label">{ label }</h3> }
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
                     <Inspector lab={lab.clone()} run={i} />
@@ -315,9 +302,13 @@ fn panel(
     let on_guess =
         Callback::from(move |g: Option<String>| d.dispatch(Msg::Lesson(LessonMsg::Guess(g))));
     let next = send(lab, LessonMsg::Next);
+    let score = match s.score() {
+        (_, 0) => String::new(),
+        (right, answered) => format!("{right} of {answered} right"),
+    };
     html! {
         <>
-            <StepNav lesson={LessonRc(s.lesson.clone())} step={s.step} {go} {next} hidden={s.trying} />
+            <StepNav lesson={LessonRc(s.lesson.clone())} step={s.step} {go} {score} {next} hidden={s.trying} />
             <NarrationPanel {narration} {note} live={!lab.playing} shown={s.answer_shown()}
                             guess={s.guess.clone()} revealed={s.revealed} {on_guess} />
             { actions(lab, s) }

@@ -14,6 +14,8 @@ pub struct StepNavProps {
     pub lesson: LessonRc,
     pub step: usize,
     pub go: Callback<usize>,
+    /// "1 of 2 right": the questions answered in this visit (empty before the first).
+    pub score: String,
     /// Next: the model's `LessonMsg::Next` (an unanswered question is revealed first).
     pub next: Callback<MouseEvent>,
     /// Hidden while the reader plays freely.
@@ -54,6 +56,7 @@ pub fn step_nav(p: &StepNavProps) -> Html {
             <span class="step-count" data-testid="step-count" data-step={(p.step + 1).to_string()}>
                 { format!("{} / {}", p.step + 1, count) }
             </span>
+            if !p.score.is_empty() { <span class="score" data-testid="score">{ p.score.clone() }</span> }
             <div class="step-buttons">
                 <button data-testid="prev" disabled={p.step == 0} onclick={at(p.step.saturating_sub(1))}>{ "← Back" }</button>
                 <button class={classes!((!last).then_some("primary"))} data-testid="next" disabled={last}
@@ -93,10 +96,40 @@ pub fn next_lesson(next: Option<(&'static str, &'static str)>) -> Html {
     }
 }
 
+/// Under the options: the answer and why once shown, "watch the stage" while the run plays on
+/// to it, or the Reveal button.
+fn reveal(p: &NarrationProps, answer_ref: NodeRef) -> Html {
+    let n = &p.narration;
+    if p.shown {
+        html! {
+            <div class="reveal-box" ref={answer_ref} data-testid="answer" data-answer={n.answer.clone().unwrap_or_default()}
+                 data-guess={p.guess.clone().unwrap_or_default()}>
+                <p class="judge">{ judge(n, p.guess.as_deref()) }</p>
+                if let Some(w) = &n.why { <p>{ w }</p> }
+            </div>
+        }
+    } else if p.revealed {
+        html! { <p class="revealing" data-testid="revealing">{ "Watch the stage: the run plays on to the answer…" }</p> }
+    } else {
+        let on = p.on_guess.clone();
+        html! {
+            <button class="reveal" data-testid="reveal" title="show the answer without a guess (let the room vote first)"
+                    onclick={Callback::from(move |_| on.emit(None))}>{ "Reveal" }</button>
+        }
+    }
+}
+
 /// The step's title and paragraphs, then the question (if any) and, once revealed, the answer.
 #[function_component(NarrationPanel)]
 pub fn narration_panel(p: &NarrationProps) -> Html {
     let n = &p.narration;
+    // The answer, once shown, is scrolled into view where it would be below it.
+    let answer_ref = use_node_ref();
+    use_effect_with((p.shown, answer_ref.clone()), |(shown, r)| {
+        if let (true, Some(el)) = (*shown, r.cast::<web_sys::Element>()) {
+            crate::ui::dom::reveal_below(&el);
+        }
+    });
     let paragraphs: Html = n
         .paragraphs
         .iter()
@@ -123,25 +156,9 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
                     }
                 })
                 .collect();
-            let reveal = if p.shown {
-                html! {
-                    <div class="reveal-box" data-testid="answer" data-answer={n.answer.clone().unwrap_or_default()}
-                         data-guess={p.guess.clone().unwrap_or_default()}>
-                        <p class="judge">{ judge(n, p.guess.as_deref()) }</p>
-                        if let Some(w) = &n.why { <p>{ w }</p> }
-                    </div>
-                }
-            } else if p.revealed {
-                html! { <p class="revealing" data-testid="revealing">{ "Watch the stage: the run plays on to the answer…" }</p> }
-            } else {
-                let on = p.on_guess.clone();
-                html! {
-                    <button class="reveal" data-testid="reveal" title="show the answer without a guess (let the room vote first)"
-                            onclick={Callback::from(move |_| on.emit(None))}>{ "Reveal" }</button>
-                }
-            };
+            let reveal = reveal(p, answer_ref);
             html! {
-                <div class="predict" data-testid="predict">
+                <div class={classes!("predict", (!p.revealed).then_some("asking"))} data-testid="predict">
                     <p class="question">{ q }</p>
                     <div class="options" role="group" aria-label="your prediction">{ options }</div>
                     { reveal }
