@@ -282,8 +282,8 @@ fn balance(sim: &Sim) -> Answer {
     ));
     if v < 0 {
         why.push_str(
-            " Each side approved what its own copy could pay; merged, they paid out more than \
-             the account held.",
+            " Each replica approved what its own copy could pay; merged, the withdrawals took \
+             more than the account held.",
         );
     }
     a.why = why;
@@ -314,12 +314,13 @@ fn likes(sim: &Sim, apart: NodeId) -> Answer {
         node_name(apart),
         total - there
     );
+    let lost = words::plural((total - v).max(0) as u64, "confirmed like");
     why.push_str(&match total - v {
         0 => " None was lost.".to_string(),
-        lost => format!(
-            " The merge kept one side's count and dropped the other's: {} lost.",
-            words::plural(lost.max(0) as u64, "confirmed like")
-        ),
+        _ if v == there || v == total - there => {
+            format!(" The merge kept one side's count and dropped the other's: {lost} lost.")
+        }
+        _ => format!(" {lost} lost in the merge."),
     });
     a.why = why;
     a.tick = Some(t);
