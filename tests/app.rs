@@ -407,6 +407,14 @@ fn answers_are_scored_for_the_visit_and_a_finished_lesson_is_remembered_once() {
             .any(|e| matches!(e, Effect::Remember(_))),
         "once"
     );
+    // The landing page reads what the browser kept: known lessons only, in reading order.
+    let mut landing = Lab::live();
+    update(
+        &mut landing,
+        Msg::Finished("quorum, nope,intro".into()),
+        0.0,
+    );
+    assert_eq!(landing.finished, vec!["intro", "quorum"]);
 }
 
 #[test]

@@ -72,6 +72,9 @@ pub enum Msg {
     /// Presenter mode on / off (key `P`, `present=1`).
     TogglePresent,
     Lesson(LessonMsg),
+    /// What the browser keeps of the lessons the reader finished (its local storage, read when
+    /// the landing page opens): sets `Lab::finished`.
+    Finished(String),
     /// Copy the frame's link, or its embed snippet.
     Copy(CopyWhat),
     /// Open or close the embed panel.
@@ -201,6 +204,7 @@ fn handle(lab: &mut Lab, msg: Msg, now_ms: f64, fx: &mut Vec<Effect>) -> bool {
         Msg::Frame => return lab.frame(now_ms),
         Msg::Seek(t) => lab.seek(t),
         Msg::SetSpeed(x) => lab.speed = x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
+        Msg::Finished(stored) => lab.finished = super::progress::finished(&stored),
         Msg::Lesson(m) => {
             let changed = lab.lesson_msg(m);
             fx.extend(lab.finished_now().map(Effect::Remember));

@@ -10,7 +10,7 @@ use crate::lessons::{catalog, Lesson};
 use crate::sim::action::Action;
 use crate::sim::types::{node_name, NodeId};
 use crate::ui::anim::reduced_motion;
-use crate::ui::state::use_page;
+use crate::ui::state::{use_page, Msg, Page};
 
 #[derive(Properties, PartialEq)]
 pub struct LandingProps {
@@ -188,10 +188,29 @@ fn cards(lessons: &[Lesson], finished: &[&str]) -> Html {
         .collect()
 }
 
+#[derive(Properties, PartialEq)]
+struct CardsProps {
+    /// The lessons this browser remembers as finished.
+    finished: Vec<&'static str>,
+}
+
+/// The lesson cards as a component: redrawn only when the finished lessons change, not on
+/// every frame of the live stage beside them.
+#[function_component(LessonCards)]
+fn lesson_cards(p: &CardsProps) -> Html {
+    let lessons = use_memo((), |_| catalog());
+    html! { <ol class="cards" data-testid="lessons">{ cards(&lessons, &p.finished) }</ol> }
+}
+
+#[derive(Properties, PartialEq)]
+struct LiveStageProps {
+    lab: UseReducerHandle<Page>,
+}
+
 /// The live stage: the default bank scenario, playing slowly.
 #[function_component(LiveStage)]
-fn live_stage() -> Html {
-    let lab = use_page(crate::app::Lab::live);
+fn live_stage(p: &LiveStageProps) -> Html {
+    let lab = &p.lab;
     let reduced = *use_memo((), |_| reduced_motion());
     html! {
         <div class="run">
@@ -203,11 +222,14 @@ fn live_stage() -> Html {
 
 #[function_component(Landing)]
 pub fn landing(p: &LandingProps) -> Html {
-    let lessons = use_memo((), |_| catalog());
+    let lab = use_page(crate::app::Lab::live);
     // The lessons this browser remembers as finished (local storage; nothing is sent).
-    let finished = use_memo((), |_| {
-        crate::app::progress::finished(&crate::ui::dom::finished_lessons())
-    });
+    {
+        let d = lab.dispatcher();
+        use_effect_with((), move |_| {
+            d.dispatch(Msg::Finished(crate::ui::dom::finished_lessons()))
+        });
+    }
     // `?present=1` (or `?embed=1`) alone opens this page in that mode.
     use_effect_with((), |_| {
         let (q, h) = crate::ui::url::read();
@@ -230,12 +252,12 @@ pub fn landing(p: &LandingProps) -> Html {
                     <p class="lead">
                         { "Why does a bank refuse your withdrawal while a social feed happily shows you old likes? Twelve short lessons, each a real run you can pause, question and break yourself. Start with the first one; no prior knowledge needed." }
                     </p>
-                    <ol class="cards" data-testid="lessons">{ cards(&lessons, &finished) }</ol>
+                    <LessonCards finished={lab.finished.clone()} />
                 </section>
                 <section class="live" aria-labelledby="live-title">
                     <h2 id="live-title">{ "Or just play" }</h2>
                     <p class="lead">{ "A bank account on three replicas, live. Click a link to cut it, or a node to crash it." }</p>
-                    <LiveStage />
+                    <LiveStage lab={lab.clone()} />
                     <a class="button" href="?scenario=bank" data-testid="open-lab">{ "Open the full lab →" }</a>
                 </section>
             </div>
