@@ -105,6 +105,9 @@ pub struct Lab {
     pub base: String,
     /// The run each step since the last other change moved (a step back undoes exactly it).
     pub stepped: Vec<usize>,
+    /// The lessons the reader finished, as the browser remembers them (the landing page marks
+    /// them; see [`super::progress`] and `Msg::Finished`).
+    pub finished: Vec<&'static str>,
     /// Whether this page keeps the address bar on its frame (the landing page's stage does not).
     pub writes_address: bool,
     /// Wall-clock ms of the last frame while playing (the next frame advances by the gap).
@@ -143,6 +146,7 @@ impl Lab {
             notice: None,
             lesson: None,
             made: None,
+            finished: Vec::new(),
             last_frame_ms: None,
             writes_address: true,
             stepped: Vec::new(),
