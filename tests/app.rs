@@ -304,8 +304,117 @@ fn next_on_an_unanswered_question_reveals_it_first() {
         (q, true),
         "revealed, still on the question"
     );
+    assert!(lab.playing, "the reveal plays the stage on to the answer");
     update(&mut lab, Msg::Lesson(LessonMsg::Next), 0.0);
     assert_eq!(lab.lesson.as_ref().map(|s| s.step), Some(q + 1));
+}
+
+/// Plays frames (50 ms apart) until the page stops playing; the number of frames.
+fn play_out(lab: &mut Lab) -> usize {
+    let mut frames = 0;
+    while lab.playing && frames < 10_000 {
+        frames += 1;
+        update(lab, Msg::Frame, frames as f64 * 50.0);
+    }
+    frames
+}
+
+/// A guess plays the stage from the step's moment on to the tick that decides the answer,
+/// stopping exactly there, and only then is the answer shown; every question of every lesson.
+#[test]
+fn a_guess_plays_the_stage_on_to_the_moment_that_answers_it() {
+    use caplab::lessons::prediction;
+    use caplab::sim::world::Sim;
+    for lesson in catalog() {
+        let lesson = Rc::new(lesson);
+        for (i, step) in lesson.steps.iter().enumerate() {
+            if step.predict.is_none() {
+                continue;
+            }
+            let at = format!("{} step {}", lesson.id, i + 1);
+            let mut lab = Lab::for_lesson(lesson.clone(), i, Default::default());
+            let answer = {
+                let t = lab
+                    .runs
+                    .iter()
+                    .map(|r| r.timeline.borrow())
+                    .collect::<Vec<_>>();
+                let sims: Vec<&Sim> = t.iter().map(|t| t.sim()).collect();
+                prediction(&lesson, i, &sims).expect("asks")
+            };
+            let to = answer.tick.expect("decided");
+            let guess = answer.options.last().cloned();
+            update(&mut lab, Msg::Lesson(LessonMsg::Guess(guess.clone())), 0.0);
+            let s = lab.lesson.as_ref().expect("lesson");
+            assert!(
+                lab.playing && s.revealed && !s.answer_shown(),
+                "{at}: plays first"
+            );
+            assert_eq!(
+                lab.clock, step.at_tick as f64,
+                "{at}: from the step's moment"
+            );
+            assert!(play_out(&mut lab) > 0, "{at}");
+            let s = lab.lesson.as_ref().expect("lesson");
+            assert!(s.answer_shown(), "{at}: then the answer shows");
+            assert_eq!(lab.clock, to as f64, "{at}: stops at the answer's tick");
+            assert!(lab.runs[0].timeline.borrow().sim().now() <= to, "{at}");
+            assert_eq!(s.score(), (usize::from(guess == answer.answer), 1), "{at}");
+        }
+    }
+}
+
+/// The score counts the questions answered in the visit; the last step is remembered once.
+#[test]
+fn answers_are_scored_for_the_visit_and_a_finished_lesson_is_remembered_once() {
+    use caplab::app::Effect;
+    let lesson = Rc::new(
+        catalog()
+            .into_iter()
+            .find(|l| l.id == "quorum")
+            .expect("quorum"),
+    );
+    let asks: Vec<usize> = (0..lesson.steps.len())
+        .filter(|i| lesson.steps[*i].predict.is_some())
+        .collect();
+    assert!(asks.len() >= 2, "quorum asks twice");
+    let mut lab = Lab::for_lesson(lesson.clone(), 0, Default::default());
+    let mut remembered = Vec::new();
+    for i in 0..lesson.steps.len() {
+        if asks.contains(&i) {
+            // The stale question's answer is "yes"; the R=2 read's is "refused": one right.
+            let g = if i == asks[0] { "yes" } else { "ok" };
+            update(&mut lab, Msg::Lesson(LessonMsg::Guess(Some(g.into()))), 0.0);
+        }
+        let fx = update(&mut lab, Msg::Lesson(LessonMsg::Next), 0.0);
+        remembered.extend(fx.into_iter().filter(|e| matches!(e, Effect::Remember(_))));
+    }
+    let s = lab.lesson.as_ref().expect("lesson");
+    assert_eq!(s.step + 1, lesson.steps.len());
+    assert_eq!(s.score(), (1, 2));
+    assert_eq!(remembered, vec![Effect::Remember("quorum")]);
+    update(&mut lab, Msg::Lesson(LessonMsg::Restore), 0.0);
+    assert_eq!(
+        lab.lesson.as_ref().map(|s| s.score()),
+        Some((1, 2)),
+        "kept on restore"
+    );
+    let fx = update(&mut lab, Msg::Lesson(LessonMsg::Back), 0.0);
+    let fx2 = update(&mut lab, Msg::Lesson(LessonMsg::Next), 0.0);
+    assert!(
+        !fx.iter()
+            .chain(&fx2)
+            .any(|e| matches!(e, Effect::Remember(_))),
+        "once"
+    );
+    // The landing page reads what the browser kept: known lessons only, in reading order.
+    let mut landing = Lab::live();
+    update(
+        &mut landing,
+        Msg::Finished("quorum, nope,intro".into()),
+        0.0,
+    );
+    assert_eq!(landing.finished, vec!["intro", "quorum"]);
 }
 
 #[test]

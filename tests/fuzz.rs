@@ -528,6 +528,7 @@ fn valid_link(rng: &mut ChaCha8Rng) -> String {
         workload: rng.random_bool(0.8),
         faults: rng.random_bool(0.8),
         side: rng.random_bool(0.2),
+        made: None,
     };
     let link = Link {
         page: Page::Lab {
@@ -644,7 +645,7 @@ fn drive_link(input: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     match route(query, fragment) {
         Route::Landing { notice } | Route::Lesson { notice, .. } => out.extend(notice),
-        Route::Lab => {}
+        Route::Lab | Route::Teach => {}
     }
     match open_link(query, fragment) {
         Err(e) => out.push(e),

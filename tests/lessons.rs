@@ -1,7 +1,8 @@
 //! The lessons: every step narrates, every lesson's run shows what it teaches, and the narration
 //! follows the run when the faults change.
 
-use caplab::lessons::{catalog, find_op, lesson, narrate, run_to_step, Lesson, OPTIONS};
+use caplab::lessons::predict::Ask;
+use caplab::lessons::{catalog, find_op, lesson, narrate, prediction, run_to_step, Lesson};
 use caplab::sim::check::Checks;
 use caplab::sim::report::{checks, LIN_BUDGET};
 use caplab::sim::types::{Consistency, OpKind, OpRecord, Outcome, Value};
@@ -86,12 +87,6 @@ fn the_catalog_has_twelve_well_formed_lessons() {
         );
         assert!(l.steps.iter().all(|s| s.at_tick <= end), "{}", l.id);
     }
-    for id in ["partition", "bank-cp", "bank-ap", "feed-ap", "quorum"] {
-        assert!(
-            get(id).steps.iter().any(|s| s.predict.is_some()),
-            "{id} predicts"
-        );
-    }
     assert!(lesson("nope").is_none());
 }
 
@@ -107,8 +102,15 @@ fn every_step_of_every_lesson_narrates_in_plain_words() {
                 assert!(!p.contains('{') && !p.contains("TODO"), "{at}: {p}");
             }
             if n.question.is_some() {
-                assert_eq!(n.options, OPTIONS.map(String::from), "{at}");
-                assert!(n.answer.is_some() && n.why.is_some(), "{at}");
+                assert!((2..=4).contains(&n.options.len()), "{at}: {:?}", n.options);
+                assert_eq!(n.labels.len(), n.options.len(), "{at}");
+                let answer = n.answer.as_ref().expect("answered");
+                assert!(
+                    n.options.contains(answer),
+                    "{at}: {answer} not in {:?}",
+                    n.options
+                );
+                assert!(n.why.as_ref().is_some_and(|w| !w.is_empty()), "{at}");
             }
         }
     }
@@ -122,13 +124,68 @@ fn a_wrong_call_is_narrated_not_a_panic() {
     assert!(n.question.is_none());
 }
 
+/// Every lesson asks at least one question; together they ask every kind of question.
+#[test]
+fn every_lesson_asks_and_the_questions_are_varied() {
+    let mut kinds = std::collections::BTreeSet::new();
+    for l in catalog() {
+        let asks: Vec<Ask> = l
+            .steps
+            .iter()
+            .filter_map(|s| s.predict.map(|p| p.ask))
+            .collect();
+        assert!(!asks.is_empty(), "{} asks no question", l.id);
+        for a in asks {
+            kinds.insert(format!("{a:?}").split(['(', ' ']).next().map(String::from));
+        }
+    }
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
+}
+
+/// A question is asked before anything gives its answer: the event that decides it comes after
+/// the step's moment, and neither the step's paragraphs nor the question say the answer's words.
+#[test]
+fn every_question_is_asked_before_its_answer_is_decided_or_said() {
+    for l in catalog() {
+        for (i, s) in l.steps.iter().enumerate() {
+            if s.predict.is_none() {
+                continue;
+            }
+            let at = format!("{} step {}", l.id, i + 1);
+            let sims = run_to_step(&l, i).expect("builds");
+            let refs: Vec<&Sim> = sims.iter().collect();
+            let a = prediction(&l, i, &refs).expect("asks");
+            let tick = a.tick.expect("decided");
+            assert!(
+                tick > s.at_tick,
+                "{at}: decided at {tick}, asked at {}",
+                s.at_tick
+            );
+            assert!(
+                a.answer.as_ref().is_some_and(|x| a.options.contains(x)),
+                "{at}"
+            );
+            assert!(!a.tells.is_empty(), "{at}");
+            let n = narrate(&l, i, &refs);
+            for text in n.paragraphs.iter().chain(&n.question) {
+                for tell in &a.tells {
+                    assert!(
+                        !text.contains(tell.as_str()),
+                        "{at} gives away '{tell}': {text}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn predict_answers_are_the_watched_ops_actual_outcomes() {
     for l in catalog() {
         let sims = finished(&l);
         for (i, s) in l.steps.iter().enumerate() {
             let Some(p) = &s.predict else { continue };
-            let w = p.watch;
+            let Ask::Outcome(w) = p.ask else { continue };
             let actual = op(&sims[w.stage], w.client, w.at)
                 .outcome()
                 .expect("finished")
@@ -585,7 +642,7 @@ fn the_run_a_step_asks_about_is_the_one_its_question_is_about() {
                 i + 1
             );
             if let Some(p) = l.steps[i].predict {
-                assert_eq!(asked, Some(p.watch.stage), "{} step {}", l.id, i + 1);
+                assert_eq!(asked, Some(p.ask.stage()), "{} step {}", l.id, i + 1);
             }
             let first = n
                 .question

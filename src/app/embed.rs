@@ -136,7 +136,7 @@ pub fn embed_link(lab: &Lab) -> String {
         match &mut link.page {
             Page::Lesson { step, .. } => *step = 0,
             Page::Lab { params, .. } => (params.t, params.e, params.e2) = (None, None, None),
-            Page::Landing => {}
+            Page::Landing | Page::Teach => {}
         }
     }
     lab.base.clone() + &written(&link)

@@ -444,6 +444,7 @@ impl Lab {
             t: None,
             e: None,
             e2: None,
+            made: None,
             ..from
         };
         let run = params

@@ -96,6 +96,8 @@ pub struct Lab {
     pub notice: Option<String>,
     /// The lesson being visited, on a lesson page.
     pub lesson: Option<LessonSession>,
+    /// A lesson a teacher made (its steps are in `params.made`): where the reader is in it.
+    pub made: Option<super::made::MadeVisit>,
     /// The share bar: the embed panel, what was last said, a link to copy by hand.
     pub sharing: super::share::Sharing,
     /// The page's address without its query (`https://host/path/`), for absolute links; told
@@ -103,6 +105,9 @@ pub struct Lab {
     pub base: String,
     /// The run each step since the last other change moved (a step back undoes exactly it).
     pub stepped: Vec<usize>,
+    /// The lessons the reader finished, as the browser remembers them (the landing page marks
+    /// them; see [`super::progress`] and `Msg::Finished`).
+    pub finished: Vec<&'static str>,
     /// Whether this page keeps the address bar on its frame (the landing page's stage does not).
     pub writes_address: bool,
     /// Wall-clock ms of the last frame while playing (the next frame advances by the gap).
@@ -144,6 +149,8 @@ impl Lab {
             amount: None,
             notice: None,
             lesson: None,
+            made: None,
+            finished: Vec::new(),
             last_frame_ms: None,
             writes_address: true,
             stepped: Vec::new(),
@@ -174,9 +181,11 @@ impl Lab {
         };
         let clock = params.t.map_or(0.0, |t| t as f64);
         let opens_playing = params.t.is_none() && notice.is_none();
+        let made = params.made.is_some();
         let mut lab = Lab::with_runs(params, flags, runs, clock);
         lab.notice = notice;
-        lab.playing = opens_playing;
+        lab.playing = opens_playing && !made;
+        lab.open_made();
         lab.tradeoff.note(&lab.params);
         lab
     }

@@ -1,5 +1,7 @@
 //! A lesson visit: which step, whether the reader is trying things in free play, their
-//! prediction, and "watch it happen" (play from the previous step's moment to this one).
+//! prediction (a guess plays the stage on to the moment that answers it, then shows the answer;
+//! the answers are kept for the visit), and "watch it happen" (play from the previous step's
+//! moment to this one).
 //!
 //! One [`Lab`] holds one timeline per lesson stage for the whole visit: a step is a seek, and the
 //! reader's own changes (cut links, crashes, requests) stay in the timelines, so every step is
@@ -9,9 +11,10 @@ use std::rc::Rc;
 
 use super::lab::{Lab, Run, SPEEDS};
 use super::link::{Flags, Params};
-use crate::lessons::Lesson;
+use crate::lessons::{prediction, Lesson};
 use crate::sim::timeline::Timeline;
 use crate::sim::types::Tick;
+use crate::sim::world::Sim;
 
 /// "Watch it happen" lasts about this many wall-clock ms at 1× (0.1 tick per ms), whatever the
 /// gap between the two steps.
@@ -33,6 +36,26 @@ pub struct LessonSession {
     /// The run the reader picked to see, on this step, where the runs take turns (an embed);
     /// `None`: the one the text names first (see `app::embed::shown_run`).
     pub shown: Option<usize>,
+    /// Per step, whether the reader's last answer to its question was right (`None`: not
+    /// answered; revealed without a guess counts as not right). Kept for the whole visit.
+    pub answers: Vec<Option<bool>>,
+    /// The reader reached the last step and the page was asked to remember it.
+    pub remembered: bool,
+}
+
+impl LessonSession {
+    /// The answer is on screen: revealed, and the stage has played on to the moment that
+    /// decides it.
+    pub fn answer_shown(&self) -> bool {
+        self.revealed && self.watch_to.is_none()
+    }
+
+    /// (right, answered) over the questions answered in this visit.
+    pub fn score(&self) -> (usize, usize) {
+        let answered = self.answers.iter().flatten();
+        let right = answered.clone().filter(|r| **r).count();
+        (right, answered.count())
+    }
 }
 
 /// What a reader does on a lesson page.
@@ -78,7 +101,8 @@ fn lesson_runs(lesson: &Lesson, tick: Tick) -> (Vec<Run>, Option<String>) {
 impl Lab {
     /// A lesson page at step `step` (0-based, clamped), paused at the step's moment.
     pub fn for_lesson(lesson: Rc<Lesson>, step: usize, flags: Flags) -> Lab {
-        let step = step.min(lesson.steps.len().saturating_sub(1));
+        let count = lesson.steps.len();
+        let step = step.min(count.saturating_sub(1));
         let tick = tick_of(&lesson, step);
         let (runs, notice) = lesson_runs(&lesson, tick);
         let mut lab = if runs.is_empty() {
@@ -95,6 +119,8 @@ impl Lab {
             revealed: false,
             watch_to: None,
             shown: None,
+            answers: vec![None; count],
+            remembered: false,
         });
         lab
     }
@@ -128,9 +154,13 @@ impl Lab {
             }
             LessonMsg::Restore => {
                 let lesson = s.lesson.clone();
+                let kept = (s.answers.clone(), s.remembered);
                 let (version, edits) = (self.version, self.edits + 1);
                 *self = Lab::for_lesson(lesson, step, self.flags);
                 (self.version, self.edits) = (version, edits);
+                if let Some(s) = self.lesson.as_mut() {
+                    (s.answers, s.remembered) = kept;
+                }
                 true
             }
         }
@@ -181,12 +211,32 @@ impl Lab {
         true
     }
 
+    /// The reader's answer (`None`: reveal without a guess): it is scored against the answer
+    /// computed from the runs as they are, and the stage plays from the step's moment on to the
+    /// moment that decides it (not in free play), where the answer shows.
     fn guess(&mut self, g: Option<String>) -> bool {
+        let Some(s) = self.lesson.as_ref() else {
+            return false;
+        };
+        let (lesson, step, trying) = (s.lesson.clone(), s.step, s.trying);
+        let answer = {
+            let timelines: Vec<_> = self.runs.iter().map(|r| r.timeline.borrow()).collect();
+            let sims: Vec<&Sim> = timelines.iter().map(|t| t.sim()).collect();
+            prediction(&lesson, step, &sims)
+        };
         let Some(s) = self.lesson.as_mut() else {
             return false;
         };
+        if let (Some(a), Some(slot)) = (&answer, s.answers.get_mut(step)) {
+            *slot = Some(g.is_some() && g == a.answer);
+        }
         s.guess = g;
         s.revealed = true;
+        let from = tick_of(&lesson, step);
+        match answer.and_then(|a| a.tick) {
+            Some(to) if to > from && !trying => self.play_between(from, to),
+            _ => {}
+        }
         true
     }
 
@@ -200,12 +250,30 @@ impl Lab {
         if s.step == 0 || to <= from {
             return false;
         }
-        s.watch_to = Some(to);
+        self.play_between(from, to);
+        true
+    }
+
+    /// Plays from `from` to stop exactly at `to`, in about [`WATCH_MS`] at 1×.
+    fn play_between(&mut self, from: Tick, to: Tick) {
+        if let Some(s) = self.lesson.as_mut() {
+            s.watch_to = Some(to);
+        }
         self.seek(from);
         let speed = (to - from) as f64 / (WATCH_MS * super::lab::TICKS_PER_MS_AT_1X);
         self.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
         self.playing = true;
-        true
+    }
+
+    /// The id of the lesson, once, when the reader is on its last step: the page remembers it
+    /// as finished (see [`super::Effect::Remember`]).
+    pub(super) fn finished_now(&mut self) -> Option<&'static str> {
+        let s = self.lesson.as_mut()?;
+        if s.remembered || s.step + 1 < s.lesson.steps.len() {
+            return None;
+        }
+        s.remembered = true;
+        Some(s.lesson.id)
     }
 
     /// After a frame: "watch it happen" stops exactly at the step's moment.

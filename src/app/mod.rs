@@ -10,7 +10,12 @@
 //!   reader's recorded inputs; parse never fails as a whole, write checks the limits).
 //! - [`share`]: copying the frame's link or embed snippet, and the downloads; [`embed`]: what an
 //!   embed shows (its panels, which run first) and the Embed dialog's snippet.
-//! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction, "watch it happen").
+//! - [`teach`]: the teacher's page (`?teach=1`): each lesson's questions with their computed
+//!   answers, a duration and a classroom flow.
+//! - [`made`]: a lesson a teacher makes in the sandbox (steps, captions, questions) and plays.
+//! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction whose reveal plays the
+//!   stage on to the answer, the answers' score, "watch it happen"); [`progress`]: the lessons a
+//!   reader finished, as the browser keeps them.
 //! - [`verdict`]: the checkers' figures for the page, one search slice per call.
 //! - [`cards`]: what each metric card says about those figures; [`glossary`]: the terms the
 //!   cards and the setup bar explain on hover and focus.
@@ -33,8 +38,11 @@ pub mod keys;
 pub mod lab;
 pub mod lesson;
 pub mod link;
+pub mod made;
+pub mod progress;
 pub mod share;
 pub mod stage;
+pub mod teach;
 pub mod tradeoff;
 pub mod update;
 pub mod verdict;

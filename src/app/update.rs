@@ -72,6 +72,11 @@ pub enum Msg {
     /// Presenter mode on / off (key `P`, `present=1`).
     TogglePresent,
     Lesson(LessonMsg),
+    /// A lesson a teacher makes or a reader plays (`made=`).
+    Made(super::made::MadeMsg),
+    /// What the browser keeps of the lessons the reader finished (its local storage, read when
+    /// the landing page opens): sets `Lab::finished`.
+    Finished(String),
     /// Copy the frame's link, or its embed snippet.
     Copy(CopyWhat),
     /// Open or close the embed panel.
@@ -107,6 +112,9 @@ pub enum Effect {
     DownloadSvg { what: Export, name: String },
     /// Focus the text field with this test id and select its text (to copy by hand).
     Select(&'static str),
+    /// The reader finished this lesson (reached its last step): add it to the finished lessons
+    /// the browser keeps (see [`super::progress`]; nothing is sent anywhere).
+    Remember(&'static str),
 }
 
 /// Applies `msg` to `lab` at wall-clock `now_ms` and returns what the browser must do.
@@ -195,7 +203,10 @@ pub fn written(l: &Link) -> String {
 /// change.
 fn handle(lab: &mut Lab, msg: Msg, now_ms: f64, fx: &mut Vec<Effect>) -> bool {
     match msg {
-        Msg::Opened(base) => lab.base = base,
+        Msg::Opened(base) => {
+            lab.base = base;
+            fx.extend(lab.finished_now().map(Effect::Remember));
+        }
         Msg::Play => return lab.play(now_ms),
         Msg::Pause => return lab.pause(),
         Msg::Step => return lab.step(),
@@ -207,7 +218,13 @@ fn handle(lab: &mut Lab, msg: Msg, now_ms: f64, fx: &mut Vec<Effect>) -> bool {
         Msg::Hunt(m) => return lab.hunt_msg(m),
         Msg::Seek(t) => lab.seek(t),
         Msg::SetSpeed(x) => lab.speed = x.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]),
-        Msg::Lesson(m) => return lab.lesson_msg(m),
+        Msg::Made(m) => return lab.made_msg(m, fx),
+        Msg::Finished(stored) => lab.finished = super::progress::finished(&stored),
+        Msg::Lesson(m) => {
+            let changed = lab.lesson_msg(m);
+            fx.extend(lab.finished_now().map(Effect::Remember));
+            return changed;
+        }
         Msg::Copy(what) => fx.push(lab.copy(what)),
         Msg::ToggleEmbedPanel => lab.sharing.embed_open = !lab.sharing.embed_open,
         Msg::EmbedOption(o) => return lab.embed_option(o),
@@ -337,6 +354,7 @@ impl Lab {
                     workload: p.workload,
                     faults: p.faults,
                     side: p.side,
+                    made: p.made.take(),
                     ..Params::default()
                 }
             }

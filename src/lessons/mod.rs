@@ -11,6 +11,8 @@
 //! [`narrate`]. Tests and the CLI can use [`run_to_step`].
 
 mod catalog;
+pub mod facts;
+pub mod predict;
 pub mod words;
 
 use std::cell::OnceCell;
@@ -59,13 +61,13 @@ pub struct Step {
     narrate: fn(&StepCtx, &mut Say),
 }
 
-/// A prediction question about one operation's outcome.
+/// A prediction question: what it asks (its kind, see [`predict::Ask`]) and its wording.
 #[derive(Clone, Copy, Debug)]
 pub struct Predict {
-    /// The operation the question is about.
-    pub watch: Watch,
+    /// What the question is about; its options and answer come from the finished run.
+    pub ask: predict::Ask,
     /// The question, computed from the run at the step (it may name run facts).
-    ask: fn(&StepCtx) -> String,
+    question: fn(&StepCtx) -> String,
 }
 
 /// Names one scripted operation: the one `client` sent at tick `at` in stage `stage`.
@@ -76,7 +78,7 @@ pub struct Watch {
     pub at: Tick,
 }
 
-/// The answer options of every prediction: the three ways an operation can end.
+/// The answer options of a question about an operation's outcome: the three ways it can end.
 pub const OPTIONS: [&str; 3] = ["ok", "refused", "timeout"];
 
 /// What the UI shows for one step. Every field is plain text or ids.
@@ -85,10 +87,14 @@ pub struct Narration {
     pub title: String,
     pub paragraphs: Vec<String>,
     pub question: Option<String>,
-    /// Outcome slugs (see [`OPTIONS`]) when there is a question.
+    /// Option slugs when there is a question (2 to 4; see [`predict::Answer`]).
     pub options: Vec<String>,
+    /// How each option reads on its button.
+    pub labels: Vec<String>,
     /// The option that actually happened in the finished run (computed).
     pub answer: Option<String>,
+    /// The tick that decides the answer (the reveal plays the stage to it).
+    pub answer_tick: Option<Tick>,
     /// Why it happened (computed), revealed after the vote.
     pub why: Option<String>,
     pub highlight_nodes: Vec<NodeId>,
@@ -245,8 +251,8 @@ impl Step {
         self
     }
 
-    fn predict(mut self, watch: Watch, ask: fn(&StepCtx) -> String) -> Step {
-        self.predict = Some(Predict { watch, ask });
+    fn predict(mut self, ask: predict::Ask, question: fn(&StepCtx) -> String) -> Step {
+        self.predict = Some(Predict { ask, question });
         self
     }
 }
@@ -266,7 +272,7 @@ impl Lesson {
     /// one tap away (`app::embed::shown_run`).
     pub fn asked_run(&self, step: usize) -> Option<usize> {
         let p = self.steps.get(step)?.predict?;
-        Some(p.watch.stage.min(self.stages.len().saturating_sub(1)))
+        Some(p.ask.stage().min(self.stages.len().saturating_sub(1)))
     }
 }
 
@@ -304,34 +310,38 @@ pub fn narrate(lesson: &Lesson, step: usize, sims: &[&Sim]) -> Narration {
         ..Narration::default()
     };
     if let Some(p) = &s.predict {
-        n.question = Some((p.ask)(&ctx));
-        n.options = OPTIONS.iter().map(|o| o.to_string()).collect();
-        let (answer, why) = reveal(&ctx, p.watch);
-        n.answer = answer;
-        n.why = Some(why);
+        n.question = Some((p.question)(&ctx));
+        let a = predict::answer(&ctx, &p.ask);
+        n.options = a.options;
+        n.labels = a.labels;
+        n.answer = a.answer;
+        n.answer_tick = a.tick;
+        n.why = Some(a.why);
     }
     n
 }
 
-/// The actual outcome of the watched op in the finished run, and why.
-fn reveal(ctx: &StepCtx, w: Watch) -> (Option<String>, String) {
-    if w.stage >= ctx.stages() {
-        return (None, "This question names a run that is not shown.".into());
-    }
-    let sim = ctx.finished(w.stage);
-    let who = words::client_name(sim, w.client);
-    match find_op(sim, w.client, w.at) {
-        None => (
-            None,
-            format!("{who} never sent this request: {who} was still waiting for an earlier answer, or the run ended first."),
-        ),
-        Some(rec) => match rec.outcome() {
-            None => (None, format!("{} The run ended first.", words::op_outcome(sim, rec))),
-            Some(o) => (
-                Some(o.slug().to_string()),
-                format!("{} {}", words::op_outcome(sim, rec), why(sim.config().mode, rec)),
-            ),
-        },
+/// Step `step`'s question answered from the stages' sims (each at any tick, carried on to the
+/// end): its options, answer, why, deciding tick and give-away words. `None` when the step asks
+/// nothing (or the call is out of range).
+pub fn prediction(lesson: &Lesson, step: usize, sims: &[&Sim]) -> Option<predict::Answer> {
+    let ctx = StepCtx::new(lesson, step, sims)?;
+    let p = lesson.steps[step].predict?;
+    Some(predict::answer(&ctx, &p.ask))
+}
+
+/// The sentence that judges a reader's guess (`None`: no guess) against the answer.
+pub fn judge(n: &Narration, guess: Option<&str>) -> String {
+    let label = n
+        .answer
+        .as_deref()
+        .and_then(|a| n.options.iter().position(|o| o == a))
+        .and_then(|i| n.labels.get(i));
+    match (guess, n.answer.as_deref(), label) {
+        (Some(g), Some(a), Some(l)) if g == a => format!("You were right: {l}."),
+        (Some(_), Some(_), Some(l)) => format!("Not this time: {l}."),
+        (None, Some(_), Some(l)) => format!("What happened: {l}."),
+        _ => "This run never decided the answer.".into(),
     }
 }
 

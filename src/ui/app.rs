@@ -18,10 +18,12 @@ use super::components::controls::{Setup, Transport};
 use super::components::history::History;
 use super::components::hunt::{HuntPanel, TradeoffPlot};
 use super::components::inspector::Inspector;
+use super::components::made::MadePanel;
 use super::components::messages::legend;
 use super::components::metrics::Metrics;
 use super::components::share::ShareBar;
 use super::components::stage::Stage;
+use super::components::teach::TeachPage;
 use super::state::{now_ms, use_page, Msg, Page};
 use super::url::read;
 use crate::app::embed::panels;
@@ -45,10 +47,12 @@ pub fn app() -> Html {
             } => Screen::Lesson(LessonRc(Rc::new(*lesson)), step, notice),
             Route::Landing { notice } => Screen::Landing(notice),
             Route::Lab => Screen::Lab,
+            Route::Teach => Screen::Teach,
         }
     });
     match &*route {
         Screen::Lab => html! { <Sandbox /> },
+        Screen::Teach => html! { <TeachPage /> },
         Screen::Landing(notice) => html! { <Landing notice={notice.clone()} /> },
         Screen::Lesson(lesson, step, notice) => html! {
             <LessonPage lesson={lesson.clone()} step={*step} notice={notice.clone()} />
@@ -60,6 +64,7 @@ pub fn app() -> Html {
 enum Screen {
     Landing(Option<String>),
     Lab,
+    Teach,
     Lesson(LessonRc, usize, Option<String>),
 }
 
@@ -88,6 +93,8 @@ pub fn sandbox() -> Html {
         Panels::all(true)
     };
     let aside = !side && (show.cards || show.controls);
+    // A lesson a teacher makes or plays: beside the stage, with the figures.
+    let made = lab.made.is_some();
     let verdicts: Vec<Verdict> = lab
         .runs
         .iter()
@@ -109,6 +116,7 @@ pub fn sandbox() -> Html {
                 if !embed { { stage_tools(&lab, last_node) } }
                 if aside {
                     <aside class="side-panel">
+                        if made { <MadePanel lab={lab.clone()} /> }
                         if embed && show.controls { { stage_tools(&lab, last_node) } }
                         if show.cards { <Metrics verdict={verdicts[0].clone()} case={case} mode={run_mode(&lab, 0)} /> }
                         if show.controls { <ClientCards lab={lab.clone()} /> }
@@ -116,8 +124,10 @@ pub fn sandbox() -> Html {
                     </aside>
                 }
             </div>
+            if made && !aside { <MadePanel lab={lab.clone()} /> }
             if embed && side && show.controls { { stage_tools(&lab, last_node) } }
-            if !embed && !side { { explore(&lab) } }
+            // The hunt replaces the run: not beside a lesson a teacher makes or plays.
+            if !embed && !side && !made { { explore(&lab) } }
             if side && show.controls { <ClientCards lab={lab.clone()} /> }
             if (embed || side) && show.history { { histories(&lab, &verdicts) } }
             <footer class="foot">

@@ -194,3 +194,37 @@ pub fn svg_file(selector: &str, into: &str, inside: &str) -> Option<String> {
         .concat(),
     )
 }
+
+/// Scrolls `el` into view if its bottom is below the window's (a phone, a projector's panel):
+/// its bottom to the bottom of the view, or its top to the top when it is taller than the view.
+pub fn reveal_below(el: &web_sys::Element) {
+    let Some(h) = web_sys::window().and_then(|w| w.inner_height().ok()?.as_f64()) else {
+        return;
+    };
+    let r = el.get_bounding_client_rect();
+    if r.bottom() > h {
+        el.scroll_into_view_with_bool(r.height() > h);
+    }
+}
+
+/// The browser's local storage, if the page may use it.
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// What the browser keeps of the lessons the reader finished (empty without storage).
+pub fn finished_lessons() -> String {
+    let key = crate::app::progress::STORAGE_KEY;
+    storage()
+        .and_then(|s| s.get_item(key).ok()?)
+        .unwrap_or_default()
+}
+
+/// Adds lesson `id` to the finished lessons the browser keeps (nothing without storage).
+pub fn remember_finished(id: &str) {
+    let key = crate::app::progress::STORAGE_KEY;
+    let stored = crate::app::progress::with(&finished_lessons(), id);
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, &stored);
+    }
+}

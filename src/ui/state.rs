@@ -146,6 +146,7 @@ fn run(effect: Effect, frames: &RefCell<Option<Rc<Cell<bool>>>>, page: &UseReduc
         Effect::Select(id) => {
             dom::select_text(id);
         }
+        Effect::Remember(id) => dom::remember_finished(id),
     }
 }
 

@@ -15,6 +15,7 @@
 //! - `open.rs`: the runs a lab link describes, its numbers fitted to them ([`open_link`]).
 
 mod codec;
+pub mod made;
 mod open;
 mod query;
 mod route;
@@ -49,6 +50,8 @@ pub enum Page {
     Lab { params: Params, inputs: [Inputs; 2] },
     /// Step `step` (0-based; `step=<step + 1>` in the link) of the lesson `id`.
     Lesson { id: String, step: usize },
+    /// The teacher's page (`?teach=1`): every lesson's questions, answers and a classroom flow.
+    Teach,
 }
 
 /// Everything a link says.
@@ -107,7 +110,7 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
     let pairs = q.split('&').filter(|p| !p.is_empty());
     let pairs = pairs.map(|p| p.split_once('=').unwrap_or((p, "")));
     let (mut flags, mut params) = (Flags::default(), Params::default());
-    let (mut lesson, mut step, mut lab) = (None, None, false);
+    let (mut lesson, mut step, mut lab, mut teach) = (None, None, false, false);
     let mut lab_notes = Vec::new(); // said only when the link opens the lab
     for (k, v) in pairs {
         let applied = match k {
@@ -117,6 +120,10 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
             }
             "step" => {
                 step = Some(v);
+                Ok(())
+            }
+            "teach" => {
+                teach = v == "1";
                 Ok(())
             }
             "embed" | "present" | "panels" => query::apply_flag(&mut flags, k, v),
@@ -131,6 +138,7 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
     }
     let f = fragment.strip_prefix('#').unwrap_or(fragment);
     let page = match lesson {
+        None if teach => Page::Teach,
         Some(id) => route::lesson_page(id, step, &mut notes),
         None if lab || !f.is_empty() => {
             let (inputs, more) = parse_fragment(f);
@@ -153,6 +161,7 @@ pub fn write(link: &Link) -> Result<String, LinkError> {
         Page::Landing if flags.is_empty() => ("?".to_string(), String::new()),
         Page::Landing => (format!("?{}", &flags[1..]), String::new()),
         Page::Lesson { id, step } => (lesson_query(id, *step) + &flags, String::new()),
+        Page::Teach => ("?teach=1".to_string() + &flags, String::new()),
         Page::Lab { params, inputs } => {
             for (run, list) in inputs.iter().enumerate() {
                 if list.len() > MAX_LINK_INPUTS {

@@ -119,7 +119,9 @@ pub fn open_link(query: &str, fragment: &str) -> Result<Opened, String> {
     let (link, mut notes) = parse(query, fragment);
     let (params, inputs) = match link.page {
         Page::Lab { params, inputs } => (params, inputs),
-        Page::Landing | Page::Lesson { .. } => (Params::default(), Default::default()),
+        Page::Landing | Page::Teach | Page::Lesson { .. } => {
+            (Params::default(), Default::default())
+        }
     };
     let mut o = open(params, inputs)?;
     notes.append(&mut o.notes);

@@ -1,10 +1,12 @@
 //! The query keys of a link: the lab's dials (`scenario`, `mode`, `conflict`, `n`, `r`, `w`,
-//! `seed`), its frame (`t`, `e`, `e2`), its switches (`workload`, `faults`, `side`), the page
+//! `seed`), its frame (`t`, `e`, `e2`), its switches (`workload`, `faults`, `side`), a teacher's
+//! lesson steps (`made`, see `made.rs`), the page
 //! flags (`embed`, `present`, `panels`) and a lesson's route (`lesson`, `step`).
 //!
 //! A key with a bad value is dropped on its own, with one sentence for the reader saying what was
 //! asked and what is used instead; the other keys keep their values.
 
+use super::made::Made;
 use crate::sim::scenario::{Overrides, Scenario};
 use crate::sim::text::clip_escaped;
 use crate::sim::types::{Conflict, Mode, Tick, MAX_NODES};
@@ -27,6 +29,8 @@ pub struct Params {
     pub faults: bool,
     /// CP and AP side by side.
     pub side: bool,
+    /// A lesson a teacher made from this run (`made=`): its steps and captions.
+    pub made: Option<Made>,
 }
 
 /// The scenario a link without `scenario` (or with an unknown one) opens.
@@ -43,6 +47,7 @@ impl Default for Params {
             workload: true,
             faults: true,
             side: false,
+            made: None,
         }
     }
 }
@@ -122,9 +127,9 @@ impl Panels {
 }
 
 /// The keys that make a link a lab link.
-pub(super) const LAB_KEYS: [&str; 13] = [
+pub(super) const LAB_KEYS: [&str; 14] = [
     "scenario", "mode", "conflict", "n", "r", "w", "seed", "t", "e", "e2", "workload", "faults",
-    "side",
+    "side", "made",
 ];
 
 /// At most 24 characters of untrusted text, control characters escaped, for notes.
@@ -192,6 +197,12 @@ pub(super) fn apply_lab(p: &mut Params, key: &str, v: &str) -> Result<(), String
                 "e" => &mut p.e,
                 _ => &mut p.e2,
             } = Some(x);
+        }
+        "made" => {
+            let m = Made::parse(v).map_err(|why| {
+                format!("The link's lesson steps could not be read ({why}); the run is shown without them.")
+            })?;
+            p.made = Some(m);
         }
         _ => apply_switch(p, key, v)?,
     }
@@ -266,6 +277,10 @@ impl Params {
         }
         if self.side {
             q += "&side=1";
+        }
+        if let Some(m) = &self.made {
+            q += "&made=";
+            q += &m.to_value();
         }
         q
     }

@@ -16,6 +16,8 @@ pub enum Route {
     Landing { notice: Option<String> },
     /// The full visualizer (the query and fragment are its share link).
     Lab,
+    /// The teacher's page.
+    Teach,
     /// A lesson at step `step` (0-based).
     Lesson {
         lesson: Box<Lesson>,
@@ -31,6 +33,7 @@ pub fn route(query: &str, fragment: &str) -> Route {
     let notice = (!notes.is_empty()).then(|| notes.join(" "));
     match link.page {
         Page::Lab { .. } => Route::Lab,
+        Page::Teach => Route::Teach,
         Page::Landing => Route::Landing { notice },
         Page::Lesson { id, step } => match lesson(&id) {
             Some(l) => Route::Lesson {

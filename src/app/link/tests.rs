@@ -2,6 +2,7 @@
 
 use proptest::prelude::*;
 
+use super::made::{Made, MadeStep};
 use super::*;
 use crate::sim::scenario::{Overrides, Scenario};
 use crate::sim::text::{is_one_clean_line, MAX_MESSAGE_CHARS};
@@ -36,6 +37,14 @@ fn full_params() -> Params {
         workload: false,
         faults: false,
         side: true,
+        made: Some(Made {
+            title: "A ~ lesson. 100% <i>mine</i>".into(),
+            steps: vec![MadeStep {
+                at: 700,
+                caption: "Cut n3 & watch".into(),
+                question: Some("What does Bob get?".into()),
+            }],
+        }),
     }
 }
 
@@ -396,6 +405,7 @@ fn params() -> impl Strategy<Value = Params> {
                 workload: wl,
                 faults: f,
                 side,
+                made: None,
             },
         )
 }

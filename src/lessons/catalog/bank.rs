@@ -6,6 +6,7 @@ use super::paragraphs::{
     say_situation, slug_of,
 };
 use super::{ask, cut_n3, script, stage, BOB_ASKS, CUT, HEAL};
+use crate::lessons::predict::Ask;
 use crate::lessons::words::{self, plural};
 use crate::lessons::{Lesson, Say, Step, StepCtx, Watch};
 use crate::sim::scenario::Scenario;
@@ -92,11 +93,11 @@ pub(super) fn bank_cp() -> Lesson {
                 say_op(ctx, say, 0, 1, BOB_ASKS);
             })
             .predict(
-                Watch {
+                Ask::Outcome(Watch {
                     stage: 0,
                     client: 1,
                     at: BOB_ASKS,
-                },
+                }),
                 ask_bob_withdraws,
             ),
             Step::new(BOB_ASKS + 60, "n3 answers", |ctx, say| {
@@ -178,16 +179,12 @@ pub(super) fn bank_ap() -> Lesson {
                     holds(ctx, 0, 0),
                     holds(ctx, 0, 2)
                 ));
-                say_options(say);
             })
-            .predict(
-                Watch {
-                    stage: 0,
-                    client: 1,
-                    at: BOB_ASKS,
-                },
-                ask_bob_withdraws,
-            ),
+            .predict(Ask::Balance { stage: 0 }, |_| {
+                "Later the network heals and the replicas merge what each side did. Once they \
+                 agree again, what balance will they hold?"
+                    .into()
+            }),
             Step::new(BOB_ASKS + 100, "Two answers", say_two_answers),
             Step::new(HEAL + 1000, "The network heals", |ctx, say| {
                 let both_ok = [0, 1]

@@ -2,7 +2,8 @@
 //! holds and the node stays up.
 
 use super::paragraphs::{say_checks, say_op, say_situation, slug_of};
-use super::{ask, fault, script, stage};
+use super::{ask, fault, script, stage, watch};
+use crate::lessons::predict::Ask;
 use crate::lessons::words;
 use crate::lessons::{Lesson, Say, Step, StepCtx};
 use crate::sim::action::Action;
@@ -61,7 +62,18 @@ pub(super) fn ca_single() -> Lesson {
                 } else {
                     "Bob's node n3 can no longer reach n1, and no other node has the data."
                 });
-            }),
+            })
+            .predict(
+                Ask::Serves {
+                    a: watch(0, 0, 1700),
+                    b: watch(0, 1, 1800),
+                },
+                |_| {
+                    "Next, Alice writes at n1 and Bob reads at n3. Which of them will get a real \
+                     answer?"
+                        .into()
+                },
+            ),
             Step::new(2900, "Alice and Bob, after the cut", say_after_cut),
             Step::new(4300, "n1 crashes", say_crash).says_linearizable(),
         ],

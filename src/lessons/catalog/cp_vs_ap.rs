@@ -3,7 +3,8 @@
 
 use super::bank::bank;
 use super::paragraphs::{say_finished, say_op, say_replicas};
-use super::{ask, stage, BOB_ASKS, HEAL};
+use super::{ask, stage, watch, BOB_ASKS, HEAL};
+use crate::lessons::predict::Ask;
 use crate::lessons::words::{self, ms};
 use crate::lessons::{Lesson, Say, Step, StepCtx};
 use crate::sim::types::{Mode, OpKind};
@@ -29,7 +30,18 @@ pub(super) fn cp_vs_ap() -> Lesson {
                     "Both runs use the same random seed, the same clients and the same \
                        partition of n3. Only the replication mode differs.",
                 );
-            }),
+            })
+            .predict(
+                Ask::Serves {
+                    a: watch(0, 0, BOB_ASKS),
+                    b: watch(0, 1, BOB_ASKS),
+                },
+                |_| {
+                    "While n3 is cut off, Alice (at n1) and Bob (at n3) each withdraw 80. In the \
+                     CP run, who gets a real answer?"
+                        .into()
+                },
+            ),
             Step::new(BOB_ASKS + 200, "During the partition", |ctx, say| {
                 for st in 0..ctx.stages() {
                     say.run(ctx.label(st));

@@ -1,12 +1,11 @@
 //! Lessons 6 and 7, `feed-ap` and `feed-vclock`: a social feed that stays available during a
 //! partition, and how LWW, vector clocks and CRDTs merge what the two sides did.
 
-use super::paragraphs::{
-    say_converged, say_op, say_op_each, say_options, say_replicas, say_situation,
-};
-use super::{ask, cut_n3, script, stage, BOB_ASKS, CUT, HEAL};
+use super::paragraphs::{say_converged, say_op, say_op_each, say_replicas, say_situation};
+use super::{ask, cut_n3, script, stage, watch, BOB_ASKS, CUT, HEAL};
+use crate::lessons::predict::Ask;
 use crate::lessons::words::{self, plural};
-use crate::lessons::{Lesson, Say, Step, StepCtx, Watch};
+use crate::lessons::{Lesson, Say, Step, StepCtx};
 use crate::sim::scenario::Scenario;
 use crate::sim::types::{Case, Conflict, Mode, OpKind, Value};
 
@@ -87,25 +86,15 @@ pub(super) fn feed_ap() -> Lesson {
             Step::new(BOB_ASKS + 1, "Bob likes the post", |ctx, say| {
                 say.p(format!(
                     "On n1 and n2 Alice and Carol keep liking. Bob likes the post again at n3, \
-                     and right now {}. Here is how his previous like went.",
+                     and right now {}.",
                     words::situation(ctx.sim(0), 2)
                 ));
-                say_op(ctx, say, 0, 1, BOB_ASKS - 300);
-                say_options(say);
             })
-            .predict(
-                Watch {
-                    stage: 0,
-                    client: 1,
-                    at: BOB_ASKS,
-                },
-                |ctx| {
-                    format!(
-                        "Bob likes the post at n3. Right now {}. What will Bob get?",
-                        words::situation(ctx.sim(0), 2)
-                    )
-                },
-            ),
+            .predict(Ask::Likes { stage: 0, apart: 2 }, |_| {
+                "In the LWW run, once the network heals and the replicas agree again, how many \
+                 likes will every replica show?"
+                    .into()
+            }),
             Step::new(2750, "What Bob sees", say_bob_sees),
             Step::new(HEAL + 1000, "After the heal", |ctx, say| {
                 say.p(
@@ -213,6 +202,11 @@ pub(super) fn feed_vclock() -> Lesson {
                 say_situation(ctx, say, 0, 2);
                 say_op(ctx, say, 0, 0, 2000);
                 say_op(ctx, say, 0, 1, 2100);
+            })
+            .predict(Ask::ReadValue(watch(0, 0, 3800)), |_| {
+                "In the vclock run, after the heal, Alice reads the feed at n1. What will \
+                     she see?"
+                    .into()
             }),
             Step::new(3500, "After the heal", |ctx, say| {
                 for st in 0..ctx.stages() {

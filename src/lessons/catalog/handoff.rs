@@ -3,6 +3,7 @@
 
 use super::paragraphs::{say_converged, say_op, say_replicas, say_situation};
 use super::{ask, fault, script, stage};
+use crate::lessons::predict::Ask;
 use crate::lessons::words;
 use crate::lessons::{Lesson, Say, Step, StepCtx};
 use crate::sim::action::Action;
@@ -85,6 +86,11 @@ pub(super) fn hinted_handoff() -> Lesson {
                 );
                 say_hints(ctx, say);
                 say_n3_has_like(ctx, say);
+            })
+            .predict(Ask::Likes { stage: 0, apart: 2 }, |_| {
+                "Later the link heals. Once the replicas agree again, how many likes will every \
+                 replica show?"
+                    .into()
             }),
             Step::new(HH_HEAL + 1000, "After the heal", |ctx, say| {
                 say_situation(ctx, say, 0, 2);

@@ -2,7 +2,8 @@
 //! mean.
 
 use super::paragraphs::{leader, say_checks, say_op, say_replicas};
-use super::{ask, script, stage};
+use super::{ask, script, stage, watch};
+use crate::lessons::predict::Ask;
 use crate::lessons::{Lesson, Say, Step, StepCtx};
 use crate::sim::types::{node_name, Case, Mode, OpKind};
 
@@ -42,6 +43,9 @@ pub(super) fn intro() -> Lesson {
             Step::new(1100, "Has the write spread?", |ctx, say| {
                 say_op(ctx, say, 0, 0, 1000);
                 say_replicas(ctx, say, 0);
+            })
+            .predict(Ask::ReadValue(watch(0, 1, 1200)), |_| {
+                "In a moment Bob reads x at n3. What will his read return?".into()
             }),
             Step::new(1300, "Bob reads at n3", |ctx, say| {
                 say.p("Bob asks a different replica. Will he see Alice's write?");

@@ -2,7 +2,8 @@
 //! it in waiting.
 
 use super::paragraphs::{say_op, say_situation, slug_of};
-use super::{ask, ask_with, cut_n3, script, stage};
+use super::{ask, ask_with, cut_n3, script, stage, watch};
+use crate::lessons::predict::Ask;
 use crate::lessons::words::{self, ms};
 use crate::lessons::{Lesson, Say, Step, StepCtx};
 use crate::sim::scenario::Scenario;
@@ -71,6 +72,12 @@ pub(super) fn consistency_levels() -> Lesson {
                 say_situation(ctx, say, 0, 2);
                 say_op(ctx, say, 0, 0, 2100);
                 say_op(ctx, say, 0, 1, 2200);
+            })
+            .predict(Ask::Outcome(watch(0, 1, 2300)), |ctx| {
+                format!(
+                    "Next Bob asks n3 for a strong read, while {}. What will he get?",
+                    words::situation(ctx.sim(0), 2)
+                )
             }),
             Step::new(3400, "Cut off: the strong read", |ctx, say| {
                 say_op(ctx, say, 0, 1, 2300);

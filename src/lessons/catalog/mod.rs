@@ -2,7 +2,7 @@
 //! lessons sharing a scenario), and the builders of their scripted scenarios. The narration
 //! pieces the lessons share are in `paragraphs.rs`.
 
-use super::{Lesson, Stage};
+use super::{Lesson, Stage, Watch};
 use crate::sim::action::Action;
 use crate::sim::scenario::{ClientSpec, Scenario, ScriptedAction, ScriptedRequest};
 use crate::sim::types::{Case, ClientId, Consistency, Mode, NodeId, OpKind, Request, Tick};
@@ -102,6 +102,11 @@ pub(super) fn cut_n3(s: &mut Scenario, from: Tick, to: Tick) {
         },
     );
     fault(s, to, Action::HealAll);
+}
+
+/// The op `client` sends at tick `at` in stage `stage` (what a question is about).
+pub(super) fn watch(stage: usize, client: ClientId, at: Tick) -> Watch {
+    Watch { stage, client, at }
 }
 
 pub(super) fn stage(label: &'static str, scenario: Scenario) -> Stage {

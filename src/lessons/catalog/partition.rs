@@ -3,6 +3,7 @@
 
 use super::paragraphs::{say_op_each, slug_of};
 use super::{ask, fault, script, stage};
+use crate::lessons::predict::Ask;
 use crate::lessons::words;
 use crate::lessons::{Lesson, Say, Stage, Step, StepCtx, Watch};
 use crate::sim::action::Action;
@@ -75,11 +76,11 @@ pub(super) fn partition() -> Lesson {
                 );
             })
             .predict(
-                Watch {
+                Ask::Outcome(Watch {
                     stage: 0,
                     client: 0,
                     at: P_ASK,
-                },
+                }),
                 |ctx| {
                     format!(
                         "Bob writes 2 at n3. In the first run, {}. What will Bob get?",

@@ -1,9 +1,10 @@
 //! Lesson 8, `quorum`: the N / R / W dials between C and A, two settings side by side.
 
 use super::paragraphs::{say_checks, say_op, say_situation, slug_of};
-use super::{ask, cut_n3, fault, script, stage, CUT};
+use super::{ask, cut_n3, fault, script, stage, watch, CUT};
+use crate::lessons::predict::Ask;
 use crate::lessons::words;
-use crate::lessons::{Lesson, Say, Stage, Step, StepCtx, Watch};
+use crate::lessons::{Lesson, Say, Stage, Step, StepCtx};
 use crate::sim::action::Action;
 use crate::sim::stale;
 use crate::sim::types::{Case, Mode, OpKind, Outcome, Tick};
@@ -130,6 +131,11 @@ pub(super) fn quorum() -> Lesson {
                 );
                 say.p(format!("{}.", words::quorum_replicas(ctx.sim(0), 0)));
                 say_dials(ctx, say);
+            })
+            .predict(Ask::Stale { stage: 1 }, |_| {
+                "In the 'R=1 W=1' run, will any read return old data, missing a write that was \
+                 already confirmed?"
+                    .into()
             }),
             Step::new(1000, "One node down", say_one_down),
             Step::new(2050, "A write on the majority side", |ctx, say| {
@@ -146,20 +152,13 @@ pub(super) fn quorum() -> Lesson {
                 ));
                 say_dials(ctx, say);
             })
-            .predict(
-                Watch {
-                    stage: 0,
-                    client: 1,
-                    at: Q_READ,
-                },
-                |ctx| {
-                    let r = ctx.sim(0).config().r;
-                    format!(
-                        "In the first run (R = {r}), Bob reads x at n3 while {}. What will he get?",
-                        words::situation(ctx.sim(0), 2)
-                    )
-                },
-            ),
+            .predict(Ask::Outcome(watch(0, 1, Q_READ)), |ctx| {
+                let r = ctx.sim(0).config().r;
+                format!(
+                    "In the first run (R = {r}), Bob reads x at n3 while {}. What will he get?",
+                    words::situation(ctx.sim(0), 2)
+                )
+            }),
             Step::new(3000, "Refused or stale", |ctx, say| {
                 for st in 0..ctx.stages() {
                     say.run(ctx.label(st));

@@ -2,7 +2,8 @@
 //! crosses the ocean.
 
 use super::paragraphs::{leader, say_checks, say_op};
-use super::{ask, ask_with, script, stage};
+use super::{ask, ask_with, script, stage, watch};
+use crate::lessons::predict::Ask;
 use crate::lessons::words::{self, ms};
 use crate::lessons::{Lesson, Say, Step, StepCtx};
 use crate::sim::scenario::{LinkOverride, Scenario};
@@ -85,7 +86,14 @@ pub(super) fn two_regions() -> Lesson {
                        includes a US node. From Europe that means crossing the ocean and back \
                        at least once: 160 ms or more.",
                 );
-            }),
+            })
+            .predict(
+                Ask::ReadValue(watch(0, 1, EU_EVENTUAL)),
+                |_| {
+                    "Next Bob reads x from n3's own copy (an eventual read). What will it return?"
+                        .into()
+                },
+            ),
             Step::new(EU_STRONG + 400, "Fast or fresh", |ctx, say| {
                 say_op(ctx, say, 0, 1, EU_EVENTUAL);
                 say_op(ctx, say, 0, 1, EU_STRONG);

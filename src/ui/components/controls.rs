@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::app::link::Params;
+use crate::app::made::MadeMsg;
 use crate::app::Lab;
 use crate::sim::scenario::Scenario;
 use crate::sim::timeline::Timeline;
@@ -206,6 +207,10 @@ fn setup_bar(lab: &SetupView) -> Html {
             }
         })
     };
+    let make = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Made(MadeMsg::Author(true))))
+    };
     let reset = Callback::from(move |_: MouseEvent| d.dispatch(Msg::Reset));
     let side = lab.params.side;
     html! {
@@ -223,6 +228,9 @@ fn setup_bar(lab: &SetupView) -> Html {
                 value={lab.params.over.seed.unwrap_or(1).to_string()} onchange={on_seed} /></label>
             { checkboxes(lab) }
             <button data-testid="reset" onclick={reset}>{ "↺ Reset" }</button>
+            if lab.params.made.is_none() {
+                <button class="made-open" data-testid="made-start" onclick={make}>{ "✎ Make a lesson" }</button>
+            }
         </div>
     }
 }

@@ -10,7 +10,7 @@ use crate::lessons::{catalog, Lesson};
 use crate::sim::action::Action;
 use crate::sim::types::{node_name, NodeId};
 use crate::ui::anim::reduced_motion;
-use crate::ui::state::use_page;
+use crate::ui::state::{use_page, Msg, Page};
 
 #[derive(Properties, PartialEq)]
 pub struct LandingProps {
@@ -160,18 +160,24 @@ fn mini(k: &Sketch) -> Html {
     }
 }
 
-/// The lesson cards, in catalog order, each a real link to its first step.
-fn cards(lessons: &[Lesson]) -> Html {
+/// The lesson cards, in catalog order, each a real link to its first step; the ones the reader
+/// finished (as this browser remembers) are marked.
+fn cards(lessons: &[Lesson], finished: &[&str]) -> Html {
     lessons
         .iter()
         .enumerate()
         .map(|(i, l)| {
+            let done = finished.contains(&l.id);
             html! {
                 <li>
-                    <a class="card" href={lesson_query(l.id, 0)} data-testid={format!("card-{}", l.id)}>
+                    <a class={classes!("card", done.then_some("finished"))} href={lesson_query(l.id, 0)}
+                       data-testid={format!("card-{}", l.id)} data-finished={done.to_string()}>
                         { mini(&sketch(l)) }
                         <span class="card-text">
-                            <span class="card-num">{ format!("Lesson {}", i + 1) }</span>
+                            <span class="card-num">
+                                { format!("Lesson {}", i + 1) }
+                                if done { <span class="card-done" title="you reached the end of this lesson (remembered in this browser only)">{ " · ✓ finished" }</span> }
+                            </span>
                             <span class="card-title">{ l.title }</span>
                             <span class="card-promise">{ l.promise }</span>
                         </span>
@@ -182,10 +188,29 @@ fn cards(lessons: &[Lesson]) -> Html {
         .collect()
 }
 
+#[derive(Properties, PartialEq)]
+struct CardsProps {
+    /// The lessons this browser remembers as finished.
+    finished: Vec<&'static str>,
+}
+
+/// The lesson cards as a component: redrawn only when the finished lessons change, not on
+/// every frame of the live stage beside them.
+#[function_component(LessonCards)]
+fn lesson_cards(p: &CardsProps) -> Html {
+    let lessons = use_memo((), |_| catalog());
+    html! { <ol class="cards" data-testid="lessons">{ cards(&lessons, &p.finished) }</ol> }
+}
+
+#[derive(Properties, PartialEq)]
+struct LiveStageProps {
+    lab: UseReducerHandle<Page>,
+}
+
 /// The live stage: the default bank scenario, playing slowly.
 #[function_component(LiveStage)]
-fn live_stage() -> Html {
-    let lab = use_page(crate::app::Lab::live);
+fn live_stage(p: &LiveStageProps) -> Html {
+    let lab = &p.lab;
     let reduced = *use_memo((), |_| reduced_motion());
     html! {
         <div class="run">
@@ -197,7 +222,14 @@ fn live_stage() -> Html {
 
 #[function_component(Landing)]
 pub fn landing(p: &LandingProps) -> Html {
-    let lessons = use_memo((), |_| catalog());
+    let lab = use_page(crate::app::Lab::live);
+    // The lessons this browser remembers as finished (local storage; nothing is sent).
+    {
+        let d = lab.dispatcher();
+        use_effect_with((), move |_| {
+            d.dispatch(Msg::Finished(crate::ui::dom::finished_lessons()))
+        });
+    }
     // `?present=1` (or `?embed=1`) alone opens this page in that mode.
     use_effect_with((), |_| {
         let (q, h) = crate::ui::url::read();
@@ -220,12 +252,12 @@ pub fn landing(p: &LandingProps) -> Html {
                     <p class="lead">
                         { "Why does a bank refuse your withdrawal while a social feed happily shows you old likes? Twelve short lessons, each a real run you can pause, question and break yourself. Start with the first one; no prior knowledge needed." }
                     </p>
-                    <ol class="cards" data-testid="lessons">{ cards(&lessons) }</ol>
+                    <LessonCards finished={lab.finished.clone()} />
                 </section>
                 <section class="live" aria-labelledby="live-title">
                     <h2 id="live-title">{ "Or just play" }</h2>
                     <p class="lead">{ "A bank account on three replicas, live. Click a link to cut it, or a node to crash it." }</p>
-                    <LiveStage />
+                    <LiveStage lab={lab.clone()} />
                     <a class="button" href="?scenario=bank" data-testid="open-lab">{ "Open the full lab →" }</a>
                 </section>
             </div>

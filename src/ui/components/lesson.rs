@@ -230,7 +230,8 @@ fn stages(
             };
             html! {
                 <div class={classes!("run", (i == shown).then_some("shown"), (turns && i != shown).then_some("off"))}
-                     id={format!("lesson-run-{i}")} data-testid={format!("lesson-stage-{i}")}>
+                     id={format!("lesson-run-{i}")} data-testid={format!("lesson-stage-{i}")}
+                     data-tick={(lab.clock.floor().max(0.0) as u64).to_string()}>
                     if side { <h3 class="stage-label">{ label }</h3> }
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
                     <Inspector lab={lab.clone()} run={i} />
@@ -300,10 +301,15 @@ fn panel(
     let d = lab.dispatcher();
     let on_guess =
         Callback::from(move |g: Option<String>| d.dispatch(Msg::Lesson(LessonMsg::Guess(g))));
+    let next = send(lab, LessonMsg::Next);
+    let score = match s.score() {
+        (_, 0) => String::new(),
+        (right, answered) => format!("{right} of {answered} right"),
+    };
     html! {
         <>
-            <StepNav lesson={LessonRc(s.lesson.clone())} step={s.step} {go} hidden={s.trying} />
-            <NarrationPanel {narration} {note} live={!lab.playing}
+            <StepNav lesson={LessonRc(s.lesson.clone())} step={s.step} {go} {score} {next} hidden={s.trying} />
+            <NarrationPanel {narration} {note} live={!lab.playing} shown={s.answer_shown()}
                             guess={s.guess.clone()} revealed={s.revealed} {on_guess} />
             { actions(lab, s) }
         </>

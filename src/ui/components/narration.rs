@@ -7,13 +7,17 @@ use yew::prelude::*;
 
 use super::lesson::LessonRc;
 use crate::app::link::lesson_query;
-use crate::lessons::Narration;
+use crate::lessons::{judge, Narration};
 
 #[derive(Properties, PartialEq)]
 pub struct StepNavProps {
     pub lesson: LessonRc,
     pub step: usize,
     pub go: Callback<usize>,
+    /// "1 of 2 right": the questions answered in this visit (empty before the first).
+    pub score: String,
+    /// Next: the model's `LessonMsg::Next` (an unanswered question is revealed first).
+    pub next: Callback<MouseEvent>,
     /// Hidden while the reader plays freely.
     pub hidden: bool,
 }
@@ -52,10 +56,11 @@ pub fn step_nav(p: &StepNavProps) -> Html {
             <span class="step-count" data-testid="step-count" data-step={(p.step + 1).to_string()}>
                 { format!("{} / {}", p.step + 1, count) }
             </span>
+            if !p.score.is_empty() { <span class="score" data-testid="score">{ p.score.clone() }</span> }
             <div class="step-buttons">
                 <button data-testid="prev" disabled={p.step == 0} onclick={at(p.step.saturating_sub(1))}>{ "← Back" }</button>
                 <button class={classes!((!last).then_some("primary"))} data-testid="next" disabled={last}
-                        onclick={at((p.step + 1).min(count.saturating_sub(1)))}>{ "Next →" }</button>
+                        onclick={p.next.clone()}>{ "Next →" }</button>
             </div>
         </nav>
     }
@@ -71,37 +76,10 @@ pub struct NarrationProps {
     pub live: bool,
     pub guess: Option<String>,
     pub revealed: bool,
+    /// The answer is shown (revealed, and the stage played on to the moment that decides it).
+    pub shown: bool,
     /// The reader's pick (`Some(option)`) or "reveal without a guess" (`None`).
     pub on_guess: Callback<Option<String>>,
-}
-
-/// How an answer option reads on its button.
-fn option_label(o: &str) -> &'static str {
-    match o {
-        "ok" => "✓ it goes through (ok)",
-        "refused" => "⊘ it is refused",
-        "timeout" => "◷ no answer (timeout)",
-        _ => "?",
-    }
-}
-
-/// The sentence that judges the reader's guess against what happened.
-fn judge(guess: Option<&str>, answer: Option<&str>) -> String {
-    match (guess, answer) {
-        (Some(g), Some(a)) if g == a => format!("You were right: {}.", short(a)),
-        (Some(_), Some(a)) => format!("Not this time: {}.", short(a)),
-        (None, Some(a)) => format!("What happened: {}.", short(a)),
-        (_, None) => "This request never finished in this run.".into(),
-    }
-}
-
-fn short(a: &str) -> &'static str {
-    match a {
-        "ok" => "it went through",
-        "refused" => "it was refused",
-        "timeout" => "it timed out",
-        _ => "something else",
-    }
 }
 
 /// On a lesson's last step: a link to the next lesson (or back to all lessons).
@@ -118,10 +96,40 @@ pub fn next_lesson(next: Option<(&'static str, &'static str)>) -> Html {
     }
 }
 
+/// Under the options: the answer and why once shown, "watch the stage" while the run plays on
+/// to it, or the Reveal button.
+fn reveal(p: &NarrationProps, answer_ref: NodeRef) -> Html {
+    let n = &p.narration;
+    if p.shown {
+        html! {
+            <div class="reveal-box" ref={answer_ref} data-testid="answer" data-answer={n.answer.clone().unwrap_or_default()}
+                 data-guess={p.guess.clone().unwrap_or_default()}>
+                <p class="judge">{ judge(n, p.guess.as_deref()) }</p>
+                if let Some(w) = &n.why { <p>{ w }</p> }
+            </div>
+        }
+    } else if p.revealed {
+        html! { <p class="revealing" data-testid="revealing">{ "Watch the stage: the run plays on to the answer…" }</p> }
+    } else {
+        let on = p.on_guess.clone();
+        html! {
+            <button class="reveal" data-testid="reveal" title="show the answer without a guess (let the room vote first)"
+                    onclick={Callback::from(move |_| on.emit(None))}>{ "Reveal" }</button>
+        }
+    }
+}
+
 /// The step's title and paragraphs, then the question (if any) and, once revealed, the answer.
 #[function_component(NarrationPanel)]
 pub fn narration_panel(p: &NarrationProps) -> Html {
     let n = &p.narration;
+    // The answer, once shown, is scrolled into view where it would be below it.
+    let answer_ref = use_node_ref();
+    use_effect_with((p.shown, answer_ref.clone()), |(shown, r)| {
+        if let (true, Some(el)) = (*shown, r.cast::<web_sys::Element>()) {
+            crate::ui::dom::reveal_below(&el);
+        }
+    });
     let paragraphs: Html = n
         .paragraphs
         .iter()
@@ -132,9 +140,10 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
             let options: Html = n
                 .options
                 .iter()
-                .map(|o| {
+                .zip(&n.labels)
+                .map(|(o, label)| {
                     let picked = p.guess.as_deref() == Some(o.as_str());
-                    let right = p.revealed && n.answer.as_deref() == Some(o.as_str());
+                    let right = p.shown && n.answer.as_deref() == Some(o.as_str());
                     let on = p.on_guess.clone();
                     let pick = o.clone();
                     html! {
@@ -142,28 +151,14 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
                                 data-testid={format!("predict-{o}")} aria-pressed={picked.to_string()}
                                 disabled={p.revealed}
                                 onclick={Callback::from(move |_| on.emit(Some(pick.clone())))}>
-                            { option_label(o) }
+                            { label }
                         </button>
                     }
                 })
                 .collect();
-            let reveal = if p.revealed {
-                html! {
-                    <div class="reveal-box" data-testid="answer" data-answer={n.answer.clone().unwrap_or_default()}
-                         data-guess={p.guess.clone().unwrap_or_default()}>
-                        <p class="judge">{ judge(p.guess.as_deref(), n.answer.as_deref()) }</p>
-                        if let Some(w) = &n.why { <p>{ w }</p> }
-                    </div>
-                }
-            } else {
-                let on = p.on_guess.clone();
-                html! {
-                    <button class="reveal" data-testid="reveal" title="show the answer without a guess (let the room vote first)"
-                            onclick={Callback::from(move |_| on.emit(None))}>{ "Reveal" }</button>
-                }
-            };
+            let reveal = reveal(p, answer_ref);
             html! {
-                <div class="predict" data-testid="predict">
+                <div class={classes!("predict", (!p.revealed).then_some("asking"))} data-testid="predict">
                     <p class="question">{ q }</p>
                     <div class="options" role="group" aria-label="your prediction">{ options }</div>
                     { reveal }
