@@ -528,6 +528,7 @@ fn valid_link(rng: &mut ChaCha8Rng) -> String {
         workload: rng.random_bool(0.8),
         faults: rng.random_bool(0.8),
         side: rng.random_bool(0.2),
+        challenge: None,
     };
     let link = Link {
         page: Page::Lab {

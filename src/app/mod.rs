@@ -10,6 +10,8 @@
 //!   reader's recorded inputs; parse never fails as a whole, write checks the limits).
 //! - [`share`]: copying the frame's link or embed snippet, and the downloads; [`embed`]: what an
 //!   embed shows (its panels, which run first) and the Embed dialog's snippet.
+//! - [`challenge`]: the challenges (`?challenge=<id>`), their starting runs and the predicates
+//!   that decide, from the checkers' verdicts over the reader's run, whether one is solved.
 //! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction, "watch it happen").
 //! - [`verdict`]: the checkers' figures for the page, one search slice per call.
 //! - [`cards`]: what each metric card says about those figures; [`glossary`]: the terms the
@@ -22,6 +24,7 @@
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
 pub mod cards;
+pub mod challenge;
 pub mod embed;
 pub mod glossary;
 pub mod history;

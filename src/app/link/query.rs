@@ -27,6 +27,9 @@ pub struct Params {
     pub faults: bool,
     /// CP and AP side by side.
     pub side: bool,
+    /// The challenge this run is (`challenge=<id>`, see `app::challenge`): its starting run
+    /// replaces every other dial, and the link writes only the id, the frame and the inputs.
+    pub challenge: Option<&'static str>,
 }
 
 /// The scenario a link without `scenario` (or with an unknown one) opens.
@@ -43,6 +46,7 @@ impl Default for Params {
             workload: true,
             faults: true,
             side: false,
+            challenge: None,
         }
     }
 }
@@ -235,6 +239,9 @@ pub(super) fn apply_flag(f: &mut Flags, key: &str, v: &str) -> Result<(), String
 impl Params {
     /// The query string (with `?`), listing only what differs from the defaults.
     pub fn to_query(&self) -> String {
+        if let Some(id) = self.challenge {
+            return self.frame_query(format!("?challenge={id}"));
+        }
         let mut q = format!("?scenario={}", self.scenario);
         if let Some(m) = self.over.mode {
             q += "&mode=";
@@ -249,16 +256,10 @@ impl Params {
                 q += &format!("&{k}={v}");
             }
         }
-        for (k, v) in [
-            ("seed", self.over.seed),
-            ("t", self.t),
-            ("e", self.e),
-            ("e2", self.e2),
-        ] {
-            if let Some(v) = v {
-                q += &format!("&{k}={v}");
-            }
+        if let Some(v) = self.over.seed {
+            q += &format!("&seed={v}");
         }
+        q = self.frame_query(q);
         for (k, off) in [("workload", !self.workload), ("faults", !self.faults)] {
             if off {
                 q += &format!("&{k}=0");
@@ -266,6 +267,18 @@ impl Params {
         }
         if self.side {
             q += "&side=1";
+        }
+        q
+    }
+}
+
+impl Params {
+    /// `q` with the frame's keys (`t`, `e`, `e2`) added.
+    fn frame_query(&self, mut q: String) -> String {
+        for (k, v) in [("t", self.t), ("e", self.e), ("e2", self.e2)] {
+            if let Some(v) = v {
+                q += &format!("&{k}={v}");
+            }
         }
         q
     }

@@ -36,6 +36,7 @@ fn full_params() -> Params {
         workload: false,
         faults: false,
         side: true,
+        challenge: None,
     }
 }
 
@@ -396,6 +397,7 @@ fn params() -> impl Strategy<Value = Params> {
                 workload: wl,
                 faults: f,
                 side,
+                challenge: None,
             },
         )
 }

@@ -221,6 +221,7 @@ pub fn landing(p: &LandingProps) -> Html {
                         { "Why does a bank refuse your withdrawal while a social feed happily shows you old likes? Twelve short lessons, each a real run you can pause, question and break yourself. Start with the first one; no prior knowledge needed." }
                     </p>
                     <ol class="cards" data-testid="lessons">{ cards(&lessons) }</ol>
+                    { super::challenge::list() }
                 </section>
                 <section class="live" aria-labelledby="live-title">
                     <h2 id="live-title">{ "Or just play" }</h2>
