@@ -102,7 +102,8 @@ pub fn sandbox() -> Html {
             { notice(&lab) }
             <Transport lab={lab.clone()} />
             <ShareBar lab={lab.clone()} />
-            <p class="description">{ description }</p>
+            // A challenge's run has no scripted faults or traffic: the scenario's words are not its.
+            if lab.challenge().is_none() { <p class="description">{ description }</p> }
             <div class={classes!("lab-grid", (!aside).then_some("bare"))}>
                 { stages(&lab, &verdicts, case, reduced, show.cards) }
                 if !embed { { stage_tools(&lab, last_node) } }
