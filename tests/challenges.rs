@@ -188,3 +188,18 @@ proptest! {
         prop_assert!(!solved, "{:?}", lab.challenge_status());
     }
 }
+
+#[test]
+fn one_crash_means_one_crash_and_nothing_else() {
+    for extra in [
+        Msg::ToggleLink(1, 2),
+        Msg::Node(1, NodeCmd::Pause),
+        Msg::Node(2, NodeCmd::Crash),
+    ] {
+        let mut script = solution("ca-one-crash");
+        script.insert(1, (150, extra.clone()));
+        let mut lab = open("ca-one-crash");
+        run(&mut lab, &script);
+        assert_eq!(lab.challenge_status(), Some(Status::Open), "{extra:?}");
+    }
+}

@@ -145,8 +145,8 @@ pub const CHALLENGES: [Challenge; 8] = [
     c(
         "ca-one-crash",
         "Stop everyone with one crash",
-        "The bank runs in CA mode. With a single crash and no cut link, make every client's \
-       request fail.",
+        "The bank runs in CA mode. With a single crash (no cut link, no pause, nothing else), \
+       make every client's request fail.",
         ("bank", Mode::Ca, None, None),
         Goal::OneCrash,
     ),
@@ -493,21 +493,17 @@ fn siblings(t: &Timeline) -> Option<String> {
 
 fn one_crash(t: &Timeline, ch: &Checks) -> Option<String> {
     let sim = t.sim();
-    let crashes: Vec<(Tick, NodeId)> = t
+    // The reader's inputs besides requests: exactly one crash, and nothing else.
+    let faults: Vec<(&Action, &Tick)> = t
         .inputs()
         .iter()
         .zip(t.input_ticks())
-        .filter_map(|((_, a), at)| match a {
-            Action::Crash(n) => Some((*at, *n)),
-            _ => None,
-        })
+        .filter(|((_, a), _)| !matches!(a, Action::Request { .. }))
+        .map(|((_, a), at)| (a, at))
         .collect();
-    let &[(at, node)] = crashes.as_slice() else {
+    let &[(&Action::Crash(node), &at)] = faults.as_slice() else {
         return None;
     };
-    if !splits(t).is_empty() {
-        return None;
-    }
     let clients = sim.clients().len() as u8;
     let fails: Vec<&OpRecord> = (0..clients)
         .map(|c| {

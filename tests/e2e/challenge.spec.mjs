@@ -109,3 +109,27 @@ test("keeping the CP bank available to everyone is explained after three failed 
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, "challenge-impossible");
 });
+
+/** axe-core's serious and critical violations on the page (as classroom.spec.mjs checks). */
+async function axe(page) {
+  await page.addScriptTag({ path: "node_modules/axe-core/axe.min.js" });
+  const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  return res.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+}
+
+for (const scheme of ["light", "dark"]) {
+  test(`axe-core: a solved challenge has no serious or critical violation (${scheme})`, async ({ page, url }) => {
+    await page.goto(url("?challenge=ap-double-spend&t=0"));
+    await ready(page);
+    await $(page, "partition").click();
+    await $(page, "op-n1-withdraw").click();
+    await $(page, "op-n3-withdraw").click();
+    await playFast(page);
+    await state(page, "solved");
+    if (await $(page, "pause").isVisible()) await $(page, "pause").click();
+    const bad = await axe(page);
+    expect(bad.length === 0, `violations:\n      ${bad.join("\n      ")}`);
+  }, { context: { bypassCSP: true, colorScheme: scheme } });
+}
