@@ -110,6 +110,27 @@ test("keeping the CP bank available to everyone is explained after three failed 
   await shot(page, "challenge-impossible");
 });
 
+test("presenter mode: the solved challenge above the stage, both on a 1280 × 720 screen", async ({ page, url }) => {
+  await page.goto(url("?challenge=ap-double-spend&t=0"));
+  await ready(page);
+  await $(page, "partition").click();
+  await $(page, "op-n1-withdraw").click();
+  await $(page, "op-n3-withdraw").click();
+  await playFast(page);
+  await state(page, "solved");
+  if (await $(page, "pause").isVisible()) await $(page, "pause").click();
+  const href = await $(page, "challenge-link").getAttribute("href");
+  const [q, f] = href.split("#");
+  await page.goto(url(`${q}&present=1#${f}`));
+  await ready(page);
+  await state(page, "solved");
+  await shot(page, "challenge-solved-presenter");
+  const status = await $(page, "challenge-status").boundingBox();
+  const stage = await $(page, "stage-0").boundingBox();
+  expect(status.y + status.height <= stage.y, `the status is above the stage: ${JSON.stringify([status, stage])}`);
+  expect(stage.y < 720 - 200, `the stage starts on screen: ${stage.y}`);
+}, { viewport: { width: 1280, height: 720 } });
+
 /** axe-core's serious and critical violations on the page (as classroom.spec.mjs checks). */
 async function axe(page) {
   await page.addScriptTag({ path: "node_modules/axe-core/axe.min.js" });
