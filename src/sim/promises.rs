@@ -11,6 +11,8 @@
 use super::action::Action;
 use super::check::Checks;
 use super::model::State;
+use super::proto::cp::MAX_ELECTION_BACKOFF;
+use super::proto::ProtoConfig;
 use super::scenario::ScriptedAction;
 use super::types::{
     Case, Conflict, Consistency, Mode, NodeId, OpKind, OpRecord, Outcome, Reason, Status, Tick,
@@ -111,8 +113,14 @@ impl Promise {
     }
 }
 
-/// After every fault ended, a CP cluster serves every request sent this many ticks later.
-pub const SERVE_BOUND_TICKS: Tick = 2_000;
+/// After every fault ended, a CP cluster serves every request sent this many ticks later: a
+/// node whose elections kept failing while cut off may sleep through one backed-off election
+/// timeout (`hi << MAX_ELECTION_BACKOFF`) before it asks again, then a pre-vote, a vote and the
+/// request itself take at most two more high ends. 6000 ticks with the default timeouts.
+pub fn serve_bound(cfg: &ProtoConfig) -> Tick {
+    let hi = cfg.election_timeout_ticks.1;
+    (hi << MAX_ELECTION_BACKOFF).saturating_add(hi.saturating_mul(2))
+}
 /// Replicas must agree when the last fault ended and the last update was sent this long before
 /// the end of the run.
 pub const SETTLE_TICKS: Tick = 2_000;
@@ -190,7 +198,7 @@ pub const PROMISES: &[Promise] = &[
         conflicts: ALL_CONFLICTS,
         dials: Dials::Any,
         condition: Some(
-            "every fault has ended (all nodes up, all links up, loss and latency back to the scenario's); requests sent 2000 ticks or more after that",
+            "every fault has ended (all nodes up, all links up, loss and latency back to the scenario's); requests sent ten election timeouts (6000 ticks by default) or more after that",
         ),
         modality: Modality::Eventually,
         check: majority_serves,
@@ -557,7 +565,7 @@ fn majority_serves(r: &Run) -> Verdict {
     let Some(calm) = calm_since(r) else {
         return Verdict::Vacuous;
     };
-    let from = calm + SERVE_BOUND_TICKS;
+    let from = calm.saturating_add(serve_bound(r.sim.config()));
     let late: Vec<&OpRecord> = r
         .sim
         .history()
