@@ -71,6 +71,21 @@ test("the CP bank refuses Bob while Alice is served, by clicks", async ({ page, 
     `the finding says who was refused and who was served: ${found}`);
 });
 
+test("a like lost under last-writer-wins, kept by the CRDT counter with the same clicks", async ({ page, url }) => {
+  await page.goto(url("?challenge=lww-loses-a-like&t=0"));
+  await ready(page);
+  await $(page, "partition").click();
+  await $(page, "op-n1-like").click();
+  await $(page, "op-n3-like").click();
+  await playFast(page);
+  await page.waitForFunction(() => document.querySelector("[data-testid=answer-n3]")?.getAttribute("data-outcome") === "ok");
+  await $(page, "heal-all").click();
+  const found = await state(page, "solved");
+  expect(/lost-update checker finds .*'s like at n[13] confirmed/.test(found), `the lost like is named: ${found}`);
+  const crdt = await $(page, "challenge-contrast").textContent();
+  expect(/2 likes confirmed, none lost/.test(crdt), `the CRDT replay keeps both: ${crdt}`);
+});
+
 test("a solved challenge on a phone: goal, status and share link on screen", async ({ page, url }) => {
   await page.goto(url("?challenge=ap-double-spend&t=0"));
   await ready(page);
