@@ -128,6 +128,10 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
         return fx;
     }
     lab.version += 1;
+    if let Some(c) = lab.challenge() {
+        let t = lab.runs[0].timeline.borrow();
+        super::challenge::observe(c, &t, &mut lab.tries);
+    }
     if lab.playing != was_playing || opened {
         fx.push(Effect::Frames(lab.playing));
     }
@@ -142,9 +146,10 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
 
 /// The page's title.
 fn title(lab: &Lab) -> String {
-    match &lab.lesson {
-        Some(s) => format!("{} · CAP Lab", s.lesson.title),
-        None => "CAP Lab".to_string(),
+    match (&lab.lesson, lab.challenge()) {
+        (Some(s), _) => format!("{} · CAP Lab", s.lesson.title),
+        (None, Some(c)) => format!("Challenge: {} · CAP Lab", c.title),
+        (None, None) => "CAP Lab".to_string(),
     }
 }
 
@@ -322,6 +327,10 @@ impl Lab {
     /// A change of the run's dials: the run is rebuilt from the start, and keeps playing if it
     /// was (a paused page stays paused, and its stage says so).
     fn redial(&mut self, msg: Msg) -> bool {
+        // A challenge's run is its starting run: only "Try again" (a reset) rebuilds it.
+        if self.params.challenge.is_some() && msg != Msg::Reset {
+            return false;
+        }
         let p = &mut self.params;
         match msg {
             Msg::SetSeed(x) => p.over.seed = Some(x),
@@ -357,6 +366,7 @@ impl Lab {
     /// shown, and say why.
     fn rebuild(&mut self) {
         self.edits += 1;
+        self.tries.counted = false;
         self.params.t = None;
         self.params.e = None;
         self.params.e2 = None;
