@@ -529,6 +529,7 @@ fn valid_link(rng: &mut ChaCha8Rng) -> String {
         faults: rng.random_bool(0.8),
         side: rng.random_bool(0.2),
         made: None,
+        challenge: None,
     };
     let link = Link {
         page: Page::Lab {

@@ -98,6 +98,8 @@ pub struct Lab {
     pub lesson: Option<LessonSession>,
     /// A lesson a teacher made (its steps are in `params.made`): where the reader is in it.
     pub made: Option<super::made::MadeVisit>,
+    /// On a challenge page, the reader's failed tries of the impossible challenge.
+    pub tries: super::challenge::Tries,
     /// The share bar: the embed panel, what was last said, a link to copy by hand.
     pub sharing: super::share::Sharing,
     /// The page's address without its query (`https://host/path/`), for absolute links; told
@@ -151,6 +153,7 @@ impl Lab {
             lesson: None,
             made: None,
             finished: Vec::new(),
+            tries: Default::default(),
             last_frame_ms: None,
             writes_address: true,
             stepped: Vec::new(),
@@ -209,6 +212,18 @@ impl Lab {
                 .unwrap_or_default()
         };
         [of(0), of(1)]
+    }
+
+    /// The challenge this page is, if any.
+    pub fn challenge(&self) -> Option<&'static super::challenge::Challenge> {
+        self.params.challenge.and_then(super::challenge::find)
+    }
+
+    /// The challenge's status at the frame shown (`None`: not a challenge page).
+    pub fn challenge_status(&self) -> Option<super::challenge::Status> {
+        let c = self.challenge()?;
+        let t = self.runs[0].timeline.borrow();
+        Some(super::challenge::status(c, &t, &self.tries))
     }
 
     /// The first run's current tick.

@@ -16,6 +16,8 @@
 //! - [`lesson`]: a lesson visit (step, "try it yourself", a prediction whose reveal plays the
 //!   stage on to the answer, the answers' score, "watch it happen"); [`progress`]: the lessons a
 //!   reader finished, as the browser keeps them.
+//! - [`challenge`]: the challenges (`?challenge=<id>`), their starting runs and the predicates
+//!   that decide, from the checkers' verdicts over the reader's run, whether one is solved.
 //! - [`verdict`]: the checkers' figures for the page, one search slice per call.
 //! - [`cards`]: what each metric card says about those figures; [`glossary`]: the terms the
 //!   cards and the setup bar explain on hover and focus.
@@ -29,6 +31,7 @@
 //! No web crate here (a test checks it): all of it builds and is tested natively.
 
 pub mod cards;
+pub mod challenge;
 pub mod embed;
 pub mod glossary;
 pub mod history;

@@ -4,6 +4,8 @@
 
 use crate::lessons::{catalog, narrate, run_to_step, Lesson};
 
+use super::challenge::{Challenge, Goal, CHALLENGES, WHY_IMPOSSIBLE};
+
 use super::link::lesson_query;
 
 /// A lesson as the teacher's page lists it.
@@ -98,6 +100,49 @@ fn flow(l: &Lesson, questions: &[TeachQuestion]) -> [String; 3] {
                   is recomputed from their run, so ask them to explain what changed."
         .to_string();
     [predict, watch, try_it]
+}
+
+/// A challenge as the teacher's page lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TeachChallenge {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub goal: &'static str,
+    pub tools: &'static str,
+    /// One way to reach the goal (the checkers decide in class), or why it cannot be reached.
+    pub approach: &'static str,
+    pub possible: bool,
+    pub link: String,
+}
+
+/// Every challenge, in the landing page's order.
+pub fn challenges() -> Vec<TeachChallenge> {
+    CHALLENGES.iter().map(teach_challenge).collect()
+}
+
+fn teach_challenge(c: &Challenge) -> TeachChallenge {
+    TeachChallenge {
+        id: c.id,
+        title: c.title,
+        goal: c.goal,
+        tools: c.tools,
+        approach: approach(c.kind),
+        possible: c.kind != Goal::AlwaysAvailable,
+        link: format!("?challenge={}", c.id),
+    }
+}
+
+/// The idea that reaches a goal, in fixed words about the concept (the page judges each run).
+pub fn approach(kind: Goal) -> &'static str {
+    match kind {
+        Goal::DoubleSpend => "Cut the network so that Alice's and Bob's nodes are on different sides, let both withdraw, then heal: each side approved against its own copy of the balance.",
+        Goal::StaleRead => "Change the data on one side of a cut (or on replicas a small read quorum can miss) and read it where the change has not arrived yet.",
+        Goal::LostLike => "Cut the replicas apart, like on both sides, then heal: last-writer-wins keeps one side's count and drops the other's likes.",
+        Goal::CpRefuses => "Cut Bob's node off from the majority while Alice's node stays with it, then let both send a request.",
+        Goal::AlwaysAvailable => WHY_IMPOSSIBLE,
+        Goal::Siblings => "Write the same key on both sides of a cut, heal, then read: vector clocks keep both concurrent versions side by side.",
+        Goal::OneCrash => "Crash the one node that holds the data: every other node only passes requests to it.",
+    }
 }
 
 #[cfg(test)]

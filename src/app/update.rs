@@ -133,6 +133,10 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
         return fx;
     }
     lab.version += 1;
+    if let Some(c) = lab.challenge() {
+        let t = lab.runs[0].timeline.borrow();
+        super::challenge::observe(c, &t, &mut lab.tries);
+    }
     let animating = lab.playing || lab.hunt.running();
     if animating != was_animating || opened {
         fx.push(Effect::Frames(animating));
@@ -150,9 +154,10 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
 
 /// The page's title.
 fn title(lab: &Lab) -> String {
-    match &lab.lesson {
-        Some(s) => format!("{} · CAP Lab", s.lesson.title),
-        None => "CAP Lab".to_string(),
+    match (&lab.lesson, lab.challenge()) {
+        (Some(s), _) => format!("{} · CAP Lab", s.lesson.title),
+        (None, Some(c)) => format!("Challenge: {} · CAP Lab", c.title),
+        (None, None) => "CAP Lab".to_string(),
     }
 }
 
@@ -335,6 +340,10 @@ impl Lab {
     /// was (a paused page stays paused, and its stage says so).
     fn redial(&mut self, msg: Msg) -> bool {
         self.hunt.stop();
+        // A challenge's run is its starting run: only "Try again" (a reset) rebuilds it.
+        if self.params.challenge.is_some() && msg != Msg::Reset {
+            return false;
+        }
         let p = &mut self.params;
         match msg {
             Msg::SetSeed(x) => p.over.seed = Some(x),
@@ -370,6 +379,7 @@ impl Lab {
     /// shown, and say why.
     fn rebuild(&mut self) {
         self.edits += 1;
+        self.tries.counted = false;
         self.params.t = None;
         self.params.e = None;
         self.params.e2 = None;

@@ -13,6 +13,7 @@ use crate::app::link::{route, Route};
 
 use super::anim::reduced_motion;
 use super::components::caption::Caption;
+use super::components::challenge::ChallengePanel;
 use super::components::clients::ClientCards;
 use super::components::controls::{Setup, Transport};
 use super::components::history::History;
@@ -106,11 +107,12 @@ pub fn sandbox() -> Html {
                 <h1>{ "CAP Lab" }</h1>
                 <p class="tagline">{ "Break the network. Watch consistency and availability trade places." }</p>
             </header>
-            <Setup lab={lab.clone()} />
+            { setup_or_challenge(&lab) }
             { notice(&lab) }
             <Transport lab={lab.clone()} />
             <ShareBar lab={lab.clone()} />
-            <p class="description">{ description }</p>
+            // A challenge's run has no scripted faults or traffic: the scenario's words are not its.
+            if lab.challenge().is_none() { <p class="description">{ description }</p> }
             <div class={classes!("lab-grid", (!aside).then_some("bare"))}>
                 { stages(&lab, &verdicts, case, reduced, show.cards) }
                 if !embed { { stage_tools(&lab, last_node) } }
@@ -126,14 +128,23 @@ pub fn sandbox() -> Html {
             </div>
             if made && !aside { <MadePanel lab={lab.clone()} /> }
             if embed && side && show.controls { { stage_tools(&lab, last_node) } }
-            // The hunt replaces the run: not beside a lesson a teacher makes or plays.
-            if !embed && !side && !made { { explore(&lab) } }
+            // The hunt replaces the run: not beside a teacher's lesson or a challenge.
+            if !embed && !side && !made && lab.params.challenge.is_none() { { explore(&lab) } }
             if side && show.controls { <ClientCards lab={lab.clone()} /> }
             if (embed || side) && show.history { { histories(&lab, &verdicts) } }
             <footer class="foot">
                 { "Every run is deterministic: the same seed and the same clicks give the same run. The address bar holds this exact frame — copy it to share." }
             </footer>
         </main>
+    }
+}
+
+/// The setup bar, or on a challenge page the challenge (its run's dials are the challenge's).
+fn setup_or_challenge(lab: &UseReducerHandle<Page>) -> Html {
+    if lab.challenge().is_some() {
+        html! { <ChallengePanel lab={lab.clone()} /> }
+    } else {
+        html! { <Setup lab={lab.clone()} /> }
     }
 }
 

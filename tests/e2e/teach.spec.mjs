@@ -27,3 +27,13 @@ test("the teacher's page lists every lesson with its questions answered, and pri
   await page.emulateMedia({ media: "screen" });
   await shot(page, "teach-phone");
 });
+
+test("the teacher's page lists every challenge with its goal and how it is reached (or why not)", async ({ page, url }) => {
+  await page.goto(url("?teach=1"));
+  await $(page, "teach").waitFor({ timeout: 20000 });
+  const cs = page.locator("[data-testid=teach-challenge]");
+  expect((await cs.count()) >= 8, `at least 8 challenges: ${await cs.count()}`);
+  const impossible = page.locator("[data-testid=teach-challenge][data-id=cp-always-available]");
+  expect(/Why it cannot be done/.test(await impossible.textContent()), "the impossible one says why");
+  expect((await impossible.locator('a[href="?challenge=cp-always-available"]').count()) === 1, "it links to the challenge");
+});

@@ -111,6 +111,7 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
     let pairs = pairs.map(|p| p.split_once('=').unwrap_or((p, "")));
     let (mut flags, mut params) = (Flags::default(), Params::default());
     let (mut lesson, mut step, mut lab, mut teach) = (None, None, false, false);
+    let mut challenge = None;
     let mut lab_notes = Vec::new(); // said only when the link opens the lab
     for (k, v) in pairs {
         let applied = match k {
@@ -126,6 +127,10 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
                 teach = v == "1";
                 Ok(())
             }
+            "challenge" => {
+                challenge = Some(v);
+                Ok(())
+            }
             "embed" | "present" | "panels" => query::apply_flag(&mut flags, k, v),
             _ if query::LAB_KEYS.contains(&k) => {
                 lab = true;
@@ -137,17 +142,39 @@ pub fn parse(query: &str, fragment: &str) -> (Link, Vec<String>) {
         notes.extend(applied.err());
     }
     let f = fragment.strip_prefix('#').unwrap_or(fragment);
-    let page = match lesson {
-        None if teach => Page::Teach,
-        Some(id) => route::lesson_page(id, step, &mut notes),
-        None if lab || !f.is_empty() => {
+    let page = match (lesson, challenge) {
+        (None, None) if teach => Page::Teach,
+        (Some(id), _) => route::lesson_page(id, step, &mut notes),
+        (None, Some(id)) => challenge_page(id, params, f, &mut notes),
+        (None, None) if lab || !f.is_empty() => {
             let (inputs, more) = parse_fragment(f);
             notes.extend(lab_notes.into_iter().chain(more));
             Page::Lab { params, inputs }
         }
-        None => Page::Landing,
+        (None, None) => Page::Landing,
     };
     (Link { page, flags }, notes)
+}
+
+/// The page of a challenge link: the challenge's starting run at the link's frame (`t`, `e`)
+/// with the recorded inputs of the fragment; the landing page, with a note, for an unknown id.
+fn challenge_page(id: &str, frame: Params, fragment: &str, notes: &mut Vec<String>) -> Page {
+    let Some(c) = crate::app::challenge::find(id) else {
+        notes.push(format!(
+            "There is no challenge called \"{}\". Pick one below.",
+            query::clip(id)
+        ));
+        return Page::Landing;
+    };
+    let (inputs, more) = parse_fragment(fragment);
+    notes.extend(more);
+    let params = Params {
+        t: frame.t,
+        e: frame.e,
+        e2: frame.e2,
+        ..c.params()
+    };
+    Page::Lab { params, inputs }
 }
 
 /// The link as a URL's query and fragment (`?…#…`; the landing page without flags is `?`, so

@@ -31,6 +31,9 @@ pub struct Params {
     pub side: bool,
     /// A lesson a teacher made from this run (`made=`): its steps and captions.
     pub made: Option<Made>,
+    /// The challenge this run is (`challenge=<id>`, see `app::challenge`): its starting run
+    /// replaces every other dial, and the link writes only the id, the frame and the inputs.
+    pub challenge: Option<&'static str>,
 }
 
 /// The scenario a link without `scenario` (or with an unknown one) opens.
@@ -48,6 +51,7 @@ impl Default for Params {
             faults: true,
             side: false,
             made: None,
+            challenge: None,
         }
     }
 }
@@ -246,6 +250,9 @@ pub(super) fn apply_flag(f: &mut Flags, key: &str, v: &str) -> Result<(), String
 impl Params {
     /// The query string (with `?`), listing only what differs from the defaults.
     pub fn to_query(&self) -> String {
+        if let Some(id) = self.challenge {
+            return self.frame_query(format!("?challenge={id}"));
+        }
         let mut q = format!("?scenario={}", self.scenario);
         if let Some(m) = self.over.mode {
             q += "&mode=";
@@ -260,16 +267,10 @@ impl Params {
                 q += &format!("&{k}={v}");
             }
         }
-        for (k, v) in [
-            ("seed", self.over.seed),
-            ("t", self.t),
-            ("e", self.e),
-            ("e2", self.e2),
-        ] {
-            if let Some(v) = v {
-                q += &format!("&{k}={v}");
-            }
+        if let Some(v) = self.over.seed {
+            q += &format!("&seed={v}");
         }
+        q = self.frame_query(q);
         for (k, off) in [("workload", !self.workload), ("faults", !self.faults)] {
             if off {
                 q += &format!("&{k}=0");
@@ -281,6 +282,18 @@ impl Params {
         if let Some(m) = &self.made {
             q += "&made=";
             q += &m.to_value();
+        }
+        q
+    }
+}
+
+impl Params {
+    /// `q` with the frame's keys (`t`, `e`, `e2`) added.
+    fn frame_query(&self, mut q: String) -> String {
+        for (k, v) in [("t", self.t), ("e", self.e), ("e2", self.e2)] {
+            if let Some(v) = v {
+                q += &format!("&{k}={v}");
+            }
         }
         q
     }

@@ -45,6 +45,7 @@ fn full_params() -> Params {
                 question: Some("What does Bob get?".into()),
             }],
         }),
+        challenge: None,
     }
 }
 
@@ -406,6 +407,7 @@ fn params() -> impl Strategy<Value = Params> {
                 faults: f,
                 side,
                 made: None,
+                challenge: None,
             },
         )
 }

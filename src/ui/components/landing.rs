@@ -253,6 +253,8 @@ pub fn landing(p: &LandingProps) -> Html {
                         { "Why does a bank refuse your withdrawal while a social feed happily shows you old likes? Twelve short lessons, each a real run you can pause, question and break yourself. Start with the first one; no prior knowledge needed." }
                     </p>
                     <LessonCards finished={lab.finished.clone()} />
+                    { super::challenge::list() }
+                    <p class="teach-link"><a href="?teach=1" data-testid="teach-link">{ "For teachers: every lesson's questions and answers, and a classroom plan →" }</a></p>
                 </section>
                 <section class="live" aria-labelledby="live-title">
                     <h2 id="live-title">{ "Or just play" }</h2>

@@ -3,6 +3,7 @@
 //! [`Msg`]: super::state::Msg
 
 pub mod caption;
+pub mod challenge;
 pub mod clients;
 pub mod controls;
 pub mod history;

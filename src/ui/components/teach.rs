@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::app::teach::{sheet, TeachLesson, TeachQuestion};
+use crate::app::teach::{challenges, sheet, TeachChallenge, TeachLesson, TeachQuestion};
 
 #[function_component(TeachPage)]
 pub fn teach_page() -> Html {
@@ -25,6 +25,9 @@ pub fn teach_page() -> Html {
                 </nav>
             </header>
             { for sheet.iter().enumerate().map(|(i, l)| lesson(i, l)) }
+            <h2 class="teach-part">{ "Challenges" }</h2>
+            <p>{ "Each challenge is judged by the same checkers that judge every run: the page says solved only when they find the goal in the student's own run." }</p>
+            { for challenges().iter().map(challenge) }
         </main>
     }
 }
@@ -63,5 +66,22 @@ fn question(q: &TeachQuestion) -> Html {
             <p class="teach-options">{ format!("Options: {}", q.options.join(" · ")) }</p>
             <p class="teach-answer" data-testid="teach-answer"><strong>{ format!("Answer: {answer}. ") }</strong>{ q.why.clone() }</p>
         </div>
+    }
+}
+
+fn challenge(c: &TeachChallenge) -> Html {
+    let label = if c.possible {
+        "One way: "
+    } else {
+        "Why it cannot be done: "
+    };
+    html! {
+        <section class="teach-lesson" data-testid="teach-challenge" data-id={c.id}>
+            <h3>{ c.title }</h3>
+            <p class="teach-goal"><strong>{ "Goal: " }</strong>{ c.goal }</p>
+            <p class="teach-meta">{ "About 10 minutes in pairs · " }<a href={c.link.clone()}>{ "open the challenge" }</a></p>
+            <p class="teach-options">{ c.tools }</p>
+            <p class="teach-answer"><strong>{ label }</strong>{ c.approach }</p>
+        </section>
     }
 }
