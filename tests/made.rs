@@ -133,3 +133,22 @@ fn a_step_that_would_make_the_link_too_long_is_refused_with_a_note() {
     assert_eq!(reopened.params.made, lab.params.made);
     assert_eq!(reopened.notice, None);
 }
+
+#[test]
+fn the_words_under_the_stage_never_describe_faults_or_traffic_the_link_turned_off() {
+    let own = open("?scenario=bank").description().expect("words");
+    assert!(
+        own.contains("1500"),
+        "the scenario's own words name its fault: {own}"
+    );
+    for q in [
+        "?scenario=bank&faults=0",
+        "?scenario=bank&workload=0&faults=0",
+        "?scenario=bank&workload=0",
+    ] {
+        let d = open(q).description().expect("words");
+        assert!(!d.contains("1500"), "{q}: {d}");
+        assert!(d.contains("bank"), "{q}: {d}");
+    }
+    assert_eq!(open("?challenge=ap-double-spend").description(), None);
+}

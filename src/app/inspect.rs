@@ -130,15 +130,14 @@ fn cp_rows(c: &CpInside, rows: &mut Vec<(String, String)>) {
     }
     rows.extend(c.log.iter().map(log_row));
     if !c.peers.is_empty() {
-        let parts: Vec<String> = c
-            .peers
-            .iter()
-            .map(|(p, m)| format!("{} up to #{m}", node_name(*p)))
-            .collect();
-        rows.push(row(
-            "Followers",
-            format!("logs known to match: {}", parts.join(", ")),
-        ));
+        let mut s = String::from("logs known to match: ");
+        for (i, (p, m)) in c.peers.iter().enumerate() {
+            sep(&mut s, i, ", ");
+            s += &node_name(*p);
+            s += " up to ";
+            s += &entry(*m);
+        }
+        rows.push(row("Followers", s));
     }
 }
 
@@ -165,23 +164,16 @@ fn ap_rows(case: Case, a: &ApInside, rows: &mut Vec<(String, String)>) {
     let hints = if a.hints.is_empty() {
         "none".to_string()
     } else {
-        let parts: Vec<String> = a
-            .hints
-            .iter()
-            .map(|(to, k, v)| {
-                format!(
-                    "{} = {} for {}",
-                    key_name(case, *k),
-                    value(&v.read().0),
-                    node_name(*to)
-                )
-            })
-            .collect();
-        format!(
-            "{} held for unreachable replicas: {}",
-            a.hints.len(),
-            parts.join("; ")
-        )
+        let mut s = a.hints.len().to_string() + " held for unreachable replicas: ";
+        for (i, (to, k, v)) in a.hints.iter().enumerate() {
+            sep(&mut s, i, "; ");
+            s += &key_name(case, *k);
+            s += " = ";
+            s += &value(&v.read().0);
+            s += " for ";
+            s += &node_name(*to);
+        }
+        s
     };
     rows.push(row("Hints", hints));
     if a.waiting > 0 {
@@ -194,15 +186,14 @@ fn ap_rows(case: Case, a: &ApInside, rows: &mut Vec<(String, String)>) {
 fn versions(v: &Versioned) -> String {
     match v {
         Versioned::Vclock(sibs) if sibs.len() > 1 => {
-            let parts: Vec<String> = sibs
-                .iter()
-                .map(|s| format!("{} {}", value(&s.data), clock(&s.clock)))
-                .collect();
-            format!(
-                "{} concurrent versions (siblings): {}",
-                sibs.len(),
-                parts.join(" | ")
-            )
+            let mut out = sibs.len().to_string() + " concurrent versions (siblings): ";
+            for (i, s) in sibs.iter().enumerate() {
+                sep(&mut out, i, " | ");
+                out += &value(&s.data);
+                out += " ";
+                out += &clock(&s.clock);
+            }
+            out
         }
         Versioned::Vclock(sibs) => {
             let s = &sibs[0];
@@ -215,26 +206,21 @@ fn versions(v: &Versioned) -> String {
 }
 
 fn clock(c: &[u64]) -> String {
-    let parts: Vec<String> = c
-        .iter()
-        .enumerate()
-        .map(|(i, x)| format!("{}:{x}", node_name(i as NodeId)))
-        .collect();
-    format!("[{}]", parts.join(" "))
+    let mut s = String::from("[");
+    for (i, x) in c.iter().enumerate() {
+        sep(&mut s, i, " ");
+        s += &node_name(i as NodeId);
+        s += ":";
+        s += &x.to_string();
+    }
+    s + "]"
 }
 
 fn quorum_rows(sim: &Sim, case: Case, q: &QuorumInside, rows: &mut Vec<(String, String)>) {
     for (k, stored) in q.keys.iter().enumerate() {
-        let text = match stored {
-            None => "not a replica of this key".to_string(),
-            Some(s) if s.version.0 == 0 => format!("{}, version 0 (never written)", value(&s.data)),
-            Some(s) => format!(
-                "{}, version {} written via {}",
-                value(&s.data),
-                s.version.0,
-                node_name(s.version.1)
-            ),
-        };
+        let text = stored
+            .as_ref()
+            .map_or("not a replica of this key".to_string(), stored_text);
         rows.push((key_name(case, k as u8), text));
     }
     let cfg = sim.config();
@@ -255,6 +241,19 @@ fn quorum_rows(sim: &Sim, case: Case, q: &QuorumInside, rows: &mut Vec<(String, 
     }
 }
 
+/// A quorum replica's copy of a key: its value and version, and through which node it came.
+fn stored_text(s: &quorum::Stored) -> String {
+    if s.version.0 == 0 {
+        return [value(&s.data).as_str(), ", version 0 (never written)"].concat();
+    }
+    format!(
+        "{}, version {} written via {}",
+        value(&s.data),
+        s.version.0,
+        node_name(s.version.1)
+    )
+}
+
 fn key_name(case: Case, k: u8) -> String {
     let name = case.keys().get(usize::from(k)).copied().unwrap_or("?");
     let mut s = name.to_string();
@@ -265,8 +264,7 @@ fn key_name(case: Case, k: u8) -> String {
 }
 
 fn message_panel(sim: &Sim, id: MsgId) -> Panel {
-    let flight = sim.in_flight().into_iter().find(|f| f.id == id);
-    let (Some(f), Some(msg)) = (flight, sim.message(id)) else {
+    let Some((f, msg)) = sim.flight(id) else {
         return Panel {
             title: format!("Message #{id}"),
             rows: vec![row(
@@ -284,7 +282,7 @@ fn message_panel(sim: &Sim, id: MsgId) -> Panel {
         row("Sent", format!("at {} ms", f.sent)),
         row("Arrives", arrival(&f)),
     ];
-    rows.push(row("Contents", contents(sim.config().case, msg)));
+    contents(sim.config().case, msg, &mut rows);
     Panel {
         title: format!("Message #{id} · {}", f.kind.as_str()),
         rows,
@@ -310,133 +308,246 @@ fn arrival(f: &Flight) -> String {
     }
 }
 
-/// A message's contents, in words.
-pub fn contents(case: Case, msg: &Msg) -> String {
-    match msg {
-        Msg::Cp(m) => cp_contents(m),
-        Msg::Ap(m) => ap_contents(case, m),
-        Msg::Quorum(m) => quorum_contents(case, m),
+/// Before the `i`-th item of a list: the separator.
+fn sep(s: &mut String, i: usize, between: &str) {
+    if i > 0 {
+        s.push_str(between);
+    }
+}
+
+/// "#12": a log position.
+fn entry(i: u64) -> String {
+    format!("#{i}")
+}
+
+/// A message's contents: a "Contents" row saying what it asks or tells, then one row per field
+/// it carries (a table, not a sentence per kind: it keeps the page small).
+pub fn contents(case: Case, msg: &Msg, rows: &mut Vec<(String, String)>) {
+    let at = rows.len();
+    let what: &str = match msg {
+        Msg::Cp(m) => cp_contents(m, rows),
+        Msg::Ap(m) => ap_contents(case, m, rows),
+        Msg::Quorum(m) => quorum_contents(case, m, rows),
         Msg::Ca(ca::Msg::Forward { op, req }) => {
-            format!("request {} (op {op}) for the data node", request_of(req))
+            request_rows(*op, req, rows);
+            "a request for the data node"
         }
-        Msg::Ca(ca::Msg::Reply { op, result, .. }) => answer(*op, result),
-    }
+        Msg::Ca(ca::Msg::Reply { op, result, .. }) => answer(*op, result, rows),
+    };
+    rows.insert(at, row("Contents", what.to_string()));
 }
 
-fn answer(op: OpId, result: &Result<Option<Value>, crate::sim::types::Reason>) -> String {
-    match result {
-        Ok(Some(v)) => format!("answer to op {op}: ok, {}", value(v)),
-        Ok(None) => format!("answer to op {op}: ok"),
-        Err(r) => format!("answer to op {op}: refused ({})", r.slug()),
-    }
+fn op_row(op: OpId, rows: &mut Vec<(String, String)>) {
+    rows.push(row("Op", op.to_string()));
 }
 
-fn cp_contents(m: &cp::Msg) -> String {
-    match m {
-        cp::Msg::PreVote { term, last_index, last_term } => format!("would you vote for me in term {term}? (a pre-vote; my log ends at #{last_index}, term {last_term})"),
-        cp::Msg::Vote { term, last_index, last_term } => format!("vote for me in term {term} (my log ends at #{last_index}, term {last_term})"),
-        cp::Msg::PreVoteReply { term, granted } | cp::Msg::VoteReply { term, granted } => {
-            format!("{} (term {term})", if *granted { "yes, you have my vote" } else { "no" })
-        }
-        cp::Msg::Append { term, prev_index, entries, commit, .. } if entries.is_empty() => {
-            format!("heartbeat from the leader of term {term}: I am alive; committed up to #{commit} (your log should match mine up to #{prev_index})")
-        }
-        cp::Msg::Append { term, prev_index, entries, commit, .. } => format!(
-            "append {} (#{}–#{}) after #{prev_index}, term {term}; committed up to #{commit}",
-            crate::lessons::words::plural(entries.len() as u64, "entry"),
-            prev_index + 1,
-            prev_index + entries.len() as u64
-        ),
-        cp::Msg::AppendReply { term, success: true, index, .. } => format!("done: my log matches yours up to #{index} (term {term})"),
-        cp::Msg::AppendReply { term, index, .. } => format!("refused: my log does not match there; try from #{index} (term {term})"),
-        cp::Msg::Forward { op, req } => format!("request {} (op {op}) forwarded to the leader", request_of(req)),
-        cp::Msg::ForwardReply { op, result: cp::FwdResult::NotLeader } => format!("op {op}: I am not the leader"),
-        cp::Msg::ForwardReply { op, result: cp::FwdResult::Done { result, .. } } => answer(*op, result),
-    }
+fn request_rows(op: OpId, req: &crate::sim::types::Request, rows: &mut Vec<(String, String)>) {
+    rows.push(row("Request", request_of(req)));
+    op_row(op, rows);
 }
 
-fn vals(case: Case, v: &[(u8, Versioned)]) -> String {
-    let parts: Vec<String> = v
-        .iter()
-        .map(|(k, x)| format!("{} = {}", key_name(case, *k), versions(x)))
-        .collect();
-    parts.join("; ")
+fn answer(
+    op: OpId,
+    result: &Result<Option<Value>, crate::sim::types::Reason>,
+    rows: &mut Vec<(String, String)>,
+) -> &'static str {
+    op_row(op, rows);
+    let said = match result {
+        Ok(Some(v)) => ["ok, ", value(v).as_str()].concat(),
+        Ok(None) => "ok".to_string(),
+        Err(r) => ["refused (", r.slug(), ")"].concat(),
+    };
+    rows.push(row("Answer", said));
+    "the answer to a request"
 }
 
-fn ap_contents(case: Case, m: &ap::Msg) -> String {
-    match m {
-        ap::Msg::Replicate { op, vals: v } => format!("op {op}'s new version: {}", vals(case, v)),
-        ap::Msg::Ack { op } => format!("stored op {op}'s version"),
-        ap::Msg::Hint { vals: v } => format!(
-            "writes held for you while you were out of reach: {}",
-            vals(case, v)
-        ),
-        ap::Msg::HintAck { vals: v } => {
-            format!("got the held writes; I now hold {}", vals(case, v))
+fn cp_contents(m: &cp::Msg, rows: &mut Vec<(String, String)>) -> &'static str {
+    let (term, what) = match m {
+        cp::Msg::PreVote {
+            term,
+            last_index,
+            last_term,
         }
-        ap::Msg::Read { op, keys } => {
-            format!("op {op} asks for your versions of {}", key_list(case, keys))
+        | cp::Msg::Vote {
+            term,
+            last_index,
+            last_term,
+        } => {
+            let pre = matches!(m, cp::Msg::PreVote { .. });
+            (*term, vote_rows(pre, *last_index, *last_term, rows))
         }
-        ap::Msg::ReadReply { op, vals: v } => format!("for op {op}: {}", vals(case, v)),
-        ap::Msg::ReadRepair { vals: v } => format!(
-            "you answered with an older version; newer: {}",
-            vals(case, v)
-        ),
-        ap::Msg::Sync { keys, answer } => {
-            let all: Vec<(u8, Versioned)> = keys
-                .iter()
-                .cloned()
-                .enumerate()
-                .map(|(k, v)| (k as u8, v))
-                .collect();
-            let back = if *answer {
-                " (sync back if you have something I lack)"
+        cp::Msg::PreVoteReply { term, granted } | cp::Msg::VoteReply { term, granted } => (
+            *term,
+            if *granted {
+                "yes, you have my vote"
             } else {
-                ""
-            };
-            format!("anti-entropy, my whole state: {}{back}", vals(case, &all))
-        }
-    }
-}
-
-fn key_list(case: Case, keys: &[u8]) -> String {
-    let names: Vec<String> = keys
-        .iter()
-        .map(|k| key_name(case, *k).to_lowercase())
-        .collect();
-    names.join(" and ")
-}
-
-fn stored(case: Case, v: &[(u8, quorum::Stored)]) -> String {
-    let parts: Vec<String> = v
-        .iter()
-        .map(|(k, s)| {
-            format!(
-                "{} = {} (version {})",
-                key_name(case, *k),
-                value(&s.data),
-                s.version.0
-            )
-        })
-        .collect();
-    parts.join("; ")
-}
-
-fn quorum_contents(case: Case, m: &quorum::Msg) -> String {
-    match m {
-        quorum::Msg::Read { op, keys } => {
-            format!("op {op} asks for your versions of {}", key_list(case, keys))
-        }
-        quorum::Msg::ReadReply { op, vals: v } => format!("for op {op}: {}", stored(case, v)),
-        quorum::Msg::Replicate { op, vals: v } => {
-            format!("op {op}'s new version: {}", stored(case, v))
-        }
-        quorum::Msg::Ack { op } => format!("stored op {op}'s version"),
-        quorum::Msg::ReadRepair { vals: v } => format!(
-            "you answered with an older version; newer: {}",
-            stored(case, v)
+                "no, you do not have my vote"
+            },
         ),
+        cp::Msg::Append {
+            term,
+            prev_index,
+            entries,
+            commit,
+            ..
+        } => {
+            let what = append_rows(*prev_index, entries.len() as u64, *commit, rows);
+            (*term, what)
+        }
+        cp::Msg::AppendReply {
+            term,
+            success,
+            index,
+            ..
+        } => (*term, append_reply(*success, *index, rows)),
+        cp::Msg::Forward { op, req } => {
+            request_rows(*op, req, rows);
+            return "a request forwarded to the leader";
+        }
+        cp::Msg::ForwardReply {
+            op,
+            result: cp::FwdResult::NotLeader,
+        } => {
+            op_row(*op, rows);
+            return "I am not the leader";
+        }
+        cp::Msg::ForwardReply {
+            op,
+            result: cp::FwdResult::Done { result, .. },
+        } => return answer(*op, result, rows),
+    };
+    rows.push(row("Term", term.to_string()));
+    what
+}
+
+/// A follower's answer to an append: how far its log matches, or where to try from.
+fn append_reply(success: bool, index: u64, rows: &mut Vec<(String, String)>) -> &'static str {
+    if success {
+        rows.push(row("My log matches yours up to", entry(index)));
+        "done: my log matches yours"
+    } else {
+        rows.push(row("Try from", entry(index)));
+        "refused: my log does not match there"
     }
+}
+
+/// A (pre-)vote request's fields: where the candidate's log ends.
+fn vote_rows(
+    pre: bool,
+    last_index: u64,
+    last_term: u64,
+    rows: &mut Vec<(String, String)>,
+) -> &'static str {
+    rows.push(row("My log ends at", entry(last_index)));
+    rows.push(row("Last entry's term", last_term.to_string()));
+    if pre {
+        "would you vote for me in this term? (a pre-vote: it changes no term and no vote)"
+    } else {
+        "vote for me in this term"
+    }
+}
+
+/// An append's fields: the entries it carries (none: a heartbeat) and the commit index.
+fn append_rows(
+    prev_index: u64,
+    n: u64,
+    commit: u64,
+    rows: &mut Vec<(String, String)>,
+) -> &'static str {
+    let what = if n == 0 {
+        rows.push(row("Your log should match mine up to", entry(prev_index)));
+        "heartbeat from the leader of this term: I am alive"
+    } else {
+        rows.push(row(
+            "Entries",
+            [entry(prev_index + 1), entry(prev_index + n)].join("–"),
+        ));
+        rows.push(row("After", entry(prev_index)));
+        "new entries to append to your log"
+    };
+    rows.push(row("Committed up to", entry(commit)));
+    what
+}
+
+/// One row per key a message carries: its versions.
+fn vals(case: Case, v: &[(u8, Versioned)], rows: &mut Vec<(String, String)>) {
+    for (k, x) in v {
+        rows.push((key_name(case, *k), versions(x)));
+    }
+}
+
+fn ap_contents(case: Case, m: &ap::Msg, rows: &mut Vec<(String, String)>) -> &'static str {
+    match m {
+        ap::Msg::Replicate { op, vals: v } => {
+            op_row(*op, rows);
+            vals(case, v, rows);
+            "a write's new version"
+        }
+        ap::Msg::Ack { op } => ack(*op, rows),
+        ap::Msg::Hint { vals: v } => {
+            vals(case, v, rows);
+            "writes held for you while you were out of reach"
+        }
+        ap::Msg::HintAck { vals: v } => {
+            vals(case, v, rows);
+            "got the held writes; what I now hold"
+        }
+        ap::Msg::Read { op, keys } => asks(case, *op, keys, rows),
+        ap::Msg::ReadReply { op, vals: v } => {
+            op_row(*op, rows);
+            vals(case, v, rows);
+            "my versions, for a read"
+        }
+        ap::Msg::ReadRepair { vals: v } => {
+            vals(case, v, rows);
+            "you answered with an older version; the newer one"
+        }
+        ap::Msg::Sync { keys, answer } => {
+            for (k, x) in keys.iter().enumerate() {
+                rows.push((key_name(case, k as u8), versions(x)));
+            }
+            if *answer {
+                "anti-entropy, my whole state (sync back if you have something I lack)"
+            } else {
+                "anti-entropy, my whole state"
+            }
+        }
+    }
+}
+
+fn ack(op: OpId, rows: &mut Vec<(String, String)>) -> &'static str {
+    op_row(op, rows);
+    "stored the write's version"
+}
+
+fn asks(case: Case, op: OpId, keys: &[u8], rows: &mut Vec<(String, String)>) -> &'static str {
+    op_row(op, rows);
+    let mut s = String::new();
+    for (i, k) in keys.iter().enumerate() {
+        sep(&mut s, i, ", ");
+        s += &key_name(case, *k);
+    }
+    rows.push(row("Keys", s));
+    "a read asks for your versions of these keys"
+}
+
+fn quorum_contents(case: Case, m: &quorum::Msg, rows: &mut Vec<(String, String)>) -> &'static str {
+    let (op, v, what) = match m {
+        quorum::Msg::Read { op, keys } => return asks(case, *op, keys, rows),
+        quorum::Msg::Ack { op } => return ack(*op, rows),
+        quorum::Msg::ReadReply { op, vals: v } => (Some(op), v, "my versions, for a read"),
+        quorum::Msg::Replicate { op, vals: v } => (Some(op), v, "a write's new version"),
+        quorum::Msg::ReadRepair { vals: v } => {
+            (None, v, "you answered with an older version; the newer one")
+        }
+    };
+    if let Some(op) = op {
+        op_row(*op, rows);
+    }
+    for (k, s) in v {
+        rows.push((key_name(case, *k), stored_text(s)));
+    }
+    what
 }
 
 /// The messages on their way in `sim` to pick from: the next [`MAX_LISTED`] to arrive, each as
@@ -444,24 +555,25 @@ fn quorum_contents(case: Case, m: &quorum::Msg) -> String {
 pub fn listed(sim: &Sim) -> Vec<(MsgId, String)> {
     let mut v = sim.in_flight();
     v.retain(|f| f.from != f.to);
-    v.sort_by_key(|f| (f.deliver, f.id));
-    v.truncate(MAX_LISTED);
-    v.iter()
-        .map(|f| {
-            let when = if f.held {
-                "held".to_string()
-            } else {
-                format!("arrives at {} ms", f.deliver)
-            };
-            (
-                f.id,
-                format!(
-                    "{} {} → {}, {when}",
-                    f.kind.as_str(),
-                    node_name(f.from),
-                    node_name(f.to)
-                ),
-            )
-        })
-        .collect()
+    // The next to arrive, picked one by one (a handful; no sort instantiated for it).
+    let mut out = Vec::new();
+    while out.len() < MAX_LISTED {
+        let Some(i) = (0..v.len()).min_by_key(|&i| (v[i].deliver, v[i].id)) else {
+            break;
+        };
+        let f = v.swap_remove(i);
+        let when = if f.held {
+            "held".to_string()
+        } else {
+            format!("arrives at {} ms", f.deliver)
+        };
+        let text = format!(
+            "{} {} → {}, {when}",
+            f.kind.as_str(),
+            node_name(f.from),
+            node_name(f.to)
+        );
+        out.push((f.id, text));
+    }
+    out
 }

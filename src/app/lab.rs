@@ -219,6 +219,22 @@ impl Lab {
         self.params.challenge.and_then(super::challenge::find)
     }
 
+    /// The words under the stage: the scenario's own description, unless the link turned off
+    /// what it describes (its scripted faults, its clients' traffic); then what this run does.
+    /// `None` on a challenge page (the goal says it).
+    pub fn description(&self) -> Option<String> {
+        if self.challenge().is_some() {
+            return None;
+        }
+        let name = &self.params.scenario;
+        Some(match (self.params.faults, self.params.workload) {
+            (true, true) => self.runs[0].timeline.borrow().scenario().description.clone(),
+            (false, false) => format!("The {name} scenario with its scripted faults and its clients' traffic off: nothing happens but what you do."),
+            (false, true) => format!("The {name} scenario with its scripted faults off: its clients send their requests, and the network breaks only where you break it."),
+            (true, false) => format!("The {name} scenario without its clients' traffic: its scripted faults still happen, and only your requests are sent."),
+        })
+    }
+
     /// The challenge's status at the frame shown (`None`: not a challenge page).
     pub fn challenge_status(&self) -> Option<super::challenge::Status> {
         let c = self.challenge()?;

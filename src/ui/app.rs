@@ -78,13 +78,9 @@ pub fn sandbox() -> Html {
     });
     let reduced = *use_memo((), |_| reduced_motion());
     let side = lab.runs.len() > 1;
-    let (case, description, last_node) = {
+    let (case, last_node) = {
         let t = lab.runs[0].timeline.borrow();
-        (
-            t.scenario().case,
-            t.scenario().description.clone(),
-            t.sim().node_count().saturating_sub(1),
-        )
+        (t.scenario().case, t.sim().node_count().saturating_sub(1))
     };
     let embed = lab.flags.embed;
     // An embed shows the panels its link asks for (or its own); the full page shows them all.
@@ -112,7 +108,7 @@ pub fn sandbox() -> Html {
             <Transport lab={lab.clone()} />
             <ShareBar lab={lab.clone()} />
             // A challenge's run has no scripted faults or traffic: the scenario's words are not its.
-            if lab.challenge().is_none() { <p class="description">{ description }</p> }
+            if let Some(d) = lab.description() { <p class="description">{ d }</p> }
             <div class={classes!("lab-grid", (!aside).then_some("bare"))}>
                 { stages(&lab, &verdicts, case, reduced, show.cards) }
                 if !embed { { stage_tools(&lab, last_node) } }

@@ -48,6 +48,9 @@ test("pause, click a message, read it, delay it, drop it; the link reopens the s
   expect((await panel.locator("h3").textContent()).startsWith(`Message #${id} · `), "the message's title");
   let r = await rows(page);
   expect(/^n\d → n\d$/.test(r.Route) && r.Contents.length > 10, `route and contents: ${JSON.stringify(r)}`);
+  // The contents as a table: one row per field the message carries (a CP message: its term, or
+  // the op it is about), after the phrase that says what it asks or tells.
+  expect("Term" in r || "Op" in r, `a row per field: ${JSON.stringify(r)}`);
   const arrives = Number(r.Arrives.match(/at (\d+) ms/)[1]);
   await $(page, "delay-message").click();
   await page.waitForFunction((a) => {

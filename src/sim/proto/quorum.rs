@@ -457,9 +457,12 @@ impl Node {
             unreachable!("phase 2 of a request that is not pending")
         };
         let asked = p.asked.clone();
-        p.phase = Phase::Writing {
-            acks: asked.iter().copied().filter(|i| *i == self.me).collect(),
-        };
+        // Built by insertion, not `collect`: no stable sort instantiated for node sets.
+        let mut acks = BTreeSet::new();
+        if asked.contains(&self.me) {
+            acks.insert(self.me);
+        }
+        p.phase = Phase::Writing { acks };
         for to in asked.into_iter().filter(|i| *i != self.me) {
             let mine = self.for_replica(to, &vals);
             ctx.out.send(to, wrap(Msg::Replicate { op, vals: mine }));

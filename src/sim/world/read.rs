@@ -1,6 +1,6 @@
 //! Read access to a run, for the UI and the checkers.
 
-use super::{Client, Counters, Event, Sim};
+use super::{Client, Counters, Event, Packet, Sim};
 use crate::sim::action::{Dropped, Flight, MsgId, SimError};
 use crate::sim::net::{LinkMode, LinkState, PairState};
 use crate::sim::proto::inside::Inside;
@@ -68,18 +68,39 @@ impl Sim {
     pub fn inside(&self, node: NodeId) -> Inside {
         self.slots[usize::from(node)].replica.inside()
     }
-    /// The contents of message `id` if it is still on its way (on the wire or held).
-    pub fn message(&self, id: MsgId) -> Option<&Msg> {
-        let wire = self.queue.ordered().into_iter().find_map(|(_, e)| match e {
-            Event::Deliver { packet, .. } if e.is_message_on_wire(id) => Some(&packet.msg),
-            _ => None,
-        });
+    /// Message `id` if it is still on its way (on the wire or held): where it goes and when,
+    /// and its contents. One walk of the queue.
+    pub fn flight(&self, id: MsgId) -> Option<(Flight, &Msg)> {
+        let wire = self
+            .queue
+            .ordered()
+            .into_iter()
+            .find_map(|(deliver, e)| match e {
+                Event::Deliver { packet, .. } if e.is_message_on_wire(id) => {
+                    Some((self.flight_of(deliver, packet, false), &packet.msg))
+                }
+                _ => None,
+            });
         wire.or_else(|| {
             self.parked
                 .iter()
                 .find(|(_, p)| p.id == id)
-                .map(|(_, p)| &p.msg)
+                .map(|(at, p)| (self.flight_of(*at, p, true), &p.msg))
         })
+    }
+    /// A message on its way as drawn: `deliver` is its arrival (held: when it reached the
+    /// held link).
+    fn flight_of(&self, deliver: Tick, p: &Packet, held: bool) -> Flight {
+        Flight {
+            id: p.id,
+            from: p.from,
+            to: p.to,
+            kind: p.msg.kind(),
+            sent: p.sent,
+            deliver,
+            doomed: p.lost || (!held && self.net.link(p.from, p.to).mode == LinkMode::Cut),
+            held,
+        }
     }
     /// The replicas `node` holds hints for (hinted handoff, AP only), each with how many, in
     /// node order.
@@ -126,29 +147,15 @@ impl Sim {
                 Event::Deliver {
                     packet: p,
                     arrived: false,
-                } => Some(Flight {
-                    id: p.id,
-                    from: p.from,
-                    to: p.to,
-                    kind: p.msg.kind(),
-                    sent: p.sent,
-                    deliver,
-                    doomed: p.lost || self.net.link(p.from, p.to).mode == LinkMode::Cut,
-                    held: false,
-                }),
+                } => Some(self.flight_of(deliver, p, false)),
                 _ => None,
             })
             .collect();
-        v.extend(self.parked.iter().map(|(at, p)| Flight {
-            id: p.id,
-            from: p.from,
-            to: p.to,
-            kind: p.msg.kind(),
-            sent: p.sent,
-            deliver: *at,
-            doomed: p.lost,
-            held: true,
-        }));
+        v.extend(
+            self.parked
+                .iter()
+                .map(|(at, p)| self.flight_of(*at, p, true)),
+        );
         v
     }
     /// The last (at most [`RECENT_DROPS`]) messages that died, oldest first.

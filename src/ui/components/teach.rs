@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::app::teach::{challenges, sheet, TeachChallenge, TeachLesson, TeachQuestion};
+use crate::lessons::words::plural;
 
 #[function_component(TeachPage)]
 pub fn teach_page() -> Html {
@@ -38,7 +39,7 @@ fn lesson(i: usize, l: &TeachLesson) -> Html {
             <h2>{ format!("{}. {}", i + 1, l.title) }</h2>
             <p class="teach-goal"><strong>{ "Goal: " }</strong>{ l.goal }</p>
             <p class="teach-meta">
-                { format!("About {} minutes · {} steps · {} questions · ", l.minutes, l.steps.len(), l.questions.len()) }
+                { format!("About {} minutes · {} · {} · ", l.minutes, plural(l.steps.len() as u64, "step"), plural(l.questions.len() as u64, "question")) }
                 <a href={l.link.clone()}>{ "open the lesson" }</a>
             </p>
             <details class="teach-steps" open=true>
