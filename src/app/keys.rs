@@ -26,6 +26,11 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("Esc", "close this list"),
 ];
 
+/// Forward: a lesson's Next, a made lesson's Next, else play / pause.
+const NEXT: &[&str] = &["next", "made-next", "play", "pause"];
+/// Back: a lesson's or a made lesson's previous step, else a step back.
+const PREV: &[&str] = &["prev", "made-back", "step-back"];
+
 /// Where a key was pressed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct KeyCtx {
@@ -68,12 +73,12 @@ pub fn act(key: &str, ctx: &KeyCtx) -> Option<KeyAct> {
         return None;
     }
     let act = match key {
-        "ArrowRight" => KeyAct::Press(&["next", "play", "pause"]),
-        "ArrowLeft" => KeyAct::Press(&["prev", "step-back"]),
+        "ArrowRight" => KeyAct::Press(NEXT),
+        "ArrowLeft" => KeyAct::Press(PREV),
         _ if ctx.embed => return None,
         " " if ctx.on_control => return None,
-        "PageDown" | " " => KeyAct::Press(&["next", "play", "pause"]),
-        "PageUp" => KeyAct::Press(&["prev", "step-back"]),
+        "PageDown" | " " => KeyAct::Press(NEXT),
+        "PageUp" => KeyAct::Press(PREV),
         "." => KeyAct::Press(&["step"]),
         "," => KeyAct::Press(&["step-back"]),
         "x" | "X" => KeyAct::Press(&["partition"]),

@@ -56,3 +56,15 @@ test("the same lesson in an embed plays without the maker, and on a phone the qu
   expect(b && b.height >= 44, `the options are tap-sized: ${JSON.stringify(b)}`);
   await shot(page, "made-embed-phone");
 });
+
+test("a clicker's PageDown on a made lesson's unanswered question reveals it first", async ({ page, url }) => {
+  const link = await record(page, url);
+  await page.goto(link);
+  await ready(page);
+  await $(page, "made-lesson").waitFor();
+  await page.locator("body").click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press("PageDown");
+  await $(page, "made-answer").waitFor();
+  expect(/^The answer: /.test(await $(page, "made-answer").textContent()), "revealed without a guess");
+  expect((await $(page, "made-count").textContent()).startsWith("Step 1 of 1"), "still on the question's step");
+});
