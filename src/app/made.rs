@@ -13,7 +13,7 @@ use super::update::{written, Effect};
 use crate::lessons::facts::{self, StepFacts};
 use crate::sim::check::Budget;
 use crate::sim::report::checks;
-use crate::sim::types::{OpId, Tick};
+use crate::sim::types::Tick;
 
 /// Where the reader is in a made lesson, and whether the maker panel is open.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -252,11 +252,6 @@ impl Lab {
             question,
             note,
         })
-    }
-
-    /// The ops a made step's words name (outlined in the history).
-    pub fn made_ops(&self) -> Vec<OpId> {
-        self.made_view().map(|v| v.facts.ops).unwrap_or_default()
     }
 }
 

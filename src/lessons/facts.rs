@@ -7,7 +7,7 @@
 //! [`answer`]).
 
 use crate::sim::check::Checks;
-use crate::sim::types::{node_name, NodeId, OpId, OpRecord, Status, Tick};
+use crate::sim::types::{node_name, NodeId, OpRecord, Status, Tick};
 use crate::sim::world::Sim;
 
 use super::words::{self, plural};
@@ -15,11 +15,10 @@ use super::words::{self, plural};
 /// Most answered requests a step names one by one (the rest are counted).
 const MAX_NAMED: usize = 4;
 
-/// A step's computed words and the ops they name (outlined in the history).
+/// A step's computed words.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StepFacts {
     pub paragraphs: Vec<String>,
-    pub ops: Vec<OpId>,
 }
 
 /// The facts of `sim` (run to the step's moment) since tick `since` (the previous step's, or 0).
@@ -35,11 +34,6 @@ pub fn step_facts(sim: &Sim, since: Tick, checks: &Checks) -> StepFacts {
         ));
     }
     f.paragraphs.push(s);
-    for id in checks.stale_ops.iter().chain(&checks.lost_ops) {
-        if !f.ops.contains(id) {
-            f.ops.push(*id);
-        }
-    }
     f
 }
 
@@ -65,7 +59,6 @@ fn answered(sim: &Sim, since: Tick, f: &mut StepFacts) {
     for r in done.iter().take(MAX_NAMED) {
         s.push(' ');
         s.push_str(&words::op_outcome(sim, r));
-        f.ops.push(r.id);
     }
     if done.len() > MAX_NAMED {
         s.push_str(&format!(" And {} more.", done.len() - MAX_NAMED));
