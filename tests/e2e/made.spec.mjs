@@ -68,3 +68,16 @@ test("a clicker's PageDown on a made lesson's unanswered question reveals it fir
   expect(/^The answer: /.test(await $(page, "made-answer").textContent()), "revealed without a guess");
   expect((await $(page, "made-count").textContent()).startsWith("Step 1 of 1"), "still on the question's step");
 });
+
+test("on a phone a made lesson's text comes right after the stage and its transport", async ({ page, url }) => {
+  const link = await record(page, url);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(link);
+  await ready(page);
+  await $(page, "made-lesson").waitFor();
+  const lesson = await $(page, "made-lesson").boundingBox();
+  const tools = await page.locator(".stage-tools").first().boundingBox();
+  const stage = await page.locator(".run").first().boundingBox();
+  expect(lesson.y > stage.y && lesson.y < tools.y, `stage ${stage.y}, lesson ${lesson.y}, tools ${tools.y}`);
+  await shot(page, "made-phone");
+});
