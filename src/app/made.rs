@@ -196,17 +196,22 @@ impl Lab {
             return false;
         };
         let revealed = self.made.as_ref().is_some_and(|m| m.revealed);
-        if v.question.is_some() && !revealed {
-            return self.made_guess(None);
+        match v.question {
+            Some(q) if !revealed => self.reveal_made(None, &q),
+            _ => self.made_go(v.step + 1),
         }
-        self.made_go(v.step + 1)
     }
 
-    /// The reader answers: the run plays on to the moment the answer is known, and stops there.
+    /// The reader answers the step's question.
     fn made_guess(&mut self, g: Option<String>) -> bool {
-        let Some(q) = self.made_view().and_then(|v| v.question) else {
-            return false;
-        };
+        match self.made_view().and_then(|v| v.question) {
+            Some(q) => self.reveal_made(g, &q),
+            None => false,
+        }
+    }
+
+    /// Keeps the guess, shows the answer, and moves the run on to the moment the answer is known.
+    fn reveal_made(&mut self, g: Option<String>, q: &MadeQuestion) -> bool {
         if let Some(v) = self.made.as_mut() {
             v.guess = g;
             v.revealed = true;
