@@ -16,6 +16,20 @@ async function playFast(page) {
   if (await $(page, "play").isVisible()) await $(page, "play").click();
 }
 
+/** Solves `ap-double-spend` by clicks (n3 cut off, both withdraw, play) and pauses; returns the
+ * status text. */
+async function solveDoubleSpend(page, url) {
+  await page.goto(url("?challenge=ap-double-spend&t=0"));
+  await ready(page);
+  await $(page, "partition").click();
+  await $(page, "op-n1-withdraw").click();
+  await $(page, "op-n3-withdraw").click();
+  await playFast(page);
+  const found = await state(page, "solved");
+  if (await $(page, "pause").isVisible()) await $(page, "pause").click();
+  return found;
+}
+
 test("the landing page lists every challenge, and an unknown one says so", async ({ page, url }) => {
   await page.goto(url("?"));
   await $(page, "challenges").waitFor();
@@ -87,14 +101,7 @@ test("a like lost under last-writer-wins, kept by the CRDT counter with the same
 });
 
 test("a solved challenge on a phone: goal, status and share link on screen", async ({ page, url }) => {
-  await page.goto(url("?challenge=ap-double-spend&t=0"));
-  await ready(page);
-  await $(page, "partition").click();
-  await $(page, "op-n1-withdraw").click();
-  await $(page, "op-n3-withdraw").click();
-  await playFast(page);
-  await state(page, "solved");
-  if (await $(page, "pause").isVisible()) await $(page, "pause").click();
+  await solveDoubleSpend(page, url);
   const href = await $(page, "challenge-link").getAttribute("href");
   await page.goto(url(href));
   await ready(page);
@@ -126,14 +133,7 @@ test("keeping the CP bank available to everyone is explained after three failed 
 });
 
 test("presenter mode: the solved challenge above the stage, both on a 1280 × 720 screen", async ({ page, url }) => {
-  await page.goto(url("?challenge=ap-double-spend&t=0"));
-  await ready(page);
-  await $(page, "partition").click();
-  await $(page, "op-n1-withdraw").click();
-  await $(page, "op-n3-withdraw").click();
-  await playFast(page);
-  await state(page, "solved");
-  if (await $(page, "pause").isVisible()) await $(page, "pause").click();
+  await solveDoubleSpend(page, url);
   const href = await $(page, "challenge-link").getAttribute("href");
   const [q, f] = href.split("#");
   await page.goto(url(`${q}&present=1#${f}`));
@@ -157,14 +157,7 @@ async function axe(page) {
 
 for (const scheme of ["light", "dark"]) {
   test(`axe-core: a solved challenge has no serious or critical violation (${scheme})`, async ({ page, url }) => {
-    await page.goto(url("?challenge=ap-double-spend&t=0"));
-    await ready(page);
-    await $(page, "partition").click();
-    await $(page, "op-n1-withdraw").click();
-    await $(page, "op-n3-withdraw").click();
-    await playFast(page);
-    await state(page, "solved");
-    if (await $(page, "pause").isVisible()) await $(page, "pause").click();
+    await solveDoubleSpend(page, url);
     const bad = await axe(page);
     expect(bad.length === 0, `violations:\n      ${bad.join("\n      ")}`);
   }, { context: { bypassCSP: true, colorScheme: scheme } });
