@@ -73,8 +73,9 @@ ensure_build_tools() {
 
 # --- tasks ---------------------------------------------------------------------------------
 
+# The release build, then each plain link's first frame prerendered into dist/pre/ (issue #16).
 build_release() {
-  trunk build --release
+  trunk build --release && ensure_chromium && node tools/prerender.mjs dist
 }
 
 # Prints the gzip size of each file in dist/ and the total; fails over the budget.

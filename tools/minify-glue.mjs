@@ -1,8 +1,8 @@
-// Trunk post-build hook (release only): minifies wasm-bindgen's JS glue with terser and updates
-// its Subresource Integrity hash in index.html (Trunk hashed the unminified file). Trunk's own
-// minifier does the CSS and HTML but leaves this file as wasm-bindgen wrote it.
+// Trunk post-build hook (release only): minifies wasm-bindgen's JS glue with terser. Trunk's own
+// minifier does the CSS and HTML but leaves this file as wasm-bindgen wrote it. (Its integrity
+// hash went with its preload link, which tools/csp-loader.mjs drops; this hook, which Trunk runs
+// beside that one, touches only the glue file.)
 import { readFileSync, writeFileSync, readdirSync } from "node:fs";
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { minify } from "terser";
 
@@ -20,13 +20,5 @@ if (glue.length !== 1) {
 const path = join(dir, glue[0]);
 const before = readFileSync(path, "utf8");
 const out = await minify(before, { module: true, compress: true, mangle: true });
-const sri = (text) => "sha384-" + createHash("sha384").update(text).digest("base64");
-const html = readFileSync(join(dir, "index.html"), "utf8");
-const old = sri(before);
-if (!html.includes(old)) {
-  console.error(`minify-glue: index.html does not carry the glue's hash ${old}`);
-  process.exit(1);
-}
 writeFileSync(path, out.code);
-writeFileSync(join(dir, "index.html"), html.replace(old, sri(out.code)));
 console.log(`minify-glue: ${glue[0]} ${before.length} → ${out.code.length} bytes`);

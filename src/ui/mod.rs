@@ -20,9 +20,19 @@ pub use app::App;
 
 use wasm_bindgen::JsValue;
 
-/// Mounts the app on the page's `<body>`.
+/// Mounts the app on index.html's `#app` (the body if there is none), first removing what was
+/// shown until now (`#pre`: the placeholder or the link's prerendered first frame). Yew renders
+/// the first frame in this same task, so no frame is painted between the two.
 pub fn start() {
-    yew::Renderer::<App>::new().render();
+    let doc = web_sys::window().and_then(|w| w.document());
+    let by_id = |id: &str| doc.as_ref().and_then(|d| d.get_element_by_id(id));
+    if let Some(pre) = by_id("pre") {
+        pre.remove();
+    }
+    match by_id("app") {
+        Some(root) => yew::Renderer::<App>::with_root(root).render(),
+        None => yew::Renderer::<App>::new().render(),
+    };
 }
 
 fn target_value(target: Option<web_sys::EventTarget>) -> String {

@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
+import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 const MIME = {
@@ -53,7 +54,8 @@ export function specFile(name) {
  * `opts.viewport`, `opts.context` (browser context options), `opts.allowErrors`, and
  * `opts.lock`: tests holding the same lock never run at the same time (e.g. "clipboard": the
  * browser's clipboard is shared by its pages); `opts.alone`: the test runs with no other test
- * beside it (it samples an animation in real time, which a busy CPU would thin out).
+ * beside it (it samples an animation in real time, which a busy CPU would thin out);
+ * `opts.prerender`: the page gets the prerendered first frames (dist/pre/) as a reader does.
  */
 export function test(name, fn, opts = {}) {
   tests.push({ name, fn, opts, spec });
@@ -66,6 +68,7 @@ export function expect(cond, message) {
 
 /** Serves `root` under `prefix` (e.g. "/" or "/some/sub/path/") on 127.0.0.1. */
 export async function serve(root, prefix = "/") {
+  const zipped = new Map();
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     if (!path.startsWith(prefix)) {
@@ -75,9 +78,14 @@ export async function serve(root, prefix = "/") {
     let rel = normalize(path.slice(prefix.length)).replace(/^(\.\.[/\\])+/, "");
     if (rel === "" || rel === ".") rel = "index.html";
     try {
-      const body = await readFile(join(root, rel));
-      res.writeHead(200, { "content-type": MIME[extname(rel)] ?? "application/octet-stream" });
-      res.end(body);
+      const file = join(root, rel);
+      const body = await readFile(file);
+      // Gzipped when the browser accepts it, as any static host serves it (a throttled load's
+      // timings depend on it); compressed once per file.
+      const gz = /gzip/.test(req.headers["accept-encoding"] ?? "");
+      if (gz && zipped.get(file)?.[0] !== body.length) zipped.set(file, [body.length, gzipSync(body)]);
+      res.writeHead(200, { "content-type": MIME[extname(rel)] ?? "application/octet-stream", ...(gz ? { "content-encoding": "gzip" } : {}) });
+      res.end(gz ? zipped.get(file)[1] : body);
     } catch {
       res.writeHead(404).end();
     }
@@ -121,9 +129,10 @@ export async function openPage(browser, origin, viewport = { width: 1280, height
   return { context, page, errors };
 }
 
-/** Waits until the app has mounted (node n1 is drawn). */
+/** Waits until the app has mounted (node n1 is drawn by the app, not in the first frame that
+ * index.html shows until the app starts: the app removes `#pre` before it draws). */
 export async function ready(page) {
-  await page.waitForSelector("[data-testid=node-n1]", { timeout: 15000 });
+  await page.waitForFunction(() => !document.getElementById("pre") && document.querySelector("[data-testid=node-n1]"), null, { timeout: 15000, polling: 50 });
 }
 
 export async function shot(page, name) {
@@ -135,6 +144,9 @@ export async function shot(page, name) {
 async function runOne(t, browser, site) {
   const started = Date.now();
   const { context, page, errors } = await openPage(browser, site.origin, t.opts.viewport, t.opts.context);
+  // A prerendered first frame (dist/pre/, issue #16) is inert until the app starts; tests that
+  // drive the app get none (an empty answer: the page keeps its placeholder), unless they ask.
+  if (!t.opts.prerender) await page.route(/\/pre\/[^/]*\.html$/, (r) => r.fulfill({ status: 200, contentType: "text/html", body: "" }));
   let ok = true;
   try {
     await t.fn({ page, errors, url: (q = "") => site.base + q, site, browser });
