@@ -88,6 +88,11 @@ size_check() {
     printf '  %-48s %8d bytes gzip\n' "$(basename "$f")" "$size"
   done
   printf 'size: dist/ gzip total %d bytes (budget %d)\n' "$total" "$SIZE_BUDGET_BYTES"
+  # One prerendered first frame is fetched per load, for the link it was opened with.
+  if [ -d dist/pre ]; then
+    ls dist/pre/*.html | while read -r f; do gzip -9 -c "$f" | wc -c; done | sort -n |
+      awk '{a[NR]=$1} END {if (NR) printf "size: dist/pre/ %d prerendered first frames, one per load: median %d, largest %d bytes gzip\n", NR, a[int((NR+1)/2)], a[NR]}'
+  fi
   [ "$total" -le "$SIZE_BUDGET_BYTES" ]
 }
 
@@ -174,6 +179,8 @@ case "${1:-}" in
       grep BENCH
     say "release build in headless chromium: frame times (9 nodes, hundreds of messages)"
     build_release >/dev/null 2>&1 && node tests/e2e/bench-frames.mjs
+    say "first paint and first frame on a slow phone link and unthrottled, next to RaftScope"
+    node tests/bench/first-frame.mjs dist 5
     ;;
   *)
     echo "usage: ./run.sh serve | test | build | bench" >&2
