@@ -16,6 +16,7 @@ pub mod reader;
 pub mod report;
 pub mod scenario;
 pub mod scenario_builtin;
+pub mod sort;
 pub mod stale;
 pub mod text;
 pub mod timeline;

@@ -46,6 +46,7 @@ use std::hash::{Hash, Hasher};
 use serde::Serialize;
 
 use crate::sim::model::State;
+use crate::sim::sort;
 use crate::sim::types::{Case, OpId, OpKind, OpRecord, Outcome, Reason, Request, Tick, Value};
 
 /// A budget that checks realistic runs (10 000 mostly sequential ops take ~10 000–20 000 steps)
@@ -186,7 +187,7 @@ impl Search {
             match part.run(&mut self.explored, limit)? {
                 PartVerdict::Linearizable => self.current = None,
                 PartVerdict::Violation(mut ids) => {
-                    ids.sort_unstable();
+                    sort::sort(&mut ids);
                     ids.dedup();
                     self.current = None;
                     self.todo.clear();
@@ -280,7 +281,7 @@ fn split(case: Case, ops: &[OpRecord]) -> Vec<Vec<POp>> {
     parts
         .into_values()
         .map(|mut p| {
-            p.sort_unstable_by_key(|o| (o.invoke, o.id));
+            sort::sort_by_key(&mut p, |o| (o.invoke, o.id));
             p
         })
         .collect()
@@ -347,7 +348,7 @@ impl Events {
                 evs.push((r, 1, i));
             }
         }
-        evs.sort_unstable();
+        sort::sort(&mut evs);
         let n = evs.len() + 1;
         let mut ev = Events {
             next: (1..=n).map(|i| if i == n { NIL } else { i }).collect(),

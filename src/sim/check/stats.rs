@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::sim::sort;
 use crate::sim::types::{NodeId, OpRecord, Outcome, Reason, Tick};
 
 /// Outcomes of the ops sent through one node.
@@ -98,7 +99,7 @@ pub fn latency(ops: &[OpRecord]) -> (Option<Tick>, Option<Tick>) {
         .filter(|o| o.outcome() == Some(Outcome::Ok))
         .filter_map(|o| o.completed_at().map(|c| c.saturating_sub(o.invoke)))
         .collect();
-    lat.sort_unstable();
+    sort::sort(&mut lat);
     (nearest_rank(&lat, 50), nearest_rank(&lat, 99))
 }
 

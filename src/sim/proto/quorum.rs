@@ -23,6 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::model::State;
+use crate::sim::sort;
 use crate::sim::types::{
     node_name, Case, Consistency, MsgKind, NodeId, OpId, OpSet, Outcome, Reason, Request, Role,
     Value, MAX_NODES,
@@ -363,7 +364,7 @@ impl Node {
                 }
             }
         }
-        best.sort_unstable();
+        sort::sort(&mut best);
         p.best = best.clone();
         let req = p.req;
         let behind: Vec<NodeId> = p
@@ -424,7 +425,7 @@ impl Node {
             best.len(),
             {
                 let mut keys = State::keys_of(self.case, &req);
-                keys.sort_unstable();
+                sort::sort(&mut keys);
                 keys.dedup();
                 keys.len()
             },

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::sim::model::State;
+use crate::sim::sort;
 use crate::sim::types::{
     node_name, Case, Conflict, KeyType, NodeId, OpId, OpKind, OpSet, Reason, Request, Value,
     MAX_NODES,
@@ -148,7 +149,7 @@ fn maximal(all: Vec<Sibling>) -> Vec<Sibling> {
         .filter(|s| !all.iter().any(|t| beats(t, s)))
         .cloned()
         .collect();
-    keep.sort_unstable();
+    sort::sort(&mut keep);
     keep.dedup();
     assert!(!keep.is_empty(), "a vclock value always has a sibling");
     // One sibling per last writer at most (a node's later update dominates its earlier ones),
@@ -269,7 +270,7 @@ impl Versioned {
             Versioned::Lww(l) => (l.data.clone(), l.ops.clone()),
             Versioned::Vclock(sibs) => {
                 let mut values: Vec<Value> = sibs.iter().map(|s| s.data.clone()).collect();
-                values.sort_unstable();
+                sort::sort(&mut values);
                 let mut ops = OpSet::new();
                 for s in sibs {
                     ops.union_with(&s.ops);
@@ -551,7 +552,7 @@ pub fn combine_read(
             });
         }
     }
-    combos.sort_unstable();
+    sort::sort(&mut combos);
     let value = if combos.len() == 1 {
         combos.remove(0)
     } else {
