@@ -73,20 +73,25 @@ ensure_build_tools() {
 
 # --- tasks ---------------------------------------------------------------------------------
 
+# The release build into dist/, then X.gz and X.br next to each file for hosts that serve them.
 build_release() {
-  trunk build --release
+  trunk build --release && node tools/precompress.mjs dist
 }
 
-# Prints the gzip size of each file in dist/ and the total; fails over the budget.
+# Prints the gzip size of each file in dist/ and the total (the files themselves: not the .gz
+# and .br copies, not subfolders); fails over the budget. A second line gives the brotli total.
 size_check() {
-  local total=0 size f
+  local total=0 brotli=0 size f
   for f in dist/*; do
     [ -f "$f" ] || continue
+    case "$f" in *.gz | *.br) continue ;; esac
     size=$(gzip -9 -c "$f" | wc -c)
     total=$((total + size))
+    [ -f "$f.br" ] && brotli=$((brotli + $(wc -c <"$f.br")))
     printf '  %-48s %8d bytes gzip\n' "$(basename "$f")" "$size"
   done
   printf 'size: dist/ gzip total %d bytes (budget %d)\n' "$total" "$SIZE_BUDGET_BYTES"
+  printf 'size: dist/ brotli total %d bytes (hosts that serve .br)\n' "$brotli"
   [ "$total" -le "$SIZE_BUDGET_BYTES" ]
 }
 

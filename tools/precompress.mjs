@@ -1,0 +1,34 @@
+// Post-build step (run.sh build_release, after `trunk build --release`): writes `X.gz` (zlib
+// level 9) and `X.br` (brotli quality 11) next to each .wasm, .js, .css, .html and .svg file of
+// dist/, for hosts that serve precompressed files (issue #16). Subfolders are left alone.
+// Usage: node tools/precompress.mjs [dir]   (default: dist)
+import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+
+const dir = process.argv[2] || "dist";
+const kinds = /\.(wasm|js|css|html|svg)$/;
+let raw = 0;
+let gz = 0;
+let br = 0;
+for (const name of readdirSync(dir).sort()) {
+  const path = join(dir, name);
+  if (!kinds.test(name) || !statSync(path).isFile()) continue;
+  const data = readFileSync(path);
+  const g = gzipSync(data, { level: 9 });
+  const b = brotliCompressSync(data, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: 11,
+      [constants.BROTLI_PARAM_MODE]: name.endsWith(".wasm")
+        ? constants.BROTLI_MODE_GENERIC
+        : constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+    },
+  });
+  writeFileSync(`${path}.gz`, g);
+  writeFileSync(`${path}.br`, b);
+  raw += data.length;
+  gz += g.length;
+  br += b.length;
+}
+console.log(`precompress: ${dir}/ ${raw} bytes → ${gz} gzip, ${br} brotli (.gz / .br written)`);
