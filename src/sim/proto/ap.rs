@@ -16,13 +16,14 @@
 //! update is answered at once. Every request is answered or abandoned within
 //! `request_timeout_ticks` of its arrival.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::sim::model::State;
 use crate::sim::types::{
     Consistency, MsgKind, NodeId, OpId, OpSet, Outcome, Request, Role, Value, MAX_KEYS, MAX_NODES,
 };
 
+use super::nodeset::NodeSet;
 use super::versioned::{VStore, Versioned};
 use super::{Ctx, NodeView, ProtoConfig, Timer};
 
@@ -96,14 +97,14 @@ enum Pending {
     /// An update applied locally and pushed; `acked` includes this node.
     Update {
         vals: Vals,
-        acked: BTreeSet<NodeId>,
+        acked: NodeSet,
         answered: bool,
     },
     /// A read; `replied` includes this node. Default reads are answered at once and only
     /// repair; strong reads are answered when `replied` reaches a majority.
     Read {
         req: Request,
-        replied: BTreeSet<NodeId>,
+        replied: NodeSet,
         answered: bool,
     },
 }
@@ -189,7 +190,7 @@ impl Node {
         if answered {
             ctx.out.reply(op, Outcome::Ok, None, OpSet::new());
         }
-        let acked = BTreeSet::from([self.me]);
+        let acked = NodeSet::of(self.me);
         self.pending.insert(
             op,
             Pending::Update {
@@ -219,7 +220,7 @@ impl Node {
                 }),
             );
         }
-        let replied = BTreeSet::from([self.me]);
+        let replied = NodeSet::of(self.me);
         self.pending.insert(
             op,
             Pending::Read {
@@ -396,7 +397,7 @@ impl Node {
         let Some(Pending::Update { vals, acked, .. }) = self.pending.remove(&op) else {
             return;
         };
-        let missing: Vec<NodeId> = self.others().filter(|i| !acked.contains(i)).collect();
+        let missing: Vec<NodeId> = self.others().filter(|i| !acked.contains(*i)).collect();
         for target in missing {
             for (k, v) in &vals {
                 self.hints

@@ -22,13 +22,14 @@
 //! volatile; after a recovery the node re-learns the commit index from a leader and rebuilds its
 //! state machine by re-applying the committed log from scratch.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::sim::types::{Consistency, OpKind};
 use crate::sim::types::{
     MsgKind, NodeId, OpId, OpSet, Outcome, Reason, Request, Role, Tick, Value,
 };
 
+use super::nodeset::NodeSet;
 use super::store::Applied;
 use super::{Ctx, NodeView, ProtoConfig, Timer};
 
@@ -225,8 +226,8 @@ pub struct Raft {
     election_backoff: u8,
     heartbeat_armed: bool,
     /// Pre-vote round in progress: proposed term and who granted it (self included).
-    prevote: Option<(Term, BTreeSet<NodeId>)>,
-    votes: BTreeSet<NodeId>,
+    prevote: Option<(Term, NodeSet)>,
+    votes: NodeSet,
     // Leader only.
     next_index: Vec<LogIndex>,
     match_index: Vec<LogIndex>,
@@ -289,7 +290,7 @@ impl Raft {
             election_backoff: 0,
             heartbeat_armed: false,
             prevote: None,
-            votes: BTreeSet::new(),
+            votes: NodeSet::new(),
             next_index: vec![1; n],
             match_index: vec![0; n],
             term_start: 0,

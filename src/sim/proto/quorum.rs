@@ -20,7 +20,7 @@
 //! answered or abandoned within `request_timeout_ticks` of its arrival; a `Refused(NoQuorum)`
 //! (reads too) means nothing was written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::sim::model::State;
 use crate::sim::sort;
@@ -29,6 +29,7 @@ use crate::sim::types::{
     Value, MAX_NODES,
 };
 
+use super::nodeset::NodeSet;
 use super::versioned::initial_data;
 use super::{Ctx, NodeView, ProtoConfig, Timer};
 
@@ -129,7 +130,7 @@ enum Phase {
     /// Phase 1 (reads, and updates before writing): collecting `read_needed` replies.
     Reading,
     /// Update phase 2: collecting `write_needed` acks (self included).
-    Writing { acks: BTreeSet<NodeId> },
+    Writing { acks: NodeSet },
     /// Answered; late read replies are still repaired until the deadline.
     Done,
 }
@@ -148,7 +149,7 @@ struct Pending {
     /// Acks needed to finish phase 2 (W).
     write_needed: u8,
     /// The replicas of the request's keys (self included if it is one): who is asked.
-    asked: BTreeSet<NodeId>,
+    asked: NodeSet,
 }
 
 #[derive(Clone, Debug)]
@@ -200,10 +201,8 @@ impl Node {
     }
 
     /// The nodes that hold at least one of `keys`.
-    fn replicas(&self, keys: &[u8]) -> BTreeSet<NodeId> {
-        // Inserted one by one: `collect` would sort an already ordered list (a stable sort
-        // instantiated for this type alone costs the page about 3 KB).
-        let mut set = BTreeSet::new();
+    fn replicas(&self, keys: &[u8]) -> NodeSet {
+        let mut set = NodeSet::new();
         for i in (0..self.nodes).filter(|i| keys.iter().any(|k| holds(self.nodes, self.n, *i, *k)))
         {
             set.insert(i);
@@ -212,12 +211,12 @@ impl Node {
     }
 
     /// The fewest members of `among` that any key of `keys` has among its replicas.
-    fn least<'a>(&self, keys: &[u8], among: impl Iterator<Item = &'a NodeId> + Clone) -> u8 {
+    fn least(&self, keys: &[u8], among: impl Iterator<Item = NodeId> + Clone) -> u8 {
         keys.iter()
             .map(|k| {
                 let c = among
                     .clone()
-                    .filter(|i| holds(self.nodes, self.n, **i, *k))
+                    .filter(|i| holds(self.nodes, self.n, *i, *k))
                     .count();
                 u8::try_from(c).unwrap_or(u8::MAX)
             })
@@ -291,7 +290,7 @@ impl Node {
         }
         let (r, w) = self.quorums(ctx.cfg, &req);
         let read_needed = if req.kind.is_update() { r.max(w) } else { r };
-        for to in asked.iter().copied().filter(|i| *i != self.me) {
+        for to in asked.iter().filter(|i| *i != self.me) {
             let mine: Vec<u8> = keys
                 .iter()
                 .copied()
@@ -300,7 +299,7 @@ impl Node {
             ctx.out.send(to, wrap(Msg::Read { op, keys: mine }));
         }
         let mut replies = BTreeMap::new();
-        if asked.contains(&self.me) {
+        if asked.contains(self.me) {
             replies.insert(self.me, self.local(&keys));
         }
         let pending = Pending {
@@ -325,12 +324,12 @@ impl Node {
         };
         let keys = State::keys_of(self.case, &p.req);
         match &p.phase {
-            Phase::Reading if self.least(&keys, p.replies.keys()) >= p.read_needed => {
+            Phase::Reading if self.least(&keys, p.replies.keys().copied()) >= p.read_needed => {
                 self.last_read = Some((op, p.replies.keys().copied().collect()));
                 self.finish_read(ctx, op)
             }
             Phase::Writing { acks } if self.least(&keys, acks.iter()) >= p.write_needed => {
-                self.last_write = Some((op, acks.iter().copied().collect()));
+                self.last_write = Some((op, acks.iter().collect()));
                 ctx.out.reply(op, Outcome::Ok, None, OpSet::new());
                 self.finish(op);
             }
@@ -457,14 +456,13 @@ impl Node {
         let Some(p) = self.pending.get_mut(&op) else {
             unreachable!("phase 2 of a request that is not pending")
         };
-        let asked = p.asked.clone();
-        // Built by insertion, not `collect`: no stable sort instantiated for node sets.
-        let mut acks = BTreeSet::new();
-        if asked.contains(&self.me) {
+        let asked = p.asked;
+        let mut acks = NodeSet::new();
+        if asked.contains(self.me) {
             acks.insert(self.me);
         }
         p.phase = Phase::Writing { acks };
-        for to in asked.into_iter().filter(|i| *i != self.me) {
+        for to in asked.iter().filter(|i| *i != self.me) {
             let mine = self.for_replica(to, &vals);
             ctx.out.send(to, wrap(Msg::Replicate { op, vals: mine }));
         }
@@ -537,7 +535,7 @@ impl Node {
             // refusal is honest.
             let keys = State::keys_of(self.case, &p.req);
             let reason = Reason::NoQuorum {
-                reached: self.least(&keys, p.replies.keys()),
+                reached: self.least(&keys, p.replies.keys().copied()),
                 needed: p.read_needed,
                 total: self.n,
             };
