@@ -21,5 +21,6 @@ pub mod stale;
 pub mod text;
 pub mod timeline;
 pub mod types;
+pub mod vecmap;
 pub mod workload;
 pub mod world;

@@ -22,8 +22,6 @@
 //! volatile; after a recovery the node re-learns the commit index from a leader and rebuilds its
 //! state machine by re-applying the committed log from scratch.
 
-use std::collections::BTreeMap;
-
 use crate::sim::types::{Consistency, OpKind};
 use crate::sim::types::{
     MsgKind, NodeId, OpId, OpSet, Outcome, Reason, Request, Role, Tick, Value,
@@ -32,6 +30,7 @@ use crate::sim::types::{
 use super::nodeset::NodeSet;
 use super::store::Applied;
 use super::{Ctx, NodeView, ProtoConfig, Timer};
+use crate::sim::vecmap::VecMap;
 
 mod election;
 mod replication;
@@ -235,12 +234,12 @@ pub struct Raft {
     term_start: LogIndex,
     read_seq: u64,
     acked_seq: Vec<u64>,
-    updates: BTreeMap<OpId, Origin>,
+    updates: VecMap<OpId, Origin>,
     reads: Vec<PendingRead>,
     // Any node.
-    forwarded: BTreeMap<OpId, Forwarded>,
+    forwarded: VecMap<OpId, Forwarded>,
     /// Requests waiting for a leader to be known (an election is in progress).
-    parked: BTreeMap<OpId, Request>,
+    parked: VecMap<OpId, Request>,
 }
 
 fn outcome_of(result: &Result<Option<Value>, Reason>) -> (Outcome, Option<Value>) {
@@ -296,10 +295,10 @@ impl Raft {
             term_start: 0,
             read_seq: 0,
             acked_seq: vec![0; n],
-            updates: BTreeMap::new(),
+            updates: VecMap::new(),
             reads: Vec::new(),
-            forwarded: BTreeMap::new(),
-            parked: BTreeMap::new(),
+            forwarded: VecMap::new(),
+            parked: VecMap::new(),
         }
     }
 

@@ -20,8 +20,6 @@
 //! answered or abandoned within `request_timeout_ticks` of its arrival; a `Refused(NoQuorum)`
 //! (reads too) means nothing was written.
 
-use std::collections::BTreeMap;
-
 use crate::sim::model::State;
 use crate::sim::sort;
 use crate::sim::types::{
@@ -32,6 +30,7 @@ use crate::sim::types::{
 use super::nodeset::NodeSet;
 use super::versioned::initial_data;
 use super::{Ctx, NodeView, ProtoConfig, Timer};
+use crate::sim::vecmap::VecMap;
 
 /// A version: (counter, writing coordinator). Higher wins; (0, 0) is the initial value.
 pub type Version = (u64, NodeId);
@@ -141,7 +140,7 @@ struct Pending {
     req: Request,
     phase: Phase,
     /// Read replies, self included.
-    replies: BTreeMap<NodeId, Vals>,
+    replies: VecMap<NodeId, Vals>,
     /// The highest version of each key among the replies, once phase 1 is complete.
     best: Vals,
     /// Replies needed to finish phase 1 (R, or max(R, W) for updates).
@@ -163,7 +162,7 @@ pub struct Node {
     /// not a replica of stays at its initial value and is never read nor written.
     keys: Vec<Stored>,
     /// Requests in progress (volatile).
-    pending: BTreeMap<OpId, Pending>,
+    pending: VecMap<OpId, Pending>,
     /// The last read / write quorum this node gathered as a coordinator: the op and the
     /// replicas that answered (volatile; shown to a reader looking inside).
     last_read: Option<(OpId, Vec<NodeId>)>,
@@ -187,7 +186,7 @@ impl Node {
             n: cfg.n,
             case: cfg.case,
             keys,
-            pending: BTreeMap::new(),
+            pending: VecMap::new(),
             last_read: None,
             last_write: None,
         }
@@ -298,7 +297,7 @@ impl Node {
                 .collect();
             ctx.out.send(to, wrap(Msg::Read { op, keys: mine }));
         }
-        let mut replies = BTreeMap::new();
+        let mut replies = VecMap::new();
         if asked.contains(self.me) {
             replies.insert(self.me, self.local(&keys));
         }
