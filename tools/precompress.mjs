@@ -1,13 +1,21 @@
-// Post-build step (run.sh build_release, after `trunk build --release`): writes `X.gz` (zlib
-// level 9) and `X.br` (brotli quality 11) next to each .wasm, .js, .css, .html and .svg file of
-// dist/, for hosts that serve precompressed files (issue #16). Subfolders are left alone.
+// Post-build step (run.sh build_release, after `trunk build --release`): writes `X.gz` (`gzip -9`,
+// the figure run.sh's size check prints; zlib level 9 without gzip) and `X.br` (brotli quality
+// 11) next to each .wasm, .js, .css, .html and .svg file of dist/, for hosts that serve
+// precompressed files (issue #16). Subfolders are left alone.
 // Usage: node tools/precompress.mjs [dir]   (default: dist)
 import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const dir = process.argv[2] || "dist";
 const kinds = /\.(wasm|js|css|html|svg)$/;
+
+/** `gzip -9 -n` (it beats zlib's level 9 on the wasm by ≈ 0.7 %); zlib if there is no gzip. */
+function gzip(data) {
+  const out = spawnSync("gzip", ["-9", "-n", "-c"], { input: data, maxBuffer: 1 << 30 });
+  return out.status === 0 ? out.stdout : gzipSync(data, { level: 9 });
+}
 let raw = 0;
 let gz = 0;
 let br = 0;
@@ -15,7 +23,7 @@ for (const name of readdirSync(dir).sort()) {
   const path = join(dir, name);
   if (!kinds.test(name) || !statSync(path).isFile()) continue;
   const data = readFileSync(path);
-  const g = gzipSync(data, { level: 9 });
+  const g = gzip(data);
   const b = brotliCompressSync(data, {
     params: {
       [constants.BROTLI_PARAM_QUALITY]: 11,
