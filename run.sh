@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130 # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
-SIZE_BUDGET_BYTES=431800     # gzip total of dist/; see BENCHMARKS.md (issue #15 merged, session 7)
+SIZE_BUDGET_BYTES=392700     # gzip total of dist/; see BENCHMARKS.md (issue #16, session 8: bytes won)
 
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -73,21 +73,26 @@ ensure_build_tools() {
 
 # --- tasks ---------------------------------------------------------------------------------
 
-# The release build, then each plain link's first frame prerendered into dist/pre/ (issue #16).
+# The release build into dist/, then each plain link's first frame prerendered into dist/pre/
+# (issue #16), then X.gz and X.br next to each file for hosts that serve them.
 build_release() {
-  trunk build --release && ensure_chromium && node tools/prerender.mjs dist
+  trunk build --release && ensure_chromium && node tools/prerender.mjs dist && node tools/precompress.mjs dist
 }
 
-# Prints the gzip size of each file in dist/ and the total; fails over the budget.
+# Prints the gzip size of each file in dist/ and the total (the files themselves: not the .gz
+# and .br copies, not subfolders); fails over the budget. A second line gives the brotli total.
 size_check() {
-  local total=0 size f
+  local total=0 brotli=0 size f
   for f in dist/*; do
     [ -f "$f" ] || continue
+    case "$f" in *.gz | *.br) continue ;; esac
     size=$(gzip -9 -c "$f" | wc -c)
     total=$((total + size))
+    [ -f "$f.br" ] && brotli=$((brotli + $(wc -c <"$f.br")))
     printf '  %-48s %8d bytes gzip\n' "$(basename "$f")" "$size"
   done
   printf 'size: dist/ gzip total %d bytes (budget %d)\n' "$total" "$SIZE_BUDGET_BYTES"
+  printf 'size: dist/ brotli total %d bytes (hosts that serve .br)\n' "$brotli"
   # One prerendered first frame is fetched per load, for the link it was opened with.
   if [ -d dist/pre ]; then
     ls dist/pre/*.html | while read -r f; do gzip -9 -c "$f" | wc -c; done | sort -n |

@@ -3,6 +3,7 @@
 //! 600 × 450 user units to the screen, text with it), where a client's label stays inside the
 //! stage, which hints a node holds, and the regions a run's link latencies make.
 
+use crate::sim::sort;
 use crate::sim::types::{node_name, NodeId};
 use crate::sim::world::Sim;
 
@@ -217,7 +218,7 @@ pub fn regions(sim: &Sim, scenario: &str) -> (Vec<Region>, Vec<Distance>) {
         }
     }
     let mut ids: Vec<NodeId> = group.clone();
-    ids.sort_unstable();
+    sort::sort(&mut ids);
     ids.dedup();
     if ids.len() < 2 {
         return (Vec::new(), Vec::new());

@@ -7,6 +7,7 @@
 //! [`answer`]).
 
 use crate::sim::check::Checks;
+use crate::sim::sort;
 use crate::sim::types::{node_name, NodeId, OpRecord, Status, Tick};
 use crate::sim::world::Sim;
 
@@ -81,7 +82,9 @@ fn faults(sim: &Sim, f: &mut StepFacts) {
             && !words::can_talk(sim, a, b)
     };
     let mut order: Vec<NodeId> = (0..nodes).collect();
-    order.sort_by_key(|&n| std::cmp::Reverse((0..nodes).filter(|&o| cut(n, o)).count()));
+    sort::sort_by_key(&mut order, |&n| {
+        std::cmp::Reverse((0..nodes).filter(|&o| cut(n, o)).count())
+    });
     let mut said: Vec<NodeId> = Vec::new();
     for n in order {
         let from: Vec<NodeId> = (0..nodes)

@@ -5,6 +5,7 @@
 
 use super::{find_op, why, words, StepCtx, Watch};
 use crate::sim::model::State;
+use crate::sim::sort;
 use crate::sim::types::{node_name, NodeId, OpKind, OpRecord, Outcome, Reason, Tick, Value};
 use crate::sim::world::Sim;
 
@@ -168,7 +169,7 @@ fn plausible(sim: &Sim, rec: &OpRecord, got: &Value) -> Vec<Value> {
         uniq.remove(drop);
     }
     if uniq.iter().all(|v| matches!(v, Value::Int(_))) {
-        uniq.sort();
+        sort::sort(&mut uniq);
     }
     uniq
 }
@@ -236,7 +237,7 @@ fn not_decided(why: String) -> Answer {
 /// Options from numbers: sorted, unique, each labelled by `label`; the answer `v` among them.
 fn numbers(nums: &mut Vec<i64>, v: i64, label: impl Fn(i64) -> String) -> Answer {
     nums.push(v);
-    nums.sort_unstable();
+    sort::sort(nums);
     nums.dedup();
     while nums.len() > 4 {
         let drop = nums.iter().position(|n| *n != v).unwrap_or(0);

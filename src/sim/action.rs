@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::types::{node_name, Case, ClientId, MsgKind, NodeId, OpId, OpKind, Request, Tick};
+use crate::sim::sort;
 
 /// One thing that can happen to a run, applied at the current tick.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,7 +122,7 @@ impl Action {
             Action::Partition { sides } => {
                 let all = self.nodes();
                 let mut sorted = all.clone();
-                sorted.sort_unstable();
+                sort::sort(&mut sorted);
                 sorted.dedup();
                 if sorted.len() != all.len() || sides.len() > usize::from(nodes) {
                     return Err(SimError::BadAction(

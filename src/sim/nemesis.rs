@@ -15,6 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use super::action::Action;
 use super::scenario::{Scenario, ScriptedAction};
 use super::types::{NodeId, Tick};
+use crate::sim::sort;
 
 /// At most this many fault episodes in one schedule (each is two actions).
 pub const MAX_EPISODES: u8 = 16;
@@ -130,7 +131,7 @@ pub fn schedule(
             ));
         }
     }
-    out.sort_by_key(|(at, order, _)| (*at, *order));
+    sort::sort_by_key(&mut out, |(at, order, _)| (*at, *order));
     let actions: Vec<ScriptedAction> = out.into_iter().map(|(_, _, a)| a).collect();
     assert!(actions.len() <= 2 * usize::from(MAX_EPISODES));
     Ok(actions)
@@ -254,7 +255,7 @@ pub fn with_random_faults(
         .cloned()
         .collect();
     out.faults.extend(schedule(s, spec, seed)?);
-    out.faults.sort_by_key(|f| f.at);
+    sort::sort_by_key(&mut out.faults, |f| f.at);
     Ok(out)
 }
 

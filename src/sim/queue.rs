@@ -7,6 +7,7 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 use super::types::Tick;
+use crate::sim::sort;
 
 #[derive(Clone, Debug)]
 struct Entry<E> {
@@ -107,7 +108,7 @@ impl<E> Queue<E> {
     /// Every waiting event with its tick, in delivery order (sorted; costs a sort).
     pub fn ordered(&self) -> Vec<(Tick, &E)> {
         let mut v: Vec<&Entry<E>> = self.heap.iter().map(|Reverse(e)| e).collect();
-        v.sort_unstable();
+        sort::sort(&mut v);
         v.into_iter().map(|e| (e.tick, &e.event)).collect()
     }
 }

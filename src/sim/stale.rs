@@ -2,6 +2,7 @@
 
 use super::model::State;
 use super::types::{Case, OpId, OpKind, OpRecord, OpSet, Outcome, Value};
+use crate::sim::sort;
 
 /// For the read `read` that returned a value reflecting the update ops `seen`:
 /// `missed` = the ops with outcome Ok that are updates, touch one of the read's keys, completed
@@ -42,7 +43,7 @@ pub fn staleness(
         .iter()
         .all(|r| matches!(r.req.kind, OpKind::Post | OpKind::Like))
     {
-        before.sort_unstable_by_key(|r| (r.completed_at(), r.id));
+        sort::sort_by_key(&mut before, |r| (r.completed_at(), r.id));
     }
     let mut state = State::new(case, initial);
     for r in before {

@@ -6,6 +6,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::types::{Case, ClientId, Consistency, OpKind, Request, Tick};
+use crate::sim::sort;
 
 /// Mixed into the scenario seed so the workload's draws differ from the engine's.
 const WORKLOAD_SALT: u64 = 0x776f_726b_6c6f_6164; // "workload"
@@ -94,16 +95,10 @@ pub fn generate(spec: &WorkloadSpec, case: Case, clients: usize, seed: u64) -> V
     out
 }
 
-/// Sorts planned requests by tick, keeping the given order among equal ticks (a stable sort,
-/// done with the unstable one and an index: the stable sort's code is much larger in wasm).
+/// Sorts planned requests by tick, keeping the given order among equal ticks (the shared
+/// stable sort, `sim::sort`).
 pub fn sort_by_tick(v: &mut Vec<Planned>) {
-    let mut keyed: Vec<(Tick, usize, Planned)> = v
-        .drain(..)
-        .enumerate()
-        .map(|(i, p)| (p.tick, i, p))
-        .collect();
-    keyed.sort_unstable_by_key(|(t, i, _)| (*t, *i));
-    v.extend(keyed.into_iter().map(|(_, _, p)| p));
+    sort::sort_by_key(v, |p| p.tick);
 }
 
 fn request(kind: OpKind, amount: i64, next_unique: &mut i64, read: Consistency) -> Request {

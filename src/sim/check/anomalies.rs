@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::sim::model::State;
+use crate::sim::sort;
 use crate::sim::types::{
     Case, Consistency, OpId, OpKind, OpRecord, OpSet, Outcome, Request, Tick, Value,
 };
@@ -111,7 +112,7 @@ pub fn double_spend_ops(initial: &[i64], ops: &[OpRecord]) -> Vec<(OpId, i64)> {
             )
         })
         .collect();
-    updates.sort_unstable_by_key(|o| (o.completed_at(), o.id));
+    sort::sort_by_key(&mut updates, |o| (o.completed_at(), o.id));
     let mut state = State::new(Case::Bank, initial);
     let n_keys = Case::Bank.keys().len();
     let mut found = Vec::new();

@@ -4,6 +4,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::sim::model::State;
+use crate::sim::sort;
 use crate::sim::types::{
     Case, ClientId, Completion, Consistency, NodeId, OpKind, OpRecord, Outcome, Request, Tick,
     MAX_OPS,
@@ -71,7 +72,7 @@ pub fn history_with_timeouts(
     }
     // Apply in effect order; fill in what each op returned.
     effects.retain(|(_, at)| at.is_some());
-    effects.sort_by_key(|(i, at)| (*at, *i));
+    sort::sort_by_key(&mut effects, |(i, at)| (*at, *i));
     let mut state = State::new(case, &initial);
     for (i, _) in effects {
         let result = state.apply(&ops[i].req);
@@ -139,7 +140,7 @@ pub fn register_history(
             fresh: None,
         });
     }
-    points.sort_unstable();
+    sort::sort(&mut points);
     let mut state = State::new(Case::Register, &[0]);
     for (_, i) in points {
         let applied = state.apply(&ops[i].req);

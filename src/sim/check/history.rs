@@ -12,6 +12,7 @@
 
 use std::fmt::Write as _;
 
+use crate::sim::sort;
 #[cfg(not(target_arch = "wasm32"))]
 use crate::sim::text::json_error;
 use crate::sim::types::{Case, ClientId, Consistency, OpId, OpRecord, Outcome, Reason, Value};
@@ -417,7 +418,7 @@ pub fn porcupine_log(case: Case, ops: &[OpRecord]) -> String {
             }
         }
     }
-    events.sort_unstable_by_key(|(t, kind, id, _)| (*t, *kind, *id));
+    sort::sort_by_key(&mut events, |(t, kind, id, _)| (*t, *kind, *id));
     let mut out = String::new();
     for (time, kind, id, o) in events {
         let (kind, input, output) = if kind == 0 {

@@ -40,13 +40,15 @@
 //! exact block a read lacks, just before it (see `Placed`). A [`Search`] can also be resumed
 //! slice by slice instead of stopping at a budget.
 
-use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde::Serialize;
 
 use crate::sim::model::State;
+use crate::sim::sort;
 use crate::sim::types::{Case, OpId, OpKind, OpRecord, Outcome, Reason, Request, Tick, Value};
+use crate::sim::vecmap::VecMap;
 
 /// A budget that checks realistic runs (10 000 mostly sequential ops take ~10 000–20 000 steps)
 /// while bounding time (~1 µs a step natively) and memory (at most one memo entry a step).
@@ -186,7 +188,7 @@ impl Search {
             match part.run(&mut self.explored, limit)? {
                 PartVerdict::Linearizable => self.current = None,
                 PartVerdict::Violation(mut ids) => {
-                    ids.sort_unstable();
+                    sort::sort(&mut ids);
                     ids.dedup();
                     self.current = None;
                     self.todo.clear();
@@ -272,15 +274,15 @@ fn split(case: Case, ops: &[OpRecord]) -> Vec<Vec<POp>> {
             parent[r] = first;
         }
     }
-    let mut parts: BTreeMap<usize, Vec<POp>> = BTreeMap::new();
+    let mut parts: VecMap<usize, Vec<POp>> = VecMap::new();
     for e in entries {
         let r = root(&mut parent, State::keys_of(case, &e.req)[0] as usize);
-        parts.entry(r).or_default().push(e);
+        parts.get_or_default(r).push(e);
     }
     parts
-        .into_values()
-        .map(|mut p| {
-            p.sort_unstable_by_key(|o| (o.invoke, o.id));
+        .into_iter()
+        .map(|(_, mut p)| {
+            sort::sort_by_key(&mut p, |o| (o.invoke, o.id));
             p
         })
         .collect()
@@ -347,7 +349,7 @@ impl Events {
                 evs.push((r, 1, i));
             }
         }
-        evs.sort_unstable();
+        sort::sort(&mut evs);
         let n = evs.len() + 1;
         let mut ev = Events {
             next: (1..=n).map(|i| if i == n { NIL } else { i }).collect(),
@@ -444,7 +446,12 @@ impl Linearized {
 }
 
 /// A small deterministic hasher (FxHash's multiply-rotate) for model states.
+#[derive(Default)]
 struct FxHasher(u64);
+
+/// A `u32` per key (a count, or the memo's chain head), hashed with [`FxHasher`]: only looked
+/// up, never walked, so its order cannot reach a verdict (and it needs no B-tree code).
+type FxMap<K> = HashMap<K, u32, BuildHasherDefault<FxHasher>>;
 
 impl Hasher for FxHasher {
     fn finish(&self) -> u64 {
@@ -480,7 +487,7 @@ fn state_hash(s: &State) -> u64 {
 /// configuration. Bitsets live in one arena (compact form, see [`Linearized::compact`]).
 #[derive(Default)]
 struct Memo {
-    heads: BTreeMap<u64, u32>,
+    heads: FxMap<u64>,
     entries: Vec<MemoEntry>,
     words: Vec<u64>,
 }
@@ -722,9 +729,9 @@ impl PartSearch {
 #[derive(Default)]
 struct Pending {
     /// Required reads not placed yet, by the value they expect.
-    reads: BTreeMap<i64, u32>,
+    reads: FxMap<i64>,
     /// Writes (required or optional) not placed yet, by the value they write.
-    writes: BTreeMap<i64, u32>,
+    writes: FxMap<i64>,
 }
 
 impl Pending {
@@ -741,7 +748,7 @@ impl Pending {
     }
 
     /// The counter op `o` counts in, if any.
-    fn slot(&mut self, o: &POp) -> Option<(&mut BTreeMap<i64, u32>, i64)> {
+    fn slot(&mut self, o: &POp) -> Option<(&mut FxMap<i64>, i64)> {
         match (&o.expect, o.req.kind) {
             (Expect::Read(Some(Value::Int(v))), OpKind::Read) => Some((&mut self.reads, *v)),
             (_, OpKind::Write) => Some((&mut self.writes, o.req.arg)),
@@ -791,7 +798,7 @@ impl PartSearch {
             let o = &self.ops[self.ev.op[e]];
             if self.ev.is_call[e] && o.req.kind == OpKind::Read {
                 let v = self.state.int(o.req.key);
-                let left = |m: &BTreeMap<i64, u32>| m.get(&v).copied().unwrap_or(0);
+                let left = |m: &FxMap<i64>| m.get(&v).copied().unwrap_or(0);
                 let expects_v = matches!(&o.expect, Expect::Read(Some(Value::Int(x))) if *x == v);
                 if expects_v && o.ret.is_some() && left(&self.pending.writes) == 0 {
                     return Some(o.id);
@@ -809,7 +816,7 @@ impl PartSearch {
             return false;
         }
         let v = self.state.int(op.req.key);
-        let left = |m: &BTreeMap<i64, u32>| m.get(&v).copied().unwrap_or(0);
+        let left = |m: &FxMap<i64>| m.get(&v).copied().unwrap_or(0);
         left(&self.pending.reads) > 0 && left(&self.pending.writes) == 0
     }
 }

@@ -1,10 +1,10 @@
 //! Outcome counts, availability and latency.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
+use crate::sim::sort;
 use crate::sim::types::{NodeId, OpRecord, Outcome, Reason, Tick};
+use crate::sim::vecmap::VecMap;
 
 /// Outcomes of the ops sent through one node.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -72,9 +72,9 @@ pub fn totals(ops: &[OpRecord]) -> Totals {
 
 /// Outcome counts per node the clients were attached to, by node id (only nodes that appear).
 pub fn per_node(ops: &[OpRecord]) -> Vec<NodeStats> {
-    let mut by_node: BTreeMap<NodeId, Totals> = BTreeMap::new();
+    let mut by_node: VecMap<NodeId, Totals> = VecMap::new();
     for o in ops {
-        by_node.entry(o.node).or_default().add(o.outcome());
+        by_node.get_or_default(o.node).add(o.outcome());
     }
     by_node
         .into_iter()
@@ -98,7 +98,7 @@ pub fn latency(ops: &[OpRecord]) -> (Option<Tick>, Option<Tick>) {
         .filter(|o| o.outcome() == Some(Outcome::Ok))
         .filter_map(|o| o.completed_at().map(|c| c.saturating_sub(o.invoke)))
         .collect();
-    lat.sort_unstable();
+    sort::sort(&mut lat);
     (nearest_rank(&lat, 50), nearest_rank(&lat, 99))
 }
 

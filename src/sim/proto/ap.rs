@@ -16,15 +16,15 @@
 //! update is answered at once. Every request is answered or abandoned within
 //! `request_timeout_ticks` of its arrival.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::sim::model::State;
 use crate::sim::types::{
     Consistency, MsgKind, NodeId, OpId, OpSet, Outcome, Request, Role, Value, MAX_KEYS, MAX_NODES,
 };
 
+use super::nodeset::NodeSet;
 use super::versioned::{VStore, Versioned};
 use super::{Ctx, NodeView, ProtoConfig, Timer};
+use crate::sim::vecmap::VecMap;
 
 /// At most one hint per (target replica, key): newer hints merge into older ones.
 pub const MAX_HINTS: usize = MAX_NODES * MAX_KEYS;
@@ -96,14 +96,14 @@ enum Pending {
     /// An update applied locally and pushed; `acked` includes this node.
     Update {
         vals: Vals,
-        acked: BTreeSet<NodeId>,
+        acked: NodeSet,
         answered: bool,
     },
     /// A read; `replied` includes this node. Default reads are answered at once and only
     /// repair; strong reads are answered when `replied` reaches a majority.
     Read {
         req: Request,
-        replied: BTreeSet<NodeId>,
+        replied: NodeSet,
         answered: bool,
     },
 }
@@ -115,9 +115,9 @@ pub struct Node {
     /// The data (on disk: survives crashes).
     store: VStore,
     /// Hinted handoff, (target, key) → version to deliver (on disk: survives crashes).
-    hints: BTreeMap<(NodeId, u8), Versioned>,
+    hints: VecMap<(NodeId, u8), Versioned>,
     /// Requests in progress (volatile).
-    pending: BTreeMap<OpId, Pending>,
+    pending: VecMap<OpId, Pending>,
     /// Anti-entropy round counter, picks the next peer (volatile).
     sync_round: u64,
 }
@@ -130,8 +130,8 @@ impl Node {
             me,
             nodes: cfg.nodes,
             store: VStore::new(cfg),
-            hints: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            hints: VecMap::new(),
+            pending: VecMap::new(),
             sync_round: 0,
         }
     }
@@ -189,7 +189,7 @@ impl Node {
         if answered {
             ctx.out.reply(op, Outcome::Ok, None, OpSet::new());
         }
-        let acked = BTreeSet::from([self.me]);
+        let acked = NodeSet::of(self.me);
         self.pending.insert(
             op,
             Pending::Update {
@@ -219,7 +219,7 @@ impl Node {
                 }),
             );
         }
-        let replied = BTreeSet::from([self.me]);
+        let replied = NodeSet::of(self.me);
         self.pending.insert(
             op,
             Pending::Read {
@@ -375,9 +375,9 @@ impl Node {
                     .timer(ctx.cfg.anti_entropy_ticks.max(1), Timer::AntiEntropy);
             }
             Timer::HintRetry => {
-                let mut by_target: BTreeMap<NodeId, Vals> = BTreeMap::new();
+                let mut by_target: VecMap<NodeId, Vals> = VecMap::new();
                 for ((target, k), v) in &self.hints {
-                    by_target.entry(*target).or_default().push((*k, v.clone()));
+                    by_target.get_or_default(*target).push((*k, v.clone()));
                 }
                 for (target, vals) in by_target {
                     ctx.out.send(target, wrap(Msg::Hint { vals }));
@@ -396,13 +396,15 @@ impl Node {
         let Some(Pending::Update { vals, acked, .. }) = self.pending.remove(&op) else {
             return;
         };
-        let missing: Vec<NodeId> = self.others().filter(|i| !acked.contains(i)).collect();
+        let missing: Vec<NodeId> = self.others().filter(|i| !acked.contains(*i)).collect();
         for target in missing {
             for (k, v) in &vals {
-                self.hints
-                    .entry((target, *k))
-                    .and_modify(|h| h.merge(v))
-                    .or_insert_with(|| v.clone());
+                match self.hints.get_mut(&(target, *k)) {
+                    Some(h) => h.merge(v),
+                    None => {
+                        self.hints.insert((target, *k), v.clone());
+                    }
+                }
             }
         }
         assert!(

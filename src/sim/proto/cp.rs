@@ -22,15 +22,15 @@
 //! volatile; after a recovery the node re-learns the commit index from a leader and rebuilds its
 //! state machine by re-applying the committed log from scratch.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::sim::types::{Consistency, OpKind};
 use crate::sim::types::{
     MsgKind, NodeId, OpId, OpSet, Outcome, Reason, Request, Role, Tick, Value,
 };
 
+use super::nodeset::NodeSet;
 use super::store::Applied;
 use super::{Ctx, NodeView, ProtoConfig, Timer};
+use crate::sim::vecmap::VecMap;
 
 mod election;
 mod replication;
@@ -225,8 +225,8 @@ pub struct Raft {
     election_backoff: u8,
     heartbeat_armed: bool,
     /// Pre-vote round in progress: proposed term and who granted it (self included).
-    prevote: Option<(Term, BTreeSet<NodeId>)>,
-    votes: BTreeSet<NodeId>,
+    prevote: Option<(Term, NodeSet)>,
+    votes: NodeSet,
     // Leader only.
     next_index: Vec<LogIndex>,
     match_index: Vec<LogIndex>,
@@ -234,12 +234,12 @@ pub struct Raft {
     term_start: LogIndex,
     read_seq: u64,
     acked_seq: Vec<u64>,
-    updates: BTreeMap<OpId, Origin>,
+    updates: VecMap<OpId, Origin>,
     reads: Vec<PendingRead>,
     // Any node.
-    forwarded: BTreeMap<OpId, Forwarded>,
+    forwarded: VecMap<OpId, Forwarded>,
     /// Requests waiting for a leader to be known (an election is in progress).
-    parked: BTreeMap<OpId, Request>,
+    parked: VecMap<OpId, Request>,
 }
 
 fn outcome_of(result: &Result<Option<Value>, Reason>) -> (Outcome, Option<Value>) {
@@ -289,16 +289,16 @@ impl Raft {
             election_backoff: 0,
             heartbeat_armed: false,
             prevote: None,
-            votes: BTreeSet::new(),
+            votes: NodeSet::new(),
             next_index: vec![1; n],
             match_index: vec![0; n],
             term_start: 0,
             read_seq: 0,
             acked_seq: vec![0; n],
-            updates: BTreeMap::new(),
+            updates: VecMap::new(),
             reads: Vec::new(),
-            forwarded: BTreeMap::new(),
-            parked: BTreeMap::new(),
+            forwarded: VecMap::new(),
+            parked: VecMap::new(),
         }
     }
 

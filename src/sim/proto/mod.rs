@@ -12,6 +12,7 @@ pub mod ap;
 pub mod ca;
 pub mod cp;
 pub mod inside;
+pub mod nodeset;
 pub mod quorum;
 pub mod store;
 #[cfg(test)]

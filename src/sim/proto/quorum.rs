@@ -20,16 +20,17 @@
 //! answered or abandoned within `request_timeout_ticks` of its arrival; a `Refused(NoQuorum)`
 //! (reads too) means nothing was written.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::sim::model::State;
+use crate::sim::sort;
 use crate::sim::types::{
     node_name, Case, Consistency, MsgKind, NodeId, OpId, OpSet, Outcome, Reason, Request, Role,
     Value, MAX_NODES,
 };
 
+use super::nodeset::NodeSet;
 use super::versioned::initial_data;
 use super::{Ctx, NodeView, ProtoConfig, Timer};
+use crate::sim::vecmap::VecMap;
 
 /// A version: (counter, writing coordinator). Higher wins; (0, 0) is the initial value.
 pub type Version = (u64, NodeId);
@@ -128,7 +129,7 @@ enum Phase {
     /// Phase 1 (reads, and updates before writing): collecting `read_needed` replies.
     Reading,
     /// Update phase 2: collecting `write_needed` acks (self included).
-    Writing { acks: BTreeSet<NodeId> },
+    Writing { acks: NodeSet },
     /// Answered; late read replies are still repaired until the deadline.
     Done,
 }
@@ -139,7 +140,7 @@ struct Pending {
     req: Request,
     phase: Phase,
     /// Read replies, self included.
-    replies: BTreeMap<NodeId, Vals>,
+    replies: VecMap<NodeId, Vals>,
     /// The highest version of each key among the replies, once phase 1 is complete.
     best: Vals,
     /// Replies needed to finish phase 1 (R, or max(R, W) for updates).
@@ -147,7 +148,7 @@ struct Pending {
     /// Acks needed to finish phase 2 (W).
     write_needed: u8,
     /// The replicas of the request's keys (self included if it is one): who is asked.
-    asked: BTreeSet<NodeId>,
+    asked: NodeSet,
 }
 
 #[derive(Clone, Debug)]
@@ -161,7 +162,7 @@ pub struct Node {
     /// not a replica of stays at its initial value and is never read nor written.
     keys: Vec<Stored>,
     /// Requests in progress (volatile).
-    pending: BTreeMap<OpId, Pending>,
+    pending: VecMap<OpId, Pending>,
     /// The last read / write quorum this node gathered as a coordinator: the op and the
     /// replicas that answered (volatile; shown to a reader looking inside).
     last_read: Option<(OpId, Vec<NodeId>)>,
@@ -185,7 +186,7 @@ impl Node {
             n: cfg.n,
             case: cfg.case,
             keys,
-            pending: BTreeMap::new(),
+            pending: VecMap::new(),
             last_read: None,
             last_write: None,
         }
@@ -199,10 +200,8 @@ impl Node {
     }
 
     /// The nodes that hold at least one of `keys`.
-    fn replicas(&self, keys: &[u8]) -> BTreeSet<NodeId> {
-        // Inserted one by one: `collect` would sort an already ordered list (a stable sort
-        // instantiated for this type alone costs the page about 3 KB).
-        let mut set = BTreeSet::new();
+    fn replicas(&self, keys: &[u8]) -> NodeSet {
+        let mut set = NodeSet::new();
         for i in (0..self.nodes).filter(|i| keys.iter().any(|k| holds(self.nodes, self.n, *i, *k)))
         {
             set.insert(i);
@@ -211,12 +210,12 @@ impl Node {
     }
 
     /// The fewest members of `among` that any key of `keys` has among its replicas.
-    fn least<'a>(&self, keys: &[u8], among: impl Iterator<Item = &'a NodeId> + Clone) -> u8 {
+    fn least(&self, keys: &[u8], among: impl Iterator<Item = NodeId> + Clone) -> u8 {
         keys.iter()
             .map(|k| {
                 let c = among
                     .clone()
-                    .filter(|i| holds(self.nodes, self.n, **i, *k))
+                    .filter(|i| holds(self.nodes, self.n, *i, *k))
                     .count();
                 u8::try_from(c).unwrap_or(u8::MAX)
             })
@@ -290,7 +289,7 @@ impl Node {
         }
         let (r, w) = self.quorums(ctx.cfg, &req);
         let read_needed = if req.kind.is_update() { r.max(w) } else { r };
-        for to in asked.iter().copied().filter(|i| *i != self.me) {
+        for to in asked.iter().filter(|i| *i != self.me) {
             let mine: Vec<u8> = keys
                 .iter()
                 .copied()
@@ -298,8 +297,8 @@ impl Node {
                 .collect();
             ctx.out.send(to, wrap(Msg::Read { op, keys: mine }));
         }
-        let mut replies = BTreeMap::new();
-        if asked.contains(&self.me) {
+        let mut replies = VecMap::new();
+        if asked.contains(self.me) {
             replies.insert(self.me, self.local(&keys));
         }
         let pending = Pending {
@@ -324,12 +323,12 @@ impl Node {
         };
         let keys = State::keys_of(self.case, &p.req);
         match &p.phase {
-            Phase::Reading if self.least(&keys, p.replies.keys()) >= p.read_needed => {
+            Phase::Reading if self.least(&keys, p.replies.keys().copied()) >= p.read_needed => {
                 self.last_read = Some((op, p.replies.keys().copied().collect()));
                 self.finish_read(ctx, op)
             }
             Phase::Writing { acks } if self.least(&keys, acks.iter()) >= p.write_needed => {
-                self.last_write = Some((op, acks.iter().copied().collect()));
+                self.last_write = Some((op, acks.iter().collect()));
                 ctx.out.reply(op, Outcome::Ok, None, OpSet::new());
                 self.finish(op);
             }
@@ -363,7 +362,7 @@ impl Node {
                 }
             }
         }
-        best.sort_unstable();
+        sort::sort(&mut best);
         p.best = best.clone();
         let req = p.req;
         let behind: Vec<NodeId> = p
@@ -424,7 +423,7 @@ impl Node {
             best.len(),
             {
                 let mut keys = State::keys_of(self.case, &req);
-                keys.sort_unstable();
+                sort::sort(&mut keys);
                 keys.dedup();
                 keys.len()
             },
@@ -456,14 +455,13 @@ impl Node {
         let Some(p) = self.pending.get_mut(&op) else {
             unreachable!("phase 2 of a request that is not pending")
         };
-        let asked = p.asked.clone();
-        // Built by insertion, not `collect`: no stable sort instantiated for node sets.
-        let mut acks = BTreeSet::new();
-        if asked.contains(&self.me) {
+        let asked = p.asked;
+        let mut acks = NodeSet::new();
+        if asked.contains(self.me) {
             acks.insert(self.me);
         }
         p.phase = Phase::Writing { acks };
-        for to in asked.into_iter().filter(|i| *i != self.me) {
+        for to in asked.iter().filter(|i| *i != self.me) {
             let mine = self.for_replica(to, &vals);
             ctx.out.send(to, wrap(Msg::Replicate { op, vals: mine }));
         }
@@ -536,7 +534,7 @@ impl Node {
             // refusal is honest.
             let keys = State::keys_of(self.case, &p.req);
             let reason = Reason::NoQuorum {
-                reached: self.least(&keys, p.replies.keys()),
+                reached: self.least(&keys, p.replies.keys().copied()),
                 needed: p.read_needed,
                 total: self.n,
             };

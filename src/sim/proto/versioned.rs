@@ -9,10 +9,10 @@
 //! over a total order, vector clocks keep the maximal siblings, CRDTs are join semilattices), so
 //! replicas that have received the same versions hold equal values, in any delivery order.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::sim::model::State;
+use crate::sim::sort;
 use crate::sim::types::{
     node_name, Case, Conflict, KeyType, NodeId, OpId, OpKind, OpSet, Reason, Request, Value,
     MAX_NODES,
@@ -80,7 +80,9 @@ pub struct PnCounter {
 /// snapshot — is O(1), and a merge that adds nothing copies nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AwSet {
-    pub dots: Arc<BTreeMap<(NodeId, u64), u32>>,
+    /// Each dot with the post id it tags, sorted by dot (a `Vec`, not a `BTreeMap`: built by
+    /// the merge's sorted union, grown at one node's end by a local add; no B-tree code).
+    pub dots: Arc<Vec<((NodeId, u64), u32)>>,
     /// The post ids the dots tag, sorted, deduplicated: what a read returns, kept up to date
     /// so a read costs a copy, not a sort.
     pub ids: Arc<Vec<u32>>,
@@ -148,7 +150,7 @@ fn maximal(all: Vec<Sibling>) -> Vec<Sibling> {
         .filter(|s| !all.iter().any(|t| beats(t, s)))
         .cloned()
         .collect();
-    keep.sort_unstable();
+    sort::sort(&mut keep);
     keep.dedup();
     assert!(!keep.is_empty(), "a vclock value always has a sibling");
     // One sibling per last writer at most (a node's later update dominates its earlier ones),
@@ -269,7 +271,7 @@ impl Versioned {
             Versioned::Lww(l) => (l.data.clone(), l.ops.clone()),
             Versioned::Vclock(sibs) => {
                 let mut values: Vec<Value> = sibs.iter().map(|s| s.data.clone()).collect();
-                values.sort_unstable();
+                sort::sort(&mut values);
                 let mut ops = OpSet::new();
                 for s in sibs {
                     ops.union_with(&s.ops);
@@ -342,13 +344,15 @@ impl Versioned {
                 let Change::Insert(id) = change else {
                     panic!("change {change:?} on a set")
                 };
-                let counter = s
-                    .dots
-                    .range((me, 0)..=(me, u64::MAX))
-                    .next_back()
-                    .map(|((_, c), _)| *c);
+                // This node's dots end where the next node's begin; its newest is the last.
+                let end = s.dots.partition_point(|((n, _), _)| *n <= me);
+                let counter = end
+                    .checked_sub(1)
+                    .map(|i| s.dots[i].0)
+                    .filter(|(n, _)| *n == me)
+                    .map(|(_, c)| c);
                 let dot = (me, counter.unwrap_or(0) + 1);
-                Arc::make_mut(&mut s.dots).insert(dot, id);
+                Arc::make_mut(&mut s.dots).insert(end, (dot, id));
                 s.add_id(id);
                 s.ops.insert(op);
             }
@@ -431,7 +435,7 @@ impl AwSet {
             assert!(order.is_ne() || ia == ib, "one dot tagged two adds");
             order
         });
-        self.dots = Arc::new(dots.into_iter().map(|(d, i)| (*d, *i)).collect());
+        self.dots = Arc::new(dots.into_iter().copied().collect());
         let ids = union_sorted(self.ids.iter(), other.ids.iter(), |a, b| a.cmp(b));
         self.ids = Arc::new(ids.into_iter().copied().collect());
         self.ops.union_with(&other.ops);
@@ -551,7 +555,7 @@ pub fn combine_read(
             });
         }
     }
-    combos.sort_unstable();
+    sort::sort(&mut combos);
     let value = if combos.len() == 1 {
         combos.remove(0)
     } else {
@@ -730,7 +734,7 @@ mod tests {
             panic!("a set value expected")
         };
         assert!(Arc::ptr_eq(&sa.dots, &sbefore.dots), "and copies nothing");
-        let mut expected: Vec<u32> = sa.dots.values().copied().collect();
+        let mut expected: Vec<u32> = sa.dots.iter().map(|(_, id)| *id).collect();
         expected.sort_unstable();
         expected.dedup();
         assert_eq!(a.read().0, Value::Set(expected));

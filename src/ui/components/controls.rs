@@ -10,6 +10,7 @@ use crate::app::link::Params;
 use crate::app::made::MadeMsg;
 use crate::app::Lab;
 use crate::sim::scenario::Scenario;
+use crate::sim::sort;
 use crate::sim::timeline::Timeline;
 use crate::sim::types::{Conflict, Mode, Tick};
 use crate::ui::state::{Msg, Page, SPEEDS, SPEED_LABELS};
@@ -53,7 +54,7 @@ fn fault_marks(lab: &Lab) -> Vec<Tick> {
         marks.extend(t.scenario().faults.iter().map(|f| f.at));
         marks.extend(t.fault_marks());
     }
-    marks.sort_unstable();
+    sort::sort(&mut marks);
     marks.dedup();
     marks
 }

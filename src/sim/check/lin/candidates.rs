@@ -2,6 +2,8 @@
 //! whether waiting optional ops could unblock a dead end, placing an op, and the counter-example
 //! a dead end leaves. Part of [`super`]; split out to keep each file to one job.
 
+use std::collections::BTreeMap;
+
 use super::*;
 
 /// The most optional ops one block may hold (a read needing more gets none: it is rejected).

@@ -1,6 +1,6 @@
 //! CP elections: Pre-Vote with leader stickiness, RequestVote, becoming leader or follower.
 
-use std::collections::BTreeSet;
+use crate::sim::proto::nodeset::NodeSet;
 
 use rand::Rng;
 
@@ -61,8 +61,7 @@ impl Raft {
         self.flush_parked(ctx);
         // Pre-vote: ask whether a majority would elect us, without touching any term.
         let proposed = self.term + 1;
-        let mut granted = BTreeSet::new();
-        granted.insert(self.me);
+        let granted = NodeSet::of(self.me);
         self.prevote = Some((proposed, granted));
         let (last_index, last_term) = (self.last_index(), self.term_at(self.last_index()));
         self.broadcast(
