@@ -125,7 +125,6 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
     let was_animating = lab.playing || lab.hunt.running();
     let (frame, edits) = (matches!(msg, Msg::Frame), lab.edits);
     let hunting = lab.hunt.running();
-    let notice = frame.then(|| lab.notice.clone());
     let opened = matches!(msg, Msg::Opened(_));
     if !matches!(msg, Msg::Step | Msg::StepBack) {
         lab.stepped.clear();
@@ -135,13 +134,9 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
         return fx;
     }
     lab.version += 1;
-    let clock_only = frame
-        && lab.playing == was_playing
-        && !hunting
-        && !lab.hunt.running()
-        && lab.edits == edits
-        && notice.as_ref() == Some(&lab.notice);
-    if !clock_only {
+    // A frame of play moves the clock and the runs; it may also end the play (the transport
+    // changes) or be the hunt's (its panel changes).
+    if !frame || lab.playing != was_playing || hunting {
         lab.beyond_clock += 1;
     }
     if let Some(c) = lab.challenge() {
