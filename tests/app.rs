@@ -132,6 +132,20 @@ proptest! {
         }
     }
 
+    /// A reader's message that changes the page changes `beyond_clock` too (the panels that
+    /// redraw only on it never miss a change that is not the clock's).
+    #[test]
+    fn every_change_but_the_clock_moves_beyond_clock(msgs in prop::collection::vec(reader_msg(), 1..16)) {
+        let mut p = Page::open("?scenario=bank&t=0");
+        for m in msgs {
+            let (version, beyond) = (p.lab.version, p.lab.beyond_clock);
+            p.send(m.clone());
+            if p.lab.version != version {
+                prop_assert_ne!(p.lab.beyond_clock, beyond, "{:?}", m);
+            }
+        }
+    }
+
     /// Every link the model writes reopens the same frame (each run at the same event, with the
     /// same trace) and stays within the limits a link is read with.
     #[test]
@@ -199,6 +213,35 @@ fn clicking_or_cycling_a_link_returns_it_to_up() {
         ];
         assert_eq!(seen, expected, "a→b blocked, then b→a, then up");
     }
+}
+
+#[test]
+fn a_frame_that_only_moves_the_clock_leaves_beyond_clock() {
+    let mut p = Page::open("?scenario=bank");
+    assert!(p.lab.playing);
+    p.send(Msg::Frame);
+    let (clock, beyond) = (p.lab.clock, p.lab.beyond_clock);
+    for _ in 0..30 {
+        p.send(Msg::Frame);
+    }
+    assert!(p.lab.clock > clock, "the frames moved the clock");
+    assert_eq!(
+        p.lab.beyond_clock, beyond,
+        "frames of play moved only the clock"
+    );
+    p.send(Msg::Pause);
+    assert_ne!(p.lab.beyond_clock, beyond, "a pause is not the clock's");
+    // The frame that ends the run stops the page: the transport's button changes.
+    p.send(Msg::Play);
+    let beyond = p.lab.beyond_clock;
+    while p.lab.playing {
+        p.send(Msg::Frame);
+        p.now_ms += 1000.0;
+    }
+    assert_ne!(
+        p.lab.beyond_clock, beyond,
+        "the end of the run is not only the clock's"
+    );
 }
 
 #[test]

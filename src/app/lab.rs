@@ -123,6 +123,9 @@ pub struct Lab {
     /// Bumped whenever a run's future can change (a reader's action, a rebuild): parts of the
     /// page drawn from finished history (which never changes otherwise) redraw only then.
     pub edits: u64,
+    /// Bumped on every change of the page except a frame of play that only moved the clock (and
+    /// the runs with it): panels that show nothing of a run's progress redraw only then.
+    pub beyond_clock: u64,
 }
 
 impl PartialEq for Lab {
@@ -161,6 +164,7 @@ impl Lab {
             base: String::new(),
             version: 0,
             edits: 0,
+            beyond_clock: 0,
             hunt: Default::default(),
             tradeoff: Default::default(),
         }

@@ -155,9 +155,9 @@ impl Lab {
             LessonMsg::Restore => {
                 let lesson = s.lesson.clone();
                 let kept = (s.answers.clone(), s.remembered);
-                let (version, edits) = (self.version, self.edits + 1);
+                let (version, edits, beyond) = (self.version, self.edits + 1, self.beyond_clock);
                 *self = Lab::for_lesson(lesson, step, self.flags);
-                (self.version, self.edits) = (version, edits);
+                (self.version, self.edits, self.beyond_clock) = (version, edits, beyond);
                 if let Some(s) = self.lesson.as_mut() {
                     (s.answers, s.remembered) = kept;
                 }

@@ -25,6 +25,8 @@
 //! - [`inspect`]: "look inside" a node or a message (the protocol's state, a message's contents).
 //! - [`hunt`]: the anomaly hunt (runs with random faults, in slices, until a checker finds one).
 //! - [`tradeoff`]: the latency / stale-read plot, a point per quorum setting tried.
+//! - [`still`]: when the panels that do not show a run's progress redraw (not on a frame that
+//!   only moved the clock).
 //! - [`stage`]: the stage's text sizes for the size it is shown at, labels kept inside it, the
 //!   hints a node holds, the regions its link latencies make.
 //!
@@ -45,6 +47,7 @@ pub mod made;
 pub mod progress;
 pub mod share;
 pub mod stage;
+pub mod still;
 pub mod teach;
 pub mod tradeoff;
 pub mod update;

@@ -124,6 +124,7 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
     // The frames run while the page plays or the hunt works.
     let was_animating = lab.playing || lab.hunt.running();
     let (frame, edits) = (matches!(msg, Msg::Frame), lab.edits);
+    let hunting = lab.hunt.running();
     let opened = matches!(msg, Msg::Opened(_));
     if !matches!(msg, Msg::Step | Msg::StepBack) {
         lab.stepped.clear();
@@ -133,6 +134,11 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
         return fx;
     }
     lab.version += 1;
+    // A frame of play moves the clock and the runs; it may also end the play (the transport
+    // changes) or be the hunt's (its panel changes).
+    if !frame || lab.playing != was_playing || hunting {
+        lab.beyond_clock += 1;
+    }
     if let Some(c) = lab.challenge() {
         let t = lab.runs[0].timeline.borrow();
         super::challenge::observe(c, &t, &mut lab.tries);

@@ -31,6 +31,7 @@ use crate::app::embed::panels;
 use crate::app::hunt::outlined;
 use crate::app::inspect::Target;
 use crate::app::link::Panels;
+use crate::app::still;
 use crate::app::verdict::{verdict, Verdict};
 use crate::app::Lab;
 use crate::sim::types::{Case, Mode};
@@ -106,7 +107,7 @@ pub fn sandbox() -> Html {
             { setup_or_challenge(&lab) }
             { notice(&lab) }
             <Transport lab={lab.clone()} />
-            <ShareBar lab={lab.clone()} />
+            <ShareBar lab={lab.clone()} moment={still::share(&lab)} />
             // A challenge's run has no scripted faults or traffic: the scenario's words are not its.
             if let Some(d) = lab.description() { <p class="description">{ d }</p> }
             <div class={classes!("lab-grid", (!aside).then_some("bare"))}>
@@ -192,8 +193,8 @@ fn stages(
 fn explore(lab: &UseReducerHandle<Page>) -> Html {
     html! {
         <div class="explore">
-            <HuntPanel lab={lab.clone()} />
-            if run_mode(lab, 0) == Mode::Quorum { <TradeoffPlot lab={lab.clone()} /> }
+            <HuntPanel lab={lab.clone()} moment={still::hunt(lab)} />
+            if run_mode(lab, 0) == Mode::Quorum { <TradeoffPlot lab={lab.clone()} moment={still::plot(lab)} /> }
         </div>
     }
 }

@@ -1,54 +1,83 @@
-// Frame-time benchmark (prints figures; asserts nothing): the `crowd` scenario — 9 nodes,
-// hundreds of messages in flight — playing in headless Chromium for a few seconds, from two
-// moments: t=1000 (the most messages, ≈ 620) and t=5000 (a region cut off: links cut, messages
-// dying on them every frame).
+// Frame-time benchmark (prints figures; asserts nothing), in headless Chromium, while the run
+// plays: the 3-node bank sandbox, CP | AP side by side, a lesson while "watch it happen" plays
+// (cp-vs-ap, two runs), and `crowd` — 9 nodes, hundreds of messages in flight — from t=1000 (the
+// most messages, ≈ 620) and, unthrottled only, t=5000 (a region cut off: messages dying on cut
+// links every frame). Each case at CPU throttling 1× (none), 4× (a mid-range phone) and 6× (a
+// low-end phone), set through the DevTools protocol (`Emulation.setCPUThrottlingRate`).
 // Run: node tests/e2e/bench-frames.mjs [dist]   (after `trunk build --release`; ./run.sh bench)
-// Frame rates swing with whatever else runs on the machine, so the script also traces 3 s of
+// BENCH_CASES=sandbox,side and BENCH_RATES=1,6 pick a subset.
+// Frame rates swing with whatever else runs on the machine, so each case also traces 2 s of
 // playing and prints the CPU time (thread time, not wall time) each frame costs per thread:
-// the page's main thread (our wasm, style, layout, paint), the raster workers, the rest.
+// the page's main thread (our wasm, style, layout, paint), the raster workers, the rest. The
+// main thread's figure is the stable one; throttled, it is the slowed time.
 import { readFile, rm } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { serve, launch, openPage, ready } from "./harness.mjs";
 
-const SECONDS = 6;
+const SECONDS = 4;
+const TRACED = 2;
+const CASES = [
+  { id: "sandbox", what: "bank sandbox (3 nodes)", q: "?scenario=bank", rates: [1, 4, 6] },
+  { id: "side", what: "CP | AP side by side (bank)", q: "?scenario=bank&side=1", rates: [1, 4, 6] },
+  { id: "lesson", what: "lesson cp-vs-ap step 2, watch it happen", q: "?lesson=cp-vs-ap&step=2", watch: true, rates: [1, 4, 6] },
+  { id: "crowd", what: "crowd (9 nodes) from t=1000", q: "?scenario=crowd&t=1000", rates: [1, 4, 6] },
+  { id: "crowd5000", what: "crowd (9 nodes) from t=5000", q: "?scenario=crowd&t=5000", rates: [1] },
+];
+const only = process.env.BENCH_CASES?.split(",");
+const rates = process.env.BENCH_RATES?.split(",").map(Number);
+
 const site = await serve(process.argv[2] ?? "dist");
-for (const from of [1000, 5000]) await measure(from);
+const browser = await launch();
+console.log(`BENCH frames: load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} cores`);
+const summary = [];
+for (const c of CASES.filter((c) => !only || only.includes(c.id))) {
+  const row = [];
+  for (const rate of c.rates.filter((r) => !rates || rates.includes(r))) row.push(await measure(c, rate));
+  summary.push(`BENCH frames ${c.id}: ${row.join(" | ")}`);
+}
+console.log(summary.join("\n"));
+await browser.close();
 site.server.close();
 
-async function measure(from) {
-  const browser = await launch();
-  const { page, errors } = await openPage(browser, site.origin, { width: 1280, height: 800 });
-  await page.goto(`${site.base}?scenario=crowd&t=${from}`);
-  await ready(page);
-  await page.click("[data-testid=play]");
-  const r = await page.evaluate(async (seconds) => {
+/** Plays (or watches) from the start of the case's link; resolves when it plays. */
+async function start(page, c) {
+  if (c.watch) {
+    await page.waitForSelector("[data-testid=watch]:not([disabled])");
+    await page.click("[data-testid=watch]");
+  } else {
+    // A sandbox link without `t` opens playing; one with `t` opens paused.
+    await page.waitForSelector("[data-testid=play], [data-testid=pause]");
+    if (await page.$("[data-testid=play]")) await page.click("[data-testid=play]");
+  }
+}
+
+/** Frame intervals over `seconds` of playing (a lesson: until "watch it happen" stops). */
+function frames(page, seconds) {
+  return page.evaluate(async (seconds) => {
     const frames = [];
     const msgs = [];
     let last = performance.now();
     const end = last + seconds * 1000;
+    const watching = () => document.querySelector("[data-testid=watch]")?.disabled ?? true;
     await new Promise((done) => {
       const tick = (now) => {
         frames.push(now - last);
         last = now;
-        // Messages are drawn as one path per kind; the group says how many shapes it holds.
+        // Messages are drawn on a canvas; each stage's group says how many it holds.
         msgs.push([...document.querySelectorAll(".stage .messages")].reduce((n, g) => n + Number(g.dataset.drawn ?? 0), 0));
-        if (now < end) requestAnimationFrame(tick); else done();
+        if (now < end && watching()) requestAnimationFrame(tick); else done();
       };
       requestAnimationFrame(tick);
     });
     return { frames: frames.slice(1), msgs };
-  }, SECONDS);
-  const sorted = [...r.frames].sort((a, b) => a - b);
-  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  const mean = r.frames.reduce((a, b) => a + b, 0) / r.frames.length;
-  const msgs = [...r.msgs].sort((a, b) => a - b);
-  const tick = await page.getAttribute("[data-testid=tick]", "data-value");
-  console.log(`BENCH frames: crowd (9 nodes) from t=${from}, ${SECONDS} s playing, ${r.frames.length} frames, ` +
-    `${(1000 / mean).toFixed(1)} fps mean; frame ms p50 ${q(0.5).toFixed(1)}, p95 ${q(0.95).toFixed(1)}, ` +
-    `p99 ${q(0.99).toFixed(1)}, max ${sorted[sorted.length - 1].toFixed(1)}; messages drawn p50 ` +
-    `${msgs[Math.floor(msgs.length / 2)]}, max ${msgs[msgs.length - 1]}; reached tick ${tick}`);
+  }, seconds);
+}
+
+/** CPU ms per frame by thread over `seconds` of a trace. */
+async function cpuPerFrame(page, seconds) {
   const trace = `/tmp/bench-frames-${process.pid}.json`;
   await browser.startTracing(page, { path: trace, categories: ["devtools.timeline", "toplevel", "cc"] });
-  await page.waitForTimeout(3000);
+  await page.waitForTimeout(seconds * 1000);
   await browser.stopTracing();
   const all = JSON.parse(await readFile(trace, "utf8")).traceEvents;
   await rm(trace);
@@ -71,8 +100,30 @@ async function measure(from) {
     cpu[n === "CrRendererMain" ? "main" : n === "ThreadPoolForegroundWorker" ? "raster" : "other"] += t;
   }
   const per = (x) => (x / 1000 / Math.max(1, traced)).toFixed(1);
-  console.log(`BENCH frame cost: ${traced} frames traced; CPU ms per frame: main thread ${per(cpu.main)}, ` +
-    `raster workers ${per(cpu.raster)}, other threads ${per(cpu.other)}`);
+  return { traced, main: per(cpu.main), raster: per(cpu.raster), other: per(cpu.other) };
+}
+
+async function measure(c, rate) {
+  const { context, page, errors } = await openPage(browser, site.origin, { width: 1280, height: 800 });
+  await page.goto(`${site.base}${c.q}`);
+  await ready(page);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+  await start(page, c);
+  const r = await frames(page, SECONDS);
+  const sorted = [...r.frames].sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const mean = r.frames.reduce((a, b) => a + b, 0) / r.frames.length;
+  const msgs = [...r.msgs].sort((a, b) => a - b);
+  const tick = await page.evaluate(() => document.querySelector("[data-testid=tick]")?.dataset.value ?? "(lesson)");
+  if (c.watch) await start(page, c); // the trace watches it happen once more
+  const cpu = await cpuPerFrame(page, TRACED);
+  const fps = (1000 / mean).toFixed(1);
+  console.log(`BENCH frames: ${c.what} at ${rate}× CPU: ${fps} fps mean; frame ms p50 ${q(0.5).toFixed(1)}, ` +
+    `p95 ${q(0.95).toFixed(1)}, p99 ${q(0.99).toFixed(1)}, max ${sorted[sorted.length - 1].toFixed(1)} ` +
+    `(${r.frames.length} frames, messages drawn p50 ${msgs[Math.floor(msgs.length / 2)]}, reached tick ${tick}); ` +
+    `CPU ms per frame (${cpu.traced} traced): main thread ${cpu.main}, raster workers ${cpu.raster}, other threads ${cpu.other}`);
   if (errors.length) console.log(`page reported: ${errors.join("; ")}`);
-  await browser.close();
+  await context.close();
+  return `${rate}× ${fps} fps, p95 ${q(0.95).toFixed(1)} ms, main ${cpu.main} ms/frame`;
 }

@@ -4,13 +4,22 @@
 use yew::prelude::*;
 
 use crate::app::hunt::{self, Checker, HuntMsg};
+use crate::app::still::Moment;
 use crate::app::tradeoff::{self, H, W};
 use crate::ui::select_value;
 use crate::ui::state::{Msg, Page};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct HuntProps {
     pub lab: UseReducerHandle<Page>,
+    /// When the panel redraws (`app::still`); the handle reads the page as it is now.
+    pub moment: Moment,
+}
+
+impl PartialEq for HuntProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.moment == o.moment
+    }
 }
 
 /// Pick a checker, Hunt / Stop, the progress, the speed, and what was found.

@@ -8,14 +8,23 @@ use yew::prelude::*;
 use crate::app::embed::{dialog_panels, offers, snippet, EmbedOpt};
 use crate::app::link::PANEL_WORDS;
 use crate::app::share::{absolute_link, CopyWhat, Export};
+use crate::app::still::Moment;
 use crate::app::Lab;
 use crate::ui::dom;
 use crate::ui::keys::PageKeys;
 use crate::ui::state::{Msg, Page};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ShareProps {
     pub lab: UseReducerHandle<Page>,
+    /// When the bar redraws (`app::still::share`); the handle reads the page as it is now.
+    pub moment: Moment,
+}
+
+impl PartialEq for ShareProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.moment == o.moment
+    }
 }
 
 /// A click that sends `msg`.
