@@ -5,17 +5,10 @@ import { createServer } from "node:http";
 import { readFile, readdir } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { gunzipSync, brotliDecompressSync } from "node:zlib";
-import { test, expect, ready, shot, openPage, $ } from "./harness.mjs";
+import { test, expect, ready, shot, openPage, $, MIME } from "./harness.mjs";
 
 const DIST = process.argv[2] ?? "dist";
 const KINDS = /\.(wasm|js|css|html|svg)$/;
-const MIME = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript",
-  ".wasm": "application/wasm",
-  ".css": "text/css",
-  ".svg": "image/svg+xml",
-};
 
 test("each file of dist/ has a .gz and a .br copy with the same bytes", async () => {
   const names = (await readdir(DIST)).filter((f) => KINDS.test(f));
