@@ -19,7 +19,7 @@ function frames() {
   const look = (now) => {
     const pre = document.getElementById("pre");
     const live = !pre && document.querySelector("[data-testid=node-n1]");
-    seen.push([now, pre ? pre.className || "wait" : live ? "live" : "blank"]);
+    seen.push([now, pre ? pre.className || "pre-wait" : live ? "live" : "blank"]);
     if (!live) requestAnimationFrame(look);
   };
   requestAnimationFrame(look);
@@ -48,7 +48,7 @@ test("a throttled load paints the lab's name and its cluster within 300 ms, and 
   let seen = [];
   for (let i = 0; i < 3; i++) {
     await page.goto(url("?scenario=bank&seed=3"), { waitUntil: "commit" }); // a link with no prerendered frame
-    await page.waitForSelector("#pre.wait h1");
+    await page.waitForSelector("#pre.pre-wait h1");
     if (i === 0) await shot(page, "first-paint-placeholder-390");
     await ready(page);
     let paint;
@@ -59,7 +59,7 @@ test("a throttled load paints the lab's name and its cluster within 300 ms, and 
   }
   const best = loads.at(-1);
   expect(best.paint < 300, `first paint within 300 ms of navigation: ${JSON.stringify(loads)}`);
-  expect(best.first?.[0] < 300 && best.first[1] === "wait", `the first frame drawn shows the placeholder, within 300 ms: ${JSON.stringify(loads)}`);
+  expect(best.first?.[0] < 300 && best.first[1] === "pre-wait", `the first frame drawn shows the placeholder, within 300 ms: ${JSON.stringify(loads)}`);
   const blank = seen.filter(([t, what]) => t >= best.first[0] && what === "blank");
   expect(blank.length === 0, `no blank frame between the placeholder and the live page: ${JSON.stringify(blank)}`);
   expect(seen.at(-1)[1] === "live", `it became the live page: ${JSON.stringify(seen.slice(-3))}`);
@@ -75,7 +75,7 @@ test("the first frame of a lesson step's embed is that step's frame, and the liv
   await throttle(page);
   await page.addInitScript(frames);
   await page.goto(url(EMBED), { waitUntil: "commit" });
-  await page.waitForSelector("#pre.live [data-testid=node-n1]");
+  await page.waitForSelector("#pre.pre-shown [data-testid=node-n1]");
   // (How soon, against RaftScope: tests/bench/first-frame.mjs, `./run.sh bench`.)
   await shot(page, "first-frame-prerendered-800x500");
   const pre = await words("#pre")(page);
@@ -96,3 +96,32 @@ test("the first frame of a lesson step's embed is that step's frame, and the liv
   expect(pre.stage.includes("n1") && pre.story.length > 40, `the frame has its nodes and its words: ${JSON.stringify(pre).slice(0, 200)}`);
   expect(blank === 0, `no blank frame while the app replaced the prerendered one (${blank})`);
 }, { viewport: { width: 800, height: 500 }, prerender: true, alone: true });
+
+/** The stage's and node n1's boxes, in the prerendered frame (wasm held back) or the live page. */
+async function boxes(browser, link, viewport, live) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  if (!live) {
+    await page.addInitScript(() => {
+      const never = () => new Promise(() => {});
+      Object.assign(WebAssembly, { instantiateStreaming: never, instantiate: never, compileStreaming: never, compile: never });
+    });
+  }
+  await page.goto(link);
+  if (live) await ready(page);
+  else await page.waitForSelector("#pre.pre-shown [data-testid=node-n1]");
+  const box = await page.evaluate(() => ["svg.stage", "[data-testid=node-n1]"].map((sel) => {
+    const r = document.querySelector(sel).getBoundingClientRect();
+    return [r.x, r.y, r.width, r.height].map(Math.round).join(",");
+  }).join(" | "));
+  await context.close();
+  return box;
+}
+
+test("a prerendered sandbox lays its stage out as the live page does (phone, and a blog's embed)", async ({ browser, site }) => {
+  for (const [q, viewport] of [["?scenario=bank", { width: 390, height: 844 }], ["?embed=1&scenario=crowd", { width: 800, height: 500 }]]) {
+    const pre = await boxes(browser, site.base + q, viewport, false);
+    const live = await boxes(browser, site.base + q, viewport, true);
+    expect(pre === live, `${q} at ${viewport.width}×${viewport.height}: stage | n1 prerendered ${pre}, live ${live}`);
+  }
+}, { prerender: true });
