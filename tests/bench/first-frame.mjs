@@ -10,49 +10,26 @@
 //   live   CAP Lab only: the frame after the wasm app replaced the prerendered page
 //   html / css / pre / wasm  when each response ended (Resource Timing): where the time goes.
 // Run: node tests/bench/first-frame.mjs [dist] [loads]   (after ./run.sh build; ./run.sh bench)
-import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
-import { extname, join, normalize } from "node:path";
-import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { serve } from "../e2e/harness.mjs";
 
 const DIST = process.argv[2] ?? "dist";
 const LOADS = Number(process.argv[3] ?? 5);
 const RAFTSCOPE = new URL("./raftscope/", import.meta.url).pathname;
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml", ".woff": "font/woff" };
 
 const CASES = [
-  { name: "RaftScope (jQuery + Bootstrap)", path: "/raftscope/", node: "#server-1" },
-  { name: "CAP Lab ?scenario=bank", path: "/?scenario=bank", node: "[data-testid=node-n1]" },
-  { name: "CAP Lab ?embed=1&lesson=bank-cp&step=2", path: "/?embed=1&lesson=bank-cp&step=2", node: "[data-testid=node-n1]" },
+  { name: "RaftScope (jQuery + Bootstrap)", site: "raftscope", path: "/", node: "#server-1" },
+  { name: "CAP Lab ?scenario=bank", site: "caplab", path: "/?scenario=bank", node: "[data-testid=node-n1]" },
+  { name: "CAP Lab ?embed=1&lesson=bank-cp&step=2", site: "caplab", path: "/?embed=1&lesson=bank-cp&step=2", node: "[data-testid=node-n1]" },
 ];
 const NETS = [
   { name: "throttled 1.6 Mbit/s, 150 ms RTT", kbps: 1600, rtt: 150 },
   { name: "unthrottled (localhost)", kbps: 0, rtt: 0 },
 ];
 
-const zipped = new Map();
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url, "http://x");
-  let path = decodeURIComponent(url.pathname);
-  let root = DIST;
-  if (path.startsWith("/raftscope/")) [root, path] = [RAFTSCOPE, path.slice("/raftscope".length)];
-  if (path.endsWith("/")) path += "index.html";
-  try {
-    const file = join(root, normalize(path).replace(/^(\.\.[/\\])+/, ""));
-    const body = await readFile(file);
-    const gz = /gzip/.test(req.headers["accept-encoding"] ?? "");
-    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", ...(gz ? { "content-encoding": "gzip" } : {}) });
-    // Compressed once, as a host's cache (or its precompressed files) would serve it: gzip -9 of
-    // the wasm takes this one-threaded server longer than the page's other requests.
-    if (gz && !zipped.has(file)) zipped.set(file, gzipSync(body, { level: 9 }));
-    res.end(gz ? zipped.get(file) : body);
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+// Both gzipped (each file compressed once, as a host's cache or its precompressed files serve
+// it), RaftScope on a host of its own.
+const sites = { caplab: await serve(DIST), raftscope: await serve(RAFTSCOPE) };
 
 // Installed before the page's own scripts: notes the frame after `sel` (and, for CAP Lab, the
 // live app's node outside the prerendered `#pre`) first appears.
@@ -78,8 +55,8 @@ async function load(browser, c, net) {
     await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: net.rtt, downloadThroughput: (net.kbps * 1000) / 8, uploadThroughput: (750 * 1000) / 8 });
   }
   await page.addInitScript(watch, c.node);
-  await page.goto(origin + c.path, { waitUntil: "commit" });
-  const live = !c.path.startsWith("/raftscope");
+  await page.goto(sites[c.site].origin + c.path, { waitUntil: "commit" });
+  const live = c.site === "caplab";
   await page.waitForFunction((live) => window.__ff?.frame && (!live || window.__ff.live), live, { timeout: 60000, polling: 50 });
   const r = await page.evaluate(() => {
     const end = (re) => performance.getEntriesByType("resource").filter((e) => re.test(e.name)).map((e) => e.responseEnd).sort((a, b) => b - a)[0];
@@ -108,4 +85,4 @@ for (const net of NETS) {
   }
 }
 await browser.close();
-server.close();
+for (const site of Object.values(sites)) site.server.close();
