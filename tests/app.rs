@@ -215,6 +215,53 @@ fn clicking_or_cycling_a_link_returns_it_to_up() {
     }
 }
 
+/// The dials (the clock's digits, the scrubber, the history's clock line) and the panels keyed
+/// on them: while the page plays at any speed, they move on at most one frame in five of 16 ms
+/// at 1× (every `DIAL_MS` of wall time, or each `1/DIAL_STEPS` of the run), never lag the clock
+/// by more than that, and move on the frame that pauses, to exactly the clock.
+#[test]
+fn while_playing_the_dials_move_ten_times_a_second_and_stand_at_the_clock_when_paused() {
+    use caplab::app::still;
+    for speed in caplab::app::lab::SPEEDS {
+        let mut p = Page::open("?scenario=bank&seed=3");
+        p.send(Msg::SetSpeed(speed));
+        assert!(p.lab.playing);
+        let (mut moves, mut frames) = (0, 0);
+        let mut last = still::dials(&p.lab);
+        while p.lab.playing && frames < 300 {
+            p.send(Msg::Frame);
+            frames += 1;
+            let now = still::dials(&p.lab);
+            moves += usize::from(now != last);
+            last = now;
+            let lag = p.lab.clock - p.lab.dial();
+            let end = p.lab.end_tick() as f64;
+            let most =
+                (caplab::app::lab::DIAL_MS + 16.0) * speed * caplab::app::lab::TICKS_PER_MS_AT_1X;
+            assert!(
+                lag >= 0.0 && lag <= most.max(end / caplab::app::lab::DIAL_STEPS + 16.0 * speed),
+                "speed {speed}: the dials lag by {lag} ticks"
+            );
+        }
+        if speed <= 1.0 {
+            assert!(
+                moves * 5 <= frames,
+                "speed {speed}: the dials moved on {moves} of {frames} frames"
+            );
+        }
+        assert!(moves > 0, "speed {speed}: the dials never moved");
+        if p.lab.playing {
+            p.send(Msg::Pause);
+        }
+        assert_eq!(
+            p.lab.dial(),
+            p.lab.clock,
+            "paused (speed {speed}), the dials are at the clock"
+        );
+        assert_ne!(still::dials(&p.lab), last, "the pause redraws the panels");
+    }
+}
+
 #[test]
 fn a_frame_that_only_moves_the_clock_leaves_beyond_clock() {
     let mut p = Page::open("?scenario=bank");

@@ -16,6 +16,11 @@ use crate::sim::types::{Consistency, NodeId, Tick};
 /// Display ticks per wall-clock millisecond at speed 1× (1 tick = 1 simulated ms; 1× plays
 /// ten times slower than real time so that a 10 ms message can be followed by eye).
 pub const TICKS_PER_MS_AT_1X: f64 = 0.1;
+/// While the page plays, the dials (see [`Lab::dial`]) follow the clock every this many ms of
+/// wall time (10 a second: the digits count in steps of 10 ticks at 1×) …
+pub const DIAL_MS: f64 = 100.0;
+/// … or sooner, once the clock has moved by this fraction of the run (at fast speeds).
+pub const DIAL_STEPS: f64 = 250.0;
 /// The speed choices.
 pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 /// How the speeds read.
@@ -83,6 +88,8 @@ pub struct Lab {
     pub speed: f64,
     /// The display clock in ticks; every event at or before `floor(clock)` is processed.
     pub clock: f64,
+    /// The clock the page's dials read (see [`Lab::dial`]) and the wall-clock ms it was read.
+    pub dialed: (f64, f64),
     pub versions: bool,
     pub menu: Option<NodeId>,
     /// The stage whose node menu is open (side by side: either; its items act on every run).
@@ -158,6 +165,7 @@ impl Lab {
             finished: Vec::new(),
             tries: Default::default(),
             last_frame_ms: None,
+            dialed: (0.0, 0.0),
             writes_address: true,
             stepped: Vec::new(),
             sharing: Default::default(),
@@ -244,6 +252,29 @@ impl Lab {
         let c = self.challenge()?;
         let t = self.runs[0].timeline.borrow();
         Some(super::challenge::status(c, &t, &self.tries))
+    }
+
+    /// The clock as the clock's digits, the scrubber and the history's clock line show it:
+    /// while the page plays, the clock as it was at most [`DIAL_MS`] of wall time ago (or
+    /// [`DIAL_STEPS`]ths of the run), so that those three change together on one frame in
+    /// several (each change costs the browser a layout and a paint of the page, which on a
+    /// slow phone is most of a frame; the messages, on their canvas, move on every frame).
+    /// Paused, stepped or sought: the clock itself.
+    pub fn dial(&self) -> f64 {
+        if self.playing {
+            self.dialed.0
+        } else {
+            self.clock
+        }
+    }
+
+    /// Reads the clock into the dials if they are due (see [`Lab::dial`]); `force`: now.
+    pub fn read_dials(&mut self, now_ms: f64, force: bool) {
+        let (shown, at) = self.dialed;
+        let far = (self.clock - shown).abs() * DIAL_STEPS >= self.end_tick().max(1) as f64;
+        if force || !self.playing || now_ms - at >= DIAL_MS || far {
+            self.dialed = (self.clock, now_ms);
+        }
     }
 
     /// The first run's current tick.

@@ -29,6 +29,18 @@ pub fn hunt(lab: &Lab) -> Moment {
     moment(lab, lab.hunt.shown.is_some())
 }
 
+/// When a panel beside the stage must redraw (the transport, the history, the caption, the
+/// inspector, the client cards, a teacher's lesson panel): on every change but play, and while
+/// the page plays, whenever the dials move ([`Lab::dial`], at most 10 times a second at 1×):
+/// such a panel follows the runs at the dials' pace while the stage follows them every frame
+/// (in `crowd`, something happens on nearly every frame). Paused or stepped, it is exact.
+pub type Dials = (u64, u64);
+
+/// See [`Dials`].
+pub fn dials(lab: &Lab) -> Dials {
+    (lab.beyond_clock, lab.dial().to_bits())
+}
+
 /// The trade-off plot changes only with the settings tried.
 pub fn plot(lab: &Lab) -> Moment {
     moment(lab, false)

@@ -134,6 +134,7 @@ pub fn update(lab: &mut Lab, msg: Msg, now_ms: f64) -> Vec<Effect> {
         return fx;
     }
     lab.version += 1;
+    lab.read_dials(now_ms, !frame);
     // A frame of play moves the clock and the runs; it may also end the play (the transport
     // changes) or be the hunt's (its panel changes).
     if !frame || lab.playing != was_playing || hunting {

@@ -106,7 +106,7 @@ pub fn sandbox() -> Html {
             </header>
             { setup_or_challenge(&lab) }
             { notice(&lab) }
-            <Transport lab={lab.clone()} />
+            <Transport lab={lab.clone()} moment={still::dials(&lab)} />
             <ShareBar lab={lab.clone()} moment={still::share(&lab)} />
             // A challenge's run has no scripted faults or traffic: the scenario's words are not its.
             if let Some(d) = lab.description() { <p class="description">{ d }</p> }
@@ -115,19 +115,19 @@ pub fn sandbox() -> Html {
                 if !embed { { stage_tools(&lab, last_node) } }
                 if aside {
                     <aside class="side-panel">
-                        if made { <MadePanel lab={lab.clone()} /> }
+                        if made { <MadePanel lab={lab.clone()} moment={still::dials(&lab)} /> }
                         if embed && show.controls { { stage_tools(&lab, last_node) } }
                         if show.cards { <Metrics verdict={verdicts[0].clone()} case={case} mode={run_mode(&lab, 0)} /> }
-                        if show.controls { <ClientCards lab={lab.clone()} /> }
+                        if show.controls { <ClientCards lab={lab.clone()} moment={still::dials(&lab)} /> }
                         if !embed { { histories(&lab, &verdicts) } }
                     </aside>
                 }
             </div>
-            if made && !aside { <MadePanel lab={lab.clone()} /> }
+            if made && !aside { <MadePanel lab={lab.clone()} moment={still::dials(&lab)} /> }
             if embed && side && show.controls { { stage_tools(&lab, last_node) } }
             // The hunt replaces the run: not beside a teacher's lesson or a challenge.
             if !embed && !side && !made && lab.params.challenge.is_none() { { explore(&lab) } }
-            if side && show.controls { <ClientCards lab={lab.clone()} /> }
+            if side && show.controls { <ClientCards lab={lab.clone()} moment={still::dials(&lab)} /> }
             if (embed || side) && show.history { { histories(&lab, &verdicts) } }
             <footer class="foot">
                 { "Every run is deterministic: the same seed and the same clicks give the same run. The address bar holds this exact frame — copy it to share." }
@@ -180,8 +180,8 @@ fn stages(
             html! {
                 <div class="run">
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
-                    <Inspector lab={lab.clone()} run={i} />
-                    if i == 0 { <Caption lab={lab.clone()} /> }
+                    <Inspector lab={lab.clone()} run={i} moment={still::dials(&lab)} />
+                    if i == 0 { <Caption lab={lab.clone()} moment={still::dials(&lab)} /> }
                     if side && cards { <Metrics verdict={verdicts[i].clone()} case={case} mode={run_mode(lab, i)} /> }
                 </div>
             }
@@ -213,7 +213,7 @@ fn histories(lab: &UseReducerHandle<Page>, verdicts: &[Verdict]) -> Html {
             };
             // The hunt's run outlines its anomaly (and the window keeps it in view).
             let found = if i == 0 { outlined(lab) } else { Vec::new() };
-            html! { <History lab={lab.clone()} run={i} verdict={verdicts[i].clone()} title={title} highlight={found.clone()} named={found} /> }
+            html! { <History lab={lab.clone()} moment={still::dials(&lab)} run={i} verdict={verdicts[i].clone()} title={title} highlight={found.clone()} named={found} /> }
         })
         .collect()
 }

@@ -4,13 +4,22 @@
 
 use yew::prelude::*;
 
+use crate::app::still::Dials;
 use crate::sim::types::OpRecord;
 use crate::ui::fmt;
 use crate::ui::state::Page;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct CaptionProps {
     pub lab: UseReducerHandle<Page>,
+    /// When it redraws (`app::still::dials`); the handle reads the page as it is now.
+    pub moment: Dials,
+}
+
+impl PartialEq for CaptionProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.moment == o.moment
+    }
 }
 
 /// The op that finished last (by completion tick, then id), if any.

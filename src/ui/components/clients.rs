@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::stage::{client_distance, f1, node_scale, outward, Pt, NODE_R};
 use crate::app::stage::{inside, text_width, Anchor, StageText, VIEW_H};
+use crate::app::still::Dials;
 use crate::sim::timeline::Timeline;
 use crate::sim::types::{node_name, Case, Consistency, OpId, OpKind, OpRecord, Outcome};
 use crate::sim::world::Sim;
@@ -173,9 +174,17 @@ fn op_button_label(kind: OpKind, amount: Option<i64>) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct CardsProps {
     pub lab: UseReducerHandle<Page>,
+    /// When they redraw (`app::still::dials`); the handle reads the page as it is now.
+    pub moment: Dials,
+}
+
+impl PartialEq for CardsProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.moment == o.moment
+    }
 }
 
 /// What the cards show, compared cheaply: a frame that changes none of it (the clock moved, no

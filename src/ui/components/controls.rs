@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::app::link::Params;
 use crate::app::made::MadeMsg;
+use crate::app::still::Dials;
 use crate::app::Lab;
 use crate::sim::scenario::Scenario;
 use crate::sim::sort;
@@ -19,6 +20,19 @@ use crate::ui::{input_value, select_value};
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     pub lab: UseReducerHandle<Page>,
+}
+
+#[derive(Properties)]
+pub struct TransportProps {
+    pub lab: UseReducerHandle<Page>,
+    /// When it redraws (`app::still::dials`); the handle reads the page as it is now.
+    pub moment: Dials,
+}
+
+impl PartialEq for TransportProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.moment == o.moment
+    }
 }
 
 /// A small drawn icon (fonts on projectors and in CI lack the media-control glyphs).
@@ -72,13 +86,13 @@ fn scrub_value(clock: Tick, end: Tick, playing: bool) -> Tick {
 
 /// Play / pause, step back, step, speed, the scrubber and the tick.
 #[function_component(Transport)]
-pub fn transport(p: &ControlsProps) -> Html {
+pub fn transport(p: &TransportProps) -> Html {
     let lab = &p.lab;
     let d = lab.dispatcher();
     let end = lab.end_tick();
     let now = lab.now();
     let events = lab.runs[0].timeline.borrow().events();
-    let clock = lab.clock.floor() as Tick;
+    let clock = lab.dial().floor() as Tick;
     let cb = |m: Msg| {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(m.clone()))

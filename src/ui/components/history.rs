@@ -24,6 +24,7 @@ use yew::prelude::*;
 
 use super::stage::f1;
 use crate::app::history::{describe, verdict_line, window};
+use crate::app::still::Dials;
 use crate::app::verdict::Verdict;
 use crate::sim::timeline::Timeline;
 use crate::sim::types::{OpId, OpRecord, Outcome, Tick};
@@ -78,9 +79,11 @@ impl Geo {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct HistoryProps {
     pub lab: UseReducerHandle<Page>,
+    /// When it redraws (`app::still::dials`); the handle reads the page as it is now.
+    pub moment: Dials,
     pub run: usize,
     pub verdict: Verdict,
     /// Appended to the heading (side by side: " · CP").
@@ -95,6 +98,18 @@ pub struct HistoryProps {
     /// The word "linearizable" has been explained (a lesson says it from one step on).
     #[prop_or(true)]
     pub jargon: bool,
+}
+
+impl PartialEq for HistoryProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.moment == o.moment
+            && self.run == o.run
+            && self.verdict == o.verdict
+            && self.title == o.title
+            && self.highlight == o.highlight
+            && self.named == o.named
+            && self.jargon == o.jargon
+    }
 }
 
 /// Finished bars are grouped by the slice of the window their completion tick falls in; each
@@ -239,7 +254,7 @@ pub fn history(p: &HistoryProps) -> Html {
     };
     let t = run.timeline.borrow();
     let sim = t.sim();
-    let clock = p.lab.clock;
+    let clock = p.lab.dial();
     let labels = sim
         .clients()
         .iter()
@@ -320,7 +335,7 @@ fn bars(
     (start, window, scale): (f64, f64, f64),
     g: &Geo,
 ) -> (Vec<Html>, Vec<Html>, bool) {
-    let (clock, cx) = (p.lab.clock, &p.verdict.counterexample);
+    let (clock, cx) = (p.lab.dial(), &p.verdict.counterexample);
     let now = clock_x(clock * scale, p.lab.playing);
     let (width, first, last) = slices(start, clock, window);
     let mut counts = vec![0usize; (last - first + 1) as usize];

@@ -6,14 +6,23 @@ use yew::prelude::*;
 
 use super::stage::{Pt, NODE_R};
 use crate::app::inspect::{self, Target};
+use crate::app::still::Dials;
 use crate::sim::types::node_name;
 use crate::sim::world::Sim;
 use crate::ui::state::{Msg, Page};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct InspectorProps {
     pub lab: UseReducerHandle<Page>,
     pub run: usize,
+    /// When it redraws (`app::still::dials`); the handle reads the page as it is now.
+    pub moment: Dials,
+}
+
+impl PartialEq for InspectorProps {
+    fn eq(&self, o: &Self) -> bool {
+        (self.run, self.moment) == (o.run, o.moment)
+    }
 }
 
 fn send(lab: &UseReducerHandle<Page>, m: Msg) -> Callback<MouseEvent> {

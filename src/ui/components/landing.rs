@@ -6,6 +6,7 @@ use yew::prelude::*;
 use super::controls::Transport;
 use super::stage::{f1, Stage};
 use crate::app::link::lesson_query;
+use crate::app::still;
 use crate::lessons::{catalog, Lesson};
 use crate::sim::action::Action;
 use crate::sim::types::{node_name, NodeId};
@@ -215,7 +216,7 @@ fn live_stage(p: &LiveStageProps) -> Html {
     html! {
         <div class="run">
             <Stage lab={lab.clone()} run={0} reduced_motion={reduced} />
-            <Transport lab={lab.clone()} />
+            <Transport lab={lab.clone()} moment={still::dials(&lab)} />
         </div>
     }
 }

@@ -19,6 +19,7 @@ use super::stage::Stage;
 use crate::app::embed::{panels, shown_run};
 use crate::app::lesson::{tick_of, LessonMsg, LessonSession};
 use crate::app::link::{self, Flags};
+use crate::app::still;
 use crate::app::verdict::verdict;
 use crate::app::Lab;
 use crate::lessons::{catalog, narrate, Lesson, Narration};
@@ -156,13 +157,13 @@ pub fn lesson_page(p: &LessonPageProps) -> Html {
             if let Some(n) = p.notice.clone().or(lab.notice.clone()) {
                 <div class="notice" role="alert" data-testid="notice"><span>{ n }</span></div>
             }
-            if s.trying { <Transport lab={lab.clone()} /> }
+            if s.trying { <Transport lab={lab.clone()} moment={still::dials(&lab)} /> }
             <div class={classes!("lesson-grid", format!("stages-{}", lab.runs.len()))}>
                 <div class="lesson-main">
                     { stages(&lab, &s, &narration, reduced) }
                     if s.trying {
                         { stage_tools(&lab, last_node(&lab)) }
-                        <ClientCards lab={lab.clone()} />
+                        <ClientCards lab={lab.clone()} moment={still::dials(&lab)} />
                     }
                     { histories(&lab, &s, &narration) }
                 </div>
@@ -234,7 +235,7 @@ fn stages(
                      data-tick={(lab.clock.floor().max(0.0) as u64).to_string()}>
                     if side { <h3 class="stage-label">{ label }</h3> }
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
-                    <Inspector lab={lab.clone()} run={i} />
+                    <Inspector lab={lab.clone()} run={i} moment={still::dials(&lab)} />
                     { metrics }
                 </div>
             }
@@ -280,7 +281,7 @@ fn histories(lab: &UseReducerHandle<Page>, s: &LessonSession, narration: &Narrat
                 String::new()
             };
             html! {
-                <History lab={lab.clone()} run={i} verdict={v} title={title}
+                <History lab={lab.clone()} moment={still::dials(&lab)} run={i} verdict={v} title={title}
                          highlight={narration.highlight_ops.clone()}
                          named={narration.named_ops.clone()}
                          jargon={s.lesson.says_linearizable(s.step)} />

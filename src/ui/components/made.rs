@@ -7,13 +7,22 @@ use yew::prelude::*;
 
 use crate::app::link::made::{MAX_CAPTION, MAX_QUESTION, MAX_TITLE};
 use crate::app::made::{MadeMsg, MadeView, OPTIONS};
+use crate::app::still::Dials;
 use crate::lessons::words::ms;
 use crate::ui::input_value;
 use crate::ui::state::{Msg, Page};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct MadeProps {
     pub lab: UseReducerHandle<Page>,
+    /// When it redraws (`app::still::dials`); the handle reads the page as it is now.
+    pub moment: Dials,
+}
+
+impl PartialEq for MadeProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.moment == o.moment
+    }
 }
 
 fn send(lab: &UseReducerHandle<Page>, m: MadeMsg) -> Callback<MouseEvent> {
@@ -30,7 +39,7 @@ pub fn made_panel(p: &MadeProps) -> Html {
     let view = use_memo(key, |_| lab.made_view());
     let embed = lab.flags.embed;
     match &lab.made {
-        Some(v) if v.authoring && !embed => html! { <Maker lab={lab.clone()} /> },
+        Some(v) if v.authoring && !embed => html! { <Maker lab={lab.clone()} moment={p.moment} /> },
         Some(_) => match &*view {
             Some(v) => player(lab, v),
             None => html! {},

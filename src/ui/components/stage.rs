@@ -369,7 +369,7 @@ pub fn stage(p: &StageProps) -> Html {
         (0..count).map(node_name).collect::<Vec<_>>().join(", ")
     );
     let (regions, distances) = regions(sim, &scenario.name);
-    let clock = stage_clock(!regions.is_empty(), lab.clock, text);
+    let clock = stage_clock(!regions.is_empty(), lab.dial(), text);
     let wire = Rc::new(messages::on_the_wire(
         sim,
         &pos,
@@ -381,7 +381,7 @@ pub fn stage(p: &StageProps) -> Html {
         <figure class="stage-wrap">
             <figcaption class="stage-title">{ crate::lessons::stage_title(lab.lesson.as_ref().map(|l| l.lesson.id), scenario.mode) }</figcaption>
             <MessageLayer frame={wire.clone()} svg={svg_ref.clone()} />
-            <svg ref={svg_ref} class="stage" data-testid={format!("stage-{}", p.run)} data-events={t.events().to_string()}
+            <svg ref={svg_ref} class="stage" data-testid={format!("stage-{}", p.run)} data-events={t.events().to_string()} data-tick={(lab.clock.floor() as u64).to_string()}
                  viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="group" aria-label={label}>
                 { regions_layer(&RegionsProps { regions: &regions, distances: &distances, pos: &pos, scale: node_scale(count), size: text.small() }) }
                 { clock }
