@@ -216,11 +216,11 @@ fn clicking_or_cycling_a_link_returns_it_to_up() {
 }
 
 /// The dials (the clock's digits, the scrubber, the history's clock line) and the panels keyed
-/// on them: while the page plays at any speed, they move on at most one frame in five of 16 ms
+/// on them: while the page plays at any speed, they move on at most one frame in ten of 16 ms
 /// at 1× (every `DIAL_MS` of wall time, or each `1/DIAL_STEPS` of the run), never lag the clock
 /// by more than that, and move on the frame that pauses, to exactly the clock.
 #[test]
-fn while_playing_the_dials_move_ten_times_a_second_and_stand_at_the_clock_when_paused() {
+fn while_playing_the_dials_move_five_times_a_second_and_stand_at_the_clock_when_paused() {
     use caplab::app::still;
     for speed in caplab::app::lab::SPEEDS {
         let mut p = Page::open("?scenario=bank&seed=3");
@@ -245,7 +245,7 @@ fn while_playing_the_dials_move_ten_times_a_second_and_stand_at_the_clock_when_p
         }
         if speed <= 1.0 {
             assert!(
-                moves * 5 <= frames,
+                moves * 10 <= frames,
                 "speed {speed}: the dials moved on {moves} of {frames} frames"
             );
         }

@@ -17,10 +17,12 @@ use crate::sim::types::{Consistency, NodeId, Tick};
 /// ten times slower than real time so that a 10 ms message can be followed by eye).
 pub const TICKS_PER_MS_AT_1X: f64 = 0.1;
 /// While the page plays, the dials (see [`Lab::dial`]) follow the clock every this many ms of
-/// wall time (10 a second: the digits count in steps of 10 ticks at 1×) …
-pub const DIAL_MS: f64 = 100.0;
+/// wall time (5 a second: the digits count in steps of 20 ticks at 1×; a dials' frame costs a
+/// slow phone several frames' work, so 10 a second cost the bank sandbox a quarter of its
+/// frames at 6× CPU throttling) …
+pub const DIAL_MS: f64 = 200.0;
 /// … or sooner, once the clock has moved by this fraction of the run (at fast speeds).
-pub const DIAL_STEPS: f64 = 250.0;
+pub const DIAL_STEPS: f64 = 100.0;
 /// The speed choices.
 pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 /// How the speeds read.

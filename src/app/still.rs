@@ -31,7 +31,7 @@ pub fn hunt(lab: &Lab) -> Moment {
 
 /// When a panel beside the stage must redraw (the transport, the history, the caption, the
 /// inspector, the client cards, a teacher's lesson panel): on every change but play, and while
-/// the page plays, whenever the dials move ([`Lab::dial`], at most 10 times a second at 1×):
+/// the page plays, whenever the dials move ([`Lab::dial`], 5 times a second at 1×):
 /// such a panel follows the runs at the dials' pace while the stage follows them every frame
 /// (in `crowd`, something happens on nearly every frame). Paused or stepped, it is exact.
 pub type Dials = (u64, u64);
