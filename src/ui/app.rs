@@ -78,6 +78,10 @@ pub fn sandbox() -> Html {
         Lab::sandbox(&q, &h)
     });
     let reduced = *use_memo((), |_| reduced_motion());
+    // How many times the lab was rendered (a frame that draws nothing new is not: see
+    // `ui::state::Page`); frames.spec counts them.
+    let renders = use_mut_ref(|| 0_u64);
+    *renders.borrow_mut() += 1;
     let side = lab.runs.len() > 1;
     let (case, last_node) = {
         let t = lab.runs[0].timeline.borrow();
@@ -99,7 +103,7 @@ pub fn sandbox() -> Html {
         .map(|r| verdict(r.timeline.borrow().sim(), &r.lin, lab.playing, now_ms()))
         .collect();
     html! {
-        <main class={classes!("app", "sandbox", side.then_some("side"))}>
+        <main class={classes!("app", "sandbox", side.then_some("side"))} data-renders={renders.borrow().to_string()}>
             <header class="masthead">
                 <h1>{ "CAP Lab" }</h1>
                 <p class="tagline">{ "Break the network. Watch consistency and availability trade places." }</p>

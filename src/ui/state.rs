@@ -11,6 +11,9 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
 
+use super::components::clients;
+use super::components::layer::Canvases;
+use super::components::messages::{self, Frame};
 use super::dom;
 use crate::app::share::{Done, Export};
 use yew::prelude::*;
@@ -18,13 +21,107 @@ use yew::prelude::*;
 pub use crate::app::lab::{SPEEDS, SPEED_LABELS};
 pub use crate::app::{Effect, Lab, Msg, NodeCmd, Run};
 
-/// The model plus the effects its last updates asked for (run after the next render).
+/// The model plus the effects its last updates asked for (run after the next render), and
+/// where each run's messages are at the model's clock.
 #[derive(Clone)]
 pub struct Page {
     lab: Lab,
     outbox: Rc<RefCell<Vec<Effect>>>,
     /// Bumped whenever effects are queued (an export changes nothing else on the page).
     queued: u64,
+    /// Each run's messages on the wire at `lab.clock` (what its stage's canvas paints).
+    wires: Vec<Rc<Frame>>,
+    /// Messages jump instead of gliding (the reader asked for less motion).
+    reduced: bool,
+    /// Each run's events processed (the runs' timelines are shared by every copy of the lab:
+    /// this is the count as of this page).
+    events: Vec<u64>,
+    /// The stages' message layers, painted directly on a frame that moves only messages.
+    canvases: Rc<Canvases>,
+}
+
+impl Page {
+    fn new(lab: Lab, reduced: bool) -> Page {
+        let (wires, events) = (wires(&lab, reduced, &[]), events(&lab));
+        Page {
+            lab,
+            outbox: Rc::new(RefCell::new(Vec::new())),
+            queued: 0,
+            wires,
+            reduced,
+            events,
+            canvases: Rc::default(),
+        }
+    }
+
+    /// The stages' message layers.
+    pub fn canvases(&self) -> Rc<Canvases> {
+        self.canvases.clone()
+    }
+
+    /// Run `run`'s messages on the wire now (none for a run that does not exist).
+    pub fn wire(&self, run: usize) -> Rc<Frame> {
+        self.wires.get(run).cloned().unwrap_or_default()
+    }
+
+    /// Whether a frame of play from `self` to `o` changed nothing the page draws but where
+    /// messages are on their canvases: not the dials, no run's events, no cross of a dying
+    /// message, no effect queued, nothing a reader did, and no request on its way from a client
+    /// to its node. Such a frame is not rendered: `reduce` paints its messages straight onto
+    /// the canvases (on a slow phone, most frames: a re-render of the page costs several).
+    fn draws_as(&self, o: &Page) -> bool {
+        let (a, b) = (&self.lab, &o.lab);
+        self.queued == o.queued
+            && a.beyond_clock == b.beyond_clock
+            && a.dialed == b.dialed
+            && self.wires.len() == o.wires.len()
+            && self
+                .wires
+                .iter()
+                .zip(&o.wires)
+                .all(|(x, y)| x.crosses_as(y))
+            && self.events == o.events
+            && !requests_travel(b)
+    }
+}
+
+fn events(lab: &Lab) -> Vec<u64> {
+    lab.runs
+        .iter()
+        .map(|r| r.timeline.borrow().events())
+        .collect()
+}
+
+/// Each run's messages at `lab.clock`, sharing the frames of `old` that did not change.
+fn wires(lab: &Lab, reduced: bool, old: &[Rc<Frame>]) -> Vec<Rc<Frame>> {
+    use super::components::stage::layout;
+    lab.runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let t = r.timeline.borrow();
+            let sim = t.sim();
+            let fr = messages::on_the_wire(sim, &layout(sim.node_count()), lab.clock, reduced);
+            match old.get(i) {
+                Some(o) if **o == fr => o.clone(),
+                _ => Rc::new(fr),
+            }
+        })
+        .collect()
+}
+
+/// A client's pending request is drawn travelling to its node during its first
+/// [`clients::TRAVEL_TICKS`] (see `clients::on_stage`).
+fn requests_travel(lab: &Lab) -> bool {
+    lab.runs.iter().any(|r| {
+        let t = r.timeline.borrow();
+        t.sim()
+            .history()
+            .iter()
+            .rev()
+            .take(64)
+            .any(|o| o.outcome().is_none() && lab.clock - (o.invoke as f64) < clients::TRAVEL_TICKS)
+    })
 }
 
 impl Deref for Page {
@@ -36,7 +133,7 @@ impl Deref for Page {
 
 impl PartialEq for Page {
     fn eq(&self, other: &Page) -> bool {
-        self.lab == other.lab
+        self.lab == other.lab || self.draws_as(other)
     }
 }
 
@@ -51,11 +148,21 @@ impl Reducible for Page {
         }
         let queued = self.queued + u64::from(!effects.is_empty());
         self.outbox.borrow_mut().extend(effects);
-        Rc::new(Page {
+        let wires = wires(&lab, self.reduced, &self.wires);
+        let next = Rc::new(Page {
+            events: events(&lab),
             lab,
             outbox: self.outbox.clone(),
             queued,
-        })
+            wires,
+            reduced: self.reduced,
+            canvases: self.canvases.clone(),
+        });
+        // Not rendered (see `draws_as`): the messages that moved are painted now.
+        if self.draws_as(&next) {
+            next.canvases.paint(&next.wires);
+        }
+        next
     }
 }
 
@@ -68,11 +175,8 @@ pub fn now_ms() -> f64 {
 /// runs the effects the updates asked for.
 #[hook]
 pub fn use_page(init: impl FnOnce() -> Lab + 'static) -> UseReducerHandle<Page> {
-    let page = use_reducer(move || Page {
-        lab: init(),
-        outbox: Rc::new(RefCell::new(Vec::new())),
-        queued: 0,
-    });
+    // Renders only when the page draws something new (see `Page::draws_as`).
+    let page = use_reducer_eq(move || Page::new(init(), super::anim::reduced_motion()));
     let frames = use_mut_ref(|| None::<Rc<Cell<bool>>>);
     {
         let d = page.dispatcher();
@@ -153,7 +257,7 @@ fn run(effect: Effect, frames: &RefCell<Option<Rc<Cell<bool>>>>, page: &UseReduc
 /// The first stage's messages at the page's clock as SVG paths (the page paints them on a
 /// canvas; a saved stage gets them back as paths).
 fn stage_messages(lab: &Lab) -> String {
-    use super::components::{messages, stage::layout};
+    use super::components::stage::layout;
     let t = lab.runs[0].timeline.borrow();
     let sim = t.sim();
     let pos = layout(sim.node_count());

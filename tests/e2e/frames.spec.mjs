@@ -1,15 +1,19 @@
-// Frames on a slow phone (issue #16): while the sandbox plays, the stage follows the run on
-// every frame, and the dials — the clock's digits, the scrubber and the history's clock line —
-// follow it together, about five times a second (each change of a text or a slider costs the
-// browser a layout and a paint of the page, most of a frame on a slow phone). Paused, they are
-// exact. The page's clock is ours (installed before it loads): each step below is one 16 ms
-// animation frame, whatever the load.
+// Frames on a slow phone (issue #16). While the sandbox plays, the stage's messages move on
+// every frame; the dials — the clock's digits, the scrubber, the history's clock line — follow
+// the run together about five times a second (each change of a text or a slider costs the
+// browser a layout and a paint of the page, most of a frame on a slow phone); and a frame that
+// draws nothing new but where messages are (no event, no dial moved) is not rendered at all:
+// its messages are painted straight onto their canvas.
+// Paused, the dials are exact. The page's clock is ours (installed before it loads): each
+// step below is one 16 ms animation frame, whatever the load.
 import { test, expect, ready, shot, $ } from "./harness.mjs";
 
-test("while the sandbox plays, the stage moves every frame and the dials move together about five times a second; paused, they are exact", async ({ page, url }) => {
+/** Plays `link` for 120 frames of 16 ms; per frame, what moved. */
+async function play(page, url, link) {
   await page.clock.install();
-  await page.goto(url("?scenario=bank"));
+  await page.goto(url(link));
   await ready(page);
+  if (await $(page, "play").count()) await $(page, "play").click();
   await $(page, "pause").waitFor();
   await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
   await page.evaluate(() => {
@@ -17,28 +21,54 @@ test("while the sandbox plays, the stage moves every frame and the dials move to
     new MutationObserver((ms) => { window.__writes += ms.filter((m) => m.type === "attributes").length; })
       .observe(document.querySelector(".history-svg"), { subtree: true, attributes: true });
   });
-  const seen = () => page.evaluate(() => [document.querySelector("[data-testid=stage-0]").dataset.tick,
-    document.querySelector("[data-testid=tick]").textContent.match(/t = (\d+)/)[1],
-    document.querySelector("[data-testid=scrubber]").value, window.__writes]);
+  const seen = () => page.evaluate(() => {
+    const g = document.querySelector("[data-testid=stage-0] .messages");
+    return [Number(g.dataset.drawn), document.querySelector(".stage-wrap .msg-layer").dataset.frame, document.querySelector("main").dataset.renders,
+      document.querySelector("[data-testid=tick]").textContent.match(/t = (\d+)/)[1],
+      document.querySelector("[data-testid=scrubber]").value, window.__writes];
+  });
+  const frames = [];
   let last = await seen();
-  let staged = 0, ticked = 0, apart = 0;
   for (let i = 0; i < 120; i++) {
     await page.clock.runFor(16);
     const now = await seen();
-    const moved = now.map((x, k) => x !== last[k]);
-    staged += moved[0];
-    ticked += moved[1];
-    // The scrubber and the history move only on a frame that moves the digits.
-    apart += (moved[2] || moved[3]) && !moved[1];
+    frames.push({ flying: now[0] > 0 && last[0] > 0, moved: now.map((x, k) => x !== last[k]) });
     last = now;
   }
+  return frames;
+}
+
+test("while the sandbox plays, messages move every frame, the dials together about five times a second, and a frame that draws nothing new is not rendered; paused, the dials are exact", async ({ page, url }) => {
+  // From t = 500 messages are on the wire on most frames.
+  const frames = await play(page, url, "?scenario=bank&t=500");
   await shot(page, "frames-playing");
-  expect(staged >= 100, `the stage followed the run on most frames: ${staged} of 120`);
+  const flying = frames.filter((f) => f.flying);
+  expect(flying.length >= 60, `messages were on the wire on ${flying.length} of 120 frames`);
+  const still = flying.filter((f) => !f.moved[1]).length;
+  expect(still === 0, `messages on the wire stood still on ${still} frames`);
+  const ticked = frames.filter((f) => f.moved[3]).length;
   expect(ticked >= 6 && ticked <= 14, `the digits moved ${ticked} times in 120 frames of 16 ms (about 5 a second)`);
+  const apart = frames.filter((f) => (f.moved[4] || f.moved[5]) && !f.moved[3]).length;
   expect(apart === 0, `the scrubber or the history moved without the digits on ${apart} frames`);
-  // Paused, the digits, the scrubber and the stage stand exactly at the clock.
+  // Paused, the digits and the scrubber stand exactly at the clock.
   await $(page, "pause").click();
   await $(page, "play").waitFor();
-  const [stage, t, s] = await seen();
-  expect(t === s && s === stage, `paused, the dials are at the clock: scrubber ${s}, digits t = ${t}, stage ${stage}`);
+  const [t, s] = await page.evaluate(() => [document.querySelector("[data-testid=tick]").textContent.match(/t = (\d+)/)[1],
+    document.querySelector("[data-testid=scrubber]").value]);
+  expect(t === s, `paused, the dials are at the clock: scrubber ${s}, digits t = ${t}`);
+});
+
+test("the first two seconds of the bank sandbox, with no message on the wire, render only when the dials move or something happens", async ({ page, url }) => {
+  const frames = await play(page, url, "?scenario=bank");
+  const flying = frames.filter((f) => f.flying).length;
+  const renders = frames.filter((f) => f.moved[2]).length;
+  expect(flying === 0, `no message flies in the first two seconds (${flying} frames had some)`);
+  expect(renders <= 20, `the lab rendered on ${renders} of 120 frames`);
+});
+
+test("while messages fly and nothing else happens, the lab is not rendered: the canvas follows them alone", async ({ page, url }) => {
+  const frames = await play(page, url, "?scenario=bank&t=500");
+  const flying = frames.filter((f) => f.flying);
+  const rendered = flying.filter((f) => f.moved[2]).length;
+  expect(rendered * 2 <= flying.length, `the lab rendered on ${rendered} of the ${flying.length} frames with messages on the wire`);
 });

@@ -50,6 +50,9 @@ fn kept_inside(p: Pt, (left, right): (f64, f64), (name, badge): (f64, f64)) -> P
     }
 }
 
+/// How many ticks a client's request is drawn travelling to its node.
+pub const TRAVEL_TICKS: f64 = 2.0;
+
 /// Clients on the stage, outside their node, with labels of the stage's `text` sizes.
 pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64, text: StageText) -> Html {
     let sizes = (text.client(), text.small());
@@ -93,7 +96,7 @@ pub fn on_stage(sim: &Sim, pos: &[Pt], clock: f64, text: StageText) -> Html {
             let badge_dx = inside(p.x + badge_left, Anchor::Start, badge_w) - (p.x + badge_left);
             // A pending request travels to the node during its first ticks, then waits there.
             let travel = op.filter(|o| o.outcome().is_none()).map(|o| {
-                let f = ((clock - o.invoke as f64) / 2.0).clamp(0.0, 1.0);
+                let f = ((clock - o.invoke as f64) / TRAVEL_TICKS).clamp(0.0, 1.0);
                 let q = Pt {
                     x: p.x + (at.x - p.x) * f * 0.7,
                     y: p.y + (at.y - p.y) * f * 0.7,

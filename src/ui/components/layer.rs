@@ -238,6 +238,40 @@ pub struct LayerProps {
     pub frame: Rc<Frame>,
     /// The stage's SVG, which the canvas lies under.
     pub svg: NodeRef,
+    /// The run drawn, and the page's canvases: a frame of play that moves only messages is not
+    /// rendered, and the page paints it straight onto this canvas (see `ui::state::Page`).
+    pub run: usize,
+    pub canvases: Rc<Canvases>,
+}
+
+/// Paints a run's messages onto its canvas.
+pub type Painter = Rc<dyn Fn(&Rc<Frame>)>;
+
+/// The message layers of a page, by run.
+#[derive(Default)]
+pub struct Canvases(RefCell<Vec<(usize, Painter)>>);
+
+impl PartialEq for Canvases {
+    fn eq(&self, o: &Self) -> bool {
+        std::ptr::eq(self, o)
+    }
+}
+
+impl Canvases {
+    /// Paints `frames[run]` on each run's canvas.
+    pub fn paint(&self, frames: &[Rc<Frame>]) {
+        for (run, painter) in self.0.borrow().iter() {
+            if let Some(f) = frames.get(*run) {
+                painter(f);
+            }
+        }
+    }
+
+    fn set(&self, run: usize, painter: Option<Painter>) {
+        let mut v = self.0.borrow_mut();
+        v.retain(|(r, _)| *r != run);
+        v.extend(painter.map(|p| (run, p)));
+    }
 }
 
 /// The canvas; paints each new frame, and again when the stage changes size.
@@ -250,6 +284,20 @@ pub fn message_layer(p: &LayerProps) -> Html {
         use_effect_with(p.frame.clone(), move |frame| {
             painted.borrow_mut().frame = frame.clone();
             repaint(&canvas, &svg, &painted, false);
+        });
+    }
+    {
+        let (canvas, svg, painted) = (canvas.clone(), p.svg.clone(), painted.clone());
+        use_effect_with((p.run, p.canvases.clone()), move |(run, canvases)| {
+            let painter: Painter = Rc::new(move |frame: &Rc<Frame>| {
+                if *painted.borrow().frame != **frame {
+                    painted.borrow_mut().frame = frame.clone();
+                    repaint(&canvas, &svg, &painted, false);
+                }
+            });
+            canvases.set(*run, Some(painter));
+            let (run, canvases) = (*run, canvases.clone());
+            move || canvases.set(run, None)
         });
     }
     {
@@ -304,6 +352,8 @@ fn repaint(canvas: &NodeRef, svg: &NodeRef, painted: &RefCell<Painted>, measure:
         }
         let p = &mut *p;
         paint(&c, p.place, &p.frame, &mut p.raster);
+        // What was painted, for tests (the SVG's `data-frame` follows renders only).
+        let _ = c.set_attribute("data-frame", &super::messages::digest(&p.frame));
     }
 }
 

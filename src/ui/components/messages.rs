@@ -149,6 +149,12 @@ pub fn slot(kind: MsgKind, look: Look) -> usize {
 }
 
 impl Frame {
+    /// Whether the two frames draw the same crosses and as many shapes (the SVG's part of a
+    /// frame: what differs otherwise is only where shapes are on the canvas).
+    pub fn crosses_as(&self, o: &Frame) -> bool {
+        self.dying == o.dying && self.dropped == o.dropped && self.drawn() == o.drawn()
+    }
+
     /// Message shapes drawn (not counting crosses).
     pub fn drawn(&self) -> u32 {
         self.at.iter().map(|v| v.len() as u32).sum()

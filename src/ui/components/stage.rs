@@ -370,18 +370,13 @@ pub fn stage(p: &StageProps) -> Html {
     );
     let (regions, distances) = regions(sim, &scenario.name);
     let clock = stage_clock(!regions.is_empty(), lab.dial(), text);
-    let wire = Rc::new(messages::on_the_wire(
-        sim,
-        &pos,
-        lab.clock,
-        p.reduced_motion,
-    ));
+    let wire = lab.wire(p.run);
     let at = click_points(lab, p.run, sim, &pos, p.reduced_motion);
     html! {
         <figure class="stage-wrap">
             <figcaption class="stage-title">{ crate::lessons::stage_title(lab.lesson.as_ref().map(|l| l.lesson.id), scenario.mode) }</figcaption>
-            <MessageLayer frame={wire.clone()} svg={svg_ref.clone()} />
-            <svg ref={svg_ref} class="stage" data-testid={format!("stage-{}", p.run)} data-events={t.events().to_string()} data-tick={(lab.clock.floor() as u64).to_string()}
+            <MessageLayer frame={wire.clone()} svg={svg_ref.clone()} run={p.run} canvases={lab.canvases()} />
+            <svg ref={svg_ref} class="stage" data-testid={format!("stage-{}", p.run)} data-events={t.events().to_string()}
                  viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="group" aria-label={label}>
                 { regions_layer(&RegionsProps { regions: &regions, distances: &distances, pos: &pos, scale: node_scale(count), size: text.small() }) }
                 { clock }
