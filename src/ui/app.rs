@@ -184,8 +184,8 @@ fn stages(
             html! {
                 <div class="run">
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
-                    <Inspector lab={lab.clone()} run={i} moment={still::dials(&lab)} />
-                    if i == 0 { <Caption lab={lab.clone()} moment={still::dials(&lab)} /> }
+                    <Inspector lab={lab.clone()} run={i} moment={still::dials(lab)} />
+                    if i == 0 { <Caption lab={lab.clone()} moment={still::dials(lab)} /> }
                     if side && cards { <Metrics verdict={verdicts[i].clone()} case={case} mode={run_mode(lab, i)} /> }
                 </div>
             }
@@ -217,7 +217,7 @@ fn histories(lab: &UseReducerHandle<Page>, verdicts: &[Verdict]) -> Html {
             };
             // The hunt's run outlines its anomaly (and the window keeps it in view).
             let found = if i == 0 { outlined(lab) } else { Vec::new() };
-            html! { <History lab={lab.clone()} moment={still::dials(&lab)} run={i} verdict={verdicts[i].clone()} title={title} highlight={found.clone()} named={found} /> }
+            html! { <History lab={lab.clone()} moment={still::dials(lab)} run={i} verdict={verdicts[i].clone()} title={title} highlight={found.clone()} named={found} /> }
         })
         .collect()
 }

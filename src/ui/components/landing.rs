@@ -216,7 +216,7 @@ fn live_stage(p: &LiveStageProps) -> Html {
     html! {
         <div class="run">
             <Stage lab={lab.clone()} run={0} reduced_motion={reduced} />
-            <Transport lab={lab.clone()} moment={still::dials(&lab)} />
+            <Transport lab={lab.clone()} moment={still::dials(lab)} />
         </div>
     }
 }

@@ -235,7 +235,7 @@ fn stages(
                      data-tick={(lab.clock.floor().max(0.0) as u64).to_string()}>
                     if side { <h3 class="stage-label">{ label }</h3> }
                     <Stage lab={lab.clone()} run={i} reduced_motion={reduced} />
-                    <Inspector lab={lab.clone()} run={i} moment={still::dials(&lab)} />
+                    <Inspector lab={lab.clone()} run={i} moment={still::dials(lab)} />
                     { metrics }
                 </div>
             }
@@ -281,7 +281,7 @@ fn histories(lab: &UseReducerHandle<Page>, s: &LessonSession, narration: &Narrat
                 String::new()
             };
             html! {
-                <History lab={lab.clone()} moment={still::dials(&lab)} run={i} verdict={v} title={title}
+                <History lab={lab.clone()} moment={still::dials(lab)} run={i} verdict={v} title={title}
                          highlight={narration.highlight_ops.clone()}
                          named={narration.named_ops.clone()}
                          jargon={s.lesson.says_linearizable(s.step)} />
