@@ -131,9 +131,11 @@ impl Deref for Page {
     }
 }
 
+/// Two pages are equal when they draw the same and have the same effects waiting (an export
+/// changes nothing on the page but must run after a render).
 impl PartialEq for Page {
     fn eq(&self, other: &Page) -> bool {
-        self.lab == other.lab || self.draws_as(other)
+        self.queued == other.queued && (self.lab == other.lab || self.draws_as(other))
     }
 }
 
