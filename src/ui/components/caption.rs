@@ -7,20 +7,8 @@ use yew::prelude::*;
 use crate::app::still::Dials;
 use crate::sim::types::OpRecord;
 use crate::ui::fmt;
-use crate::ui::state::Page;
 
-#[derive(Properties)]
-pub struct CaptionProps {
-    pub lab: UseReducerHandle<Page>,
-    /// When it redraws (`app::still::dials`); the handle reads the page as it is now.
-    pub moment: Dials,
-}
-
-impl PartialEq for CaptionProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.moment == o.moment
-    }
-}
+moment_props!(CaptionProps, Dials);
 
 /// The op that finished last (by completion tick, then id), if any.
 fn last_finished(ops: &[OpRecord]) -> Option<&OpRecord> {

@@ -177,18 +177,7 @@ fn op_button_label(kind: OpKind, amount: Option<i64>) -> String {
     }
 }
 
-#[derive(Properties)]
-pub struct CardsProps {
-    pub lab: UseReducerHandle<Page>,
-    /// When they redraw (`app::still::dials`); the handle reads the page as it is now.
-    pub moment: Dials,
-}
-
-impl PartialEq for CardsProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.moment == o.moment
-    }
-}
+moment_props!(CardsProps, Dials);
 
 /// What the cards show, compared cheaply: a frame that changes none of it (the clock moved, no
 /// client's latest op changed) does not redraw them.

@@ -22,18 +22,7 @@ pub struct ControlsProps {
     pub lab: UseReducerHandle<Page>,
 }
 
-#[derive(Properties)]
-pub struct TransportProps {
-    pub lab: UseReducerHandle<Page>,
-    /// When it redraws (`app::still::dials`); the handle reads the page as it is now.
-    pub moment: Dials,
-}
-
-impl PartialEq for TransportProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.moment == o.moment
-    }
-}
+moment_props!(TransportProps, Dials);
 
 /// A small drawn icon (fonts on projectors and in CI lack the media-control glyphs).
 pub fn icon(which: &str) -> Html {

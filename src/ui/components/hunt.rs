@@ -7,20 +7,9 @@ use crate::app::hunt::{self, Checker, HuntMsg};
 use crate::app::still::Moment;
 use crate::app::tradeoff::{self, H, W};
 use crate::ui::select_value;
-use crate::ui::state::{Msg, Page};
+use crate::ui::state::Msg;
 
-#[derive(Properties)]
-pub struct HuntProps {
-    pub lab: UseReducerHandle<Page>,
-    /// When the panel redraws (`app::still`); the handle reads the page as it is now.
-    pub moment: Moment,
-}
-
-impl PartialEq for HuntProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.moment == o.moment
-    }
-}
+moment_props!(HuntProps, Moment);
 
 /// Pick a checker, Hunt / Stop, the progress, the speed, and what was found.
 #[function_component(HuntPanel)]

@@ -12,18 +12,7 @@ use crate::lessons::words::ms;
 use crate::ui::input_value;
 use crate::ui::state::{Msg, Page};
 
-#[derive(Properties)]
-pub struct MadeProps {
-    pub lab: UseReducerHandle<Page>,
-    /// When it redraws (`app::still::dials`); the handle reads the page as it is now.
-    pub moment: Dials,
-}
-
-impl PartialEq for MadeProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.moment == o.moment
-    }
-}
+moment_props!(MadeProps, Dials);
 
 fn send(lab: &UseReducerHandle<Page>, m: MadeMsg) -> Callback<MouseEvent> {
     let d = lab.dispatcher();

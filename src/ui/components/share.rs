@@ -14,18 +14,7 @@ use crate::ui::dom;
 use crate::ui::keys::PageKeys;
 use crate::ui::state::{Msg, Page};
 
-#[derive(Properties)]
-pub struct ShareProps {
-    pub lab: UseReducerHandle<Page>,
-    /// When the bar redraws (`app::still::share`); the handle reads the page as it is now.
-    pub moment: Moment,
-}
-
-impl PartialEq for ShareProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.moment == o.moment
-    }
-}
+moment_props!(ShareProps, Moment);
 
 /// A click that sends `msg`.
 fn send(lab: &UseReducerHandle<Page>, msg: Msg) -> Callback<MouseEvent> {
