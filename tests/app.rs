@@ -262,6 +262,29 @@ fn while_playing_the_dials_move_five_times_a_second_and_stand_at_the_clock_when_
     }
 }
 
+/// Escape closes the node menu, then what the reader looks inside, then nothing more.
+#[test]
+fn escape_closes_the_menu_then_the_inspector_then_changes_nothing() {
+    use caplab::app::inspect::Target;
+    let mut p = Page::open("?scenario=bank&t=500");
+    p.send(Msg::Inspect(0, Target::Node(1)));
+    p.send(Msg::OpenMenuOn(0, 2));
+    assert!(p.lab.menu.is_some() && p.lab.inspecting.is_some());
+    p.send(Msg::Escape);
+    assert!(
+        p.lab.menu.is_none() && p.lab.inspecting.is_some(),
+        "the menu closes first"
+    );
+    p.send(Msg::Escape);
+    assert!(p.lab.inspecting.is_none(), "then the inspector");
+    let version = p.lab.version;
+    p.send(Msg::Escape);
+    assert_eq!(
+        p.lab.version, version,
+        "with nothing open, Escape changes nothing"
+    );
+}
+
 #[test]
 fn a_frame_that_only_moves_the_clock_leaves_beyond_clock() {
     let mut p = Page::open("?scenario=bank");

@@ -23,7 +23,7 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("P", "presenter mode on / off"),
     ("F", "full screen on / off"),
     ("?", "this list of shortcuts"),
-    ("Esc", "close this list"),
+    ("Esc", "close this list, a node's menu, the inspector"),
 ];
 
 /// Forward: a lesson's Next, a made lesson's Next, else play / pause.

@@ -55,6 +55,9 @@ pub enum Msg {
     Inspect(usize, Target),
     /// Close what is open.
     CloseInspect,
+    /// The Escape key: closes the node menu if one is open, else what the reader looks inside;
+    /// with neither open, changes nothing.
+    Escape,
     /// Drop (kill now) message `id` of stage `run`.
     DropMessage(usize, MsgId),
     /// Make message `id` of stage `run` arrive [`inspect::DELAY_TICKS`] later.
@@ -426,6 +429,9 @@ impl Lab {
             Msg::Node(n, cmd) => return self.apply(cmd.action(n)),
             Msg::Inspect(run, target) => return self.inspect(run, target),
             Msg::CloseInspect => self.inspecting = None,
+            Msg::Escape if self.menu.is_some() => self.menu = None,
+            Msg::Escape if self.inspecting.is_some() => self.inspecting = None,
+            Msg::Escape => return false,
             Msg::DropMessage(run, id) => return self.apply_on(run, Action::DropMessage(id)),
             Msg::DelayMessage(run, id) => {
                 let ticks = inspect::DELAY_TICKS;

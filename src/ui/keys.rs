@@ -127,7 +127,9 @@ pub fn page_keys(p: &PageKeysProps) -> Html {
             Callback::from(move |a: KeyAct| match a {
                 KeyAct::TogglePresent => d.dispatch(Msg::TogglePresent),
                 KeyAct::ToggleHelp => help.set(!*help),
-                KeyAct::CloseHelp => help.set(false),
+                // The overlay first (the page's own state), then what the model has open.
+                KeyAct::CloseHelp if *help => help.set(false),
+                KeyAct::CloseHelp => d.dispatch(Msg::Escape),
                 KeyAct::Send(m) => d.dispatch(m),
                 KeyAct::Press(_) | KeyAct::Fullscreen => {}
             }),

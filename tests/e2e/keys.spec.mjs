@@ -39,3 +39,17 @@ test("presenter: X cuts the last node off, H heals, C crashes and recovers it, 1
   await page.keyboard.press("?");
   expect((await $(page, "shortcuts").textContent()).includes("heal every link"), "the shortcut list names the demo keys");
 }, { viewport: { width: 1024, height: 768 } });
+
+test("Escape closes a node's menu, then the inspector", async ({ page, url }) => {
+  await page.goto(url("?scenario=bank&t=500"));
+  await ready(page);
+  await $(page, "look-inside").click();
+  await $(page, "inspector-0").waitFor();
+  await $(page, "node-n2").click();
+  await page.locator(".node-menu").waitFor();
+  await page.keyboard.press("Escape");
+  await page.locator(".node-menu").waitFor({ state: "detached" });
+  expect(await $(page, "inspector-0").isVisible(), "the menu closes first; the inspector stays");
+  await page.keyboard.press("Escape");
+  await $(page, "inspector-0").waitFor({ state: "detached" });
+});
