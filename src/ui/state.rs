@@ -66,8 +66,8 @@ impl Page {
 
     /// Whether a frame of play from `self` to `o` changed nothing the page draws but where
     /// messages are on their canvases: not the dials, no run's events, no cross of a dying
-    /// message, no effect queued, nothing a reader did, and no request on its way from a client
-    /// to its node. Such a frame is not rendered: `reduce` paints its messages straight onto
+    /// message, no effect queued, nothing a reader did, no request on its way from a client to
+    /// its node, and nothing looked inside (the inspector's ring follows its message). Such a frame is not rendered: `reduce` paints its messages straight onto
     /// the canvases (on a slow phone, most frames: a re-render of the page costs several).
     fn draws_as(&self, o: &Page) -> bool {
         let (a, b) = (&self.lab, &o.lab);
@@ -81,6 +81,7 @@ impl Page {
                 .zip(&o.wires)
                 .all(|(x, y)| x.crosses_as(y))
             && self.events == o.events
+            && b.inspecting.is_none()
             && !requests_travel(b)
     }
 }
