@@ -262,6 +262,39 @@ fn while_playing_the_dials_move_five_times_a_second_and_stand_at_the_clock_when_
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// On a browser that cannot keep up the stage's text follows the dials: after 20 frames at
+    /// least 30 ms apart (under 34 fps) it does, after 20 frames at most 16.7 ms apart (60 fps)
+    /// it does not, whatever came before; and never while paused.
+    #[test]
+    fn the_stage_follows_the_dials_only_while_frames_come_late(
+        before in proptest::collection::vec(1.0f64..400.0, 0..40),
+        late in 30.0f64..400.0,
+        on_time in 1.0f64..16.7,
+    ) {
+        let mut p = Page::open("?scenario=crowd");
+        prop_assert!(p.lab.playing && !p.lab.stage_follows_dials());
+        let frames = |p: &mut Page, gaps: &mut dyn Iterator<Item = f64>| {
+            for gap in gaps {
+                if !p.lab.playing {
+                    p.send(Msg::Play);
+                }
+                p.now_ms += gap - 16.0;
+                p.send(Msg::Frame);
+            }
+        };
+        frames(&mut p, &mut before.iter().copied());
+        frames(&mut p, &mut std::iter::repeat_n(late, 20));
+        prop_assert!(p.lab.stage_follows_dials(), "frames {late} ms apart: {:?}", p.lab.pace);
+        frames(&mut p, &mut std::iter::repeat_n(on_time, 20));
+        prop_assert!(!p.lab.stage_follows_dials(), "frames {on_time} ms apart: {:?}", p.lab.pace);
+        frames(&mut p, &mut std::iter::repeat_n(late, 20));
+        p.send(Msg::Pause);
+        prop_assert!(!p.lab.stage_follows_dials(), "paused");
+    }
+}
+
 /// Escape closes the node menu, then what the reader looks inside, then nothing more.
 #[test]
 fn escape_closes_the_menu_then_the_inspector_then_changes_nothing() {

@@ -23,6 +23,12 @@ pub const TICKS_PER_MS_AT_1X: f64 = 0.1;
 pub const DIAL_MS: f64 = 200.0;
 /// … or sooner, once the clock has moved by this fraction of the run (at fast speeds).
 pub const DIAL_STEPS: f64 = 100.0;
+/// While the page plays, frames that come further apart than this, on average (ms), mean the
+/// browser cannot keep up (below 40 fps): the stage's text follows the dials (see
+/// [`Lab::stage_follows_dials`]) …
+pub const BEHIND_MS: f64 = 25.0;
+/// … until frames come closer than this again (above 52 fps).
+pub const CAUGHT_UP_MS: f64 = 19.0;
 /// The speed choices.
 pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 /// How the speeds read.
@@ -92,6 +98,8 @@ pub struct Lab {
     pub clock: f64,
     /// The clock the page's dials read (see [`Lab::dial`]) and the wall-clock ms it was read.
     pub dialed: (f64, f64),
+    /// How fast the frames come while the page plays.
+    pub pace: Pace,
     pub versions: bool,
     pub menu: Option<NodeId>,
     /// The stage whose node menu is open (side by side: either; its items act on every run).
@@ -137,6 +145,29 @@ pub struct Lab {
     pub beyond_clock: u64,
 }
 
+/// How fast the frames come while the page plays: the average gap between them (ms, weighing
+/// the last frames most) and whether the browser is behind (see [`BEHIND_MS`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pace {
+    pub gap_ms: f64,
+    pub behind: bool,
+}
+
+impl Pace {
+    /// One more frame, `ms` after the last (a gap over `cap` counts as `cap`: a tab in the
+    /// background says nothing about the browser's speed).
+    pub fn frame(&mut self, ms: f64, cap: f64) {
+        let ms = ms.clamp(0.0, cap);
+        self.gap_ms = if self.gap_ms == 0.0 {
+            ms
+        } else {
+            0.8 * self.gap_ms + 0.2 * ms
+        };
+        let limit = if self.behind { CAUGHT_UP_MS } else { BEHIND_MS };
+        self.behind = self.gap_ms > limit;
+    }
+}
+
 impl PartialEq for Lab {
     fn eq(&self, other: &Lab) -> bool {
         self.version == other.version
@@ -168,6 +199,7 @@ impl Lab {
             tries: Default::default(),
             last_frame_ms: None,
             dialed: (0.0, 0.0),
+            pace: Pace::default(),
             writes_address: true,
             stepped: Vec::new(),
             sharing: Default::default(),
@@ -268,6 +300,15 @@ impl Lab {
         } else {
             self.clock
         }
+    }
+
+    /// Whether the stage's text and shapes (replicas' values, clients' requests, the history's
+    /// bars, crosses) follow the dials rather than every frame: while the page plays on a
+    /// browser that cannot keep up (see [`Pace`]). Each change of them costs a layout and a
+    /// paint of the page (with nine nodes, on every frame); the messages, on their canvas,
+    /// still move on every frame, and a pause shows everything exactly.
+    pub fn stage_follows_dials(&self) -> bool {
+        self.playing && self.pace.behind
     }
 
     /// Reads the clock into the dials if they are due (see [`Lab::dial`]); `force`: now.

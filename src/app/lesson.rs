@@ -263,6 +263,7 @@ impl Lab {
         let speed = (to - from) as f64 / (WATCH_MS * super::lab::TICKS_PER_MS_AT_1X);
         self.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
         self.playing = true;
+        self.pace = Default::default();
     }
 
     /// The id of the lesson, once, when the reader is on its last step: the page remembers it

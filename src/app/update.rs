@@ -270,6 +270,7 @@ impl Lab {
         self.playing = true;
         self.menu = None;
         self.last_frame_ms = Some(now_ms);
+        self.pace = Default::default();
         true
     }
 
@@ -294,6 +295,7 @@ impl Lab {
         }
         let ms = self.last_frame_ms.map_or(FIRST_FRAME_MS, |l| now_ms - l);
         self.last_frame_ms = Some(now_ms);
+        self.pace.frame(ms, MAX_FRAME_MS);
         let dt = ms.clamp(0.0, MAX_FRAME_MS) * self.speed * TICKS_PER_MS_AT_1X;
         let end = self.end_tick() as f64;
         self.clock = (self.clock + dt).min(end);

@@ -65,24 +65,34 @@ impl Page {
     }
 
     /// Whether a frame of play from `self` to `o` changed nothing the page draws but where
-    /// messages are on their canvases: not the dials, no run's events, no cross of a dying
-    /// message, no effect queued, nothing a reader did, no request on its way from a client to
-    /// its node, and nothing looked inside (the inspector's ring follows its message). Such a frame is not rendered: `reduce` paints its messages straight onto
-    /// the canvases (on a slow phone, most frames: a re-render of the page costs several).
+    /// messages are on their canvases: not the dials, no effect queued, nothing a reader did,
+    /// nothing looked inside (the inspector's ring follows its message), and — unless the
+    /// stage follows the dials ([`Lab::stage_follows_dials`]: a browser that cannot keep up) —
+    /// no run's events, no cross of a dying message and no request on its way from a client to
+    /// its node. Such a frame is not rendered: `reduce` paints its messages straight onto the
+    /// canvases (on a slow phone, most frames: a re-render of the page costs several).
+    /// Symmetric: `reduce` asks it from the old page to the new, Yew's `use_reducer_eq` from
+    /// the new to the old, and a frame one of them calls the same must be painted by `reduce`.
     fn draws_as(&self, o: &Page) -> bool {
         let (a, b) = (&self.lab, &o.lab);
         self.queued == o.queued
             && a.beyond_clock == b.beyond_clock
             && a.dialed == b.dialed
             && self.wires.len() == o.wires.len()
-            && self
-                .wires
-                .iter()
-                .zip(&o.wires)
-                .all(|(x, y)| x.crosses_as(y))
-            && self.events == o.events
+            && a.inspecting.is_none()
             && b.inspecting.is_none()
-            && !requests_travel(b)
+            && ((a.stage_follows_dials() && b.stage_follows_dials()) || self.stage_as(o))
+    }
+
+    /// Whether the stages draw the same shapes and text from `self` to `o` (see `draws_as`).
+    fn stage_as(&self, o: &Page) -> bool {
+        self.wires
+            .iter()
+            .zip(&o.wires)
+            .all(|(x, y)| x.crosses_as(y))
+            && self.events == o.events
+            && !requests_travel(&self.lab)
+            && !requests_travel(&o.lab)
     }
 }
 

@@ -4,12 +4,13 @@
 // browser a layout and a paint of the page, most of a frame on a slow phone); and a frame that
 // draws nothing new but where messages are (no event, no dial moved) is not rendered at all:
 // its messages are painted straight onto their canvas.
-// Paused, the dials are exact. The page's clock is ours (installed before it loads): each
+// On a browser that cannot keep up (frames far apart), the stage's text and shapes follow the
+// dials too. Paused, the dials and the stage are exact. The page's clock is ours (installed before it loads): each
 // step below is one 16 ms animation frame, whatever the load.
 import { test, expect, ready, shot, $ } from "./harness.mjs";
 
-/** Plays `link` for 120 frames of 16 ms; per frame, what moved. */
-async function play(page, url, link) {
+/** Plays `link` for 120 animation frames `gap` ms apart; per frame, what moved. */
+async function play(page, url, link, gap = 16) {
   await page.clock.install();
   await page.goto(url(link));
   await ready(page);
@@ -30,6 +31,8 @@ async function play(page, url, link) {
   const frames = [];
   let last = await seen();
   for (let i = 0; i < 120; i++) {
+    // A late frame: the wall clock moves on, then the next animation frame (16 ms later) comes.
+    if (gap > 16) await page.clock.setSystemTime((await page.evaluate(() => Date.now())) + gap - 16);
     await page.clock.runFor(16);
     const now = await seen();
     frames.push({ flying: now[0] > 0 && last[0] > 0, moved: now.map((x, k) => x !== last[k]) });
@@ -71,4 +74,32 @@ test("while messages fly and nothing else happens, the lab is not rendered: the 
   const flying = frames.filter((f) => f.flying);
   const rendered = flying.filter((f) => f.moved[2]).length;
   expect(rendered * 2 <= flying.length, `the lab rendered on ${rendered} of the ${flying.length} frames with messages on the wire`);
+});
+
+test("on a browser that cannot keep up (crowd, frames 40 ms apart), the stage renders only with the dials while messages move every frame; paused, it shows the exact state", async ({ page, url }) => {
+  // On time, nine nodes' events redraw the stage on most frames …
+  const fast = await play(page, url, "?scenario=crowd&t=1000");
+  const fastRenders = fast.filter((f) => f.moved[2]).length;
+  expect(fastRenders >= 60, `with frames on time, crowd rendered on ${fastRenders} of 120 frames`);
+  // … late, once the page has seen a few late frames, only the dials' moves do.
+  const late = (await play(page, url, "?scenario=crowd&t=1000", 40)).slice(8);
+  const flying = late.filter((f) => f.flying);
+  expect(flying.length === late.length, `messages flew on ${flying.length} of ${late.length} frames`);
+  const still = flying.filter((f) => !f.moved[1]).length;
+  expect(still === 0, `messages stood still on ${still} late frames`);
+  const renders = late.filter((f) => f.moved[2]).length;
+  const alone = late.filter((f) => f.moved[2] && !f.moved[3]).length;
+  expect(renders > 0 && alone === 0, `late frames: ${renders} renders, ${alone} of them without the dials`);
+  expect(renders * 3 <= late.length, `late frames: the lab rendered on ${renders} of ${late.length}`);
+  // Paused, the replicas show what the written link (the same run at that tick) shows.
+  await $(page, "pause").click();
+  await $(page, "play").waitFor();
+  const values = () => page.$$eval("[data-testid^=value-n]", (gs) => gs.map((g) => `${g.dataset.testid}=${g.dataset.value}`).join(" "));
+  const paused = await values();
+  const link = await page.evaluate(() => location.search + location.hash);
+  await shot(page, "frames-late-paused");
+  await page.goto(url(link));
+  await ready(page);
+  const opened = await values();
+  expect(paused === opened, `paused: ${paused}; the link ${link} opens with ${opened}`);
 });
