@@ -265,8 +265,9 @@ fn while_playing_the_dials_move_five_times_a_second_and_stand_at_the_clock_when_
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     /// On a browser that cannot keep up the stage's text follows the dials: after 20 frames at
-    /// least 30 ms apart (under 34 fps) it does, after 20 frames at most 16.7 ms apart (60 fps)
-    /// it does not, whatever came before; and never while paused.
+    /// least 30 ms apart (under 34 fps) it does, and the dials move every 0.4 s, never lagging
+    /// the clock by more; after 30 frames at most 16.7 ms apart (60 fps) it does not, whatever
+    /// came before; and never while paused.
     #[test]
     fn the_stage_follows_the_dials_only_while_frames_come_late(
         before in proptest::collection::vec(1.0f64..400.0, 0..40),
@@ -287,7 +288,12 @@ proptest! {
         frames(&mut p, &mut before.iter().copied());
         frames(&mut p, &mut std::iter::repeat_n(late, 20));
         prop_assert!(p.lab.stage_follows_dials(), "frames {late} ms apart: {:?}", p.lab.pace);
-        frames(&mut p, &mut std::iter::repeat_n(on_time, 20));
+        let period = 2.0 * caplab::app::lab::DIAL_MS;
+        prop_assert_eq!(p.lab.pace.dial_ms(), period);
+        let lag = p.lab.clock - p.lab.dial();
+        let most = (period + late.min(100.0)) * caplab::app::lab::TICKS_PER_MS_AT_1X;
+        prop_assert!((0.0..=most).contains(&lag), "the dials lag by {lag} ticks");
+        frames(&mut p, &mut std::iter::repeat_n(on_time, 30));
         prop_assert!(!p.lab.stage_follows_dials(), "frames {on_time} ms apart: {:?}", p.lab.pace);
         frames(&mut p, &mut std::iter::repeat_n(late, 20));
         p.send(Msg::Pause);

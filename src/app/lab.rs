@@ -24,11 +24,11 @@ pub const DIAL_MS: f64 = 200.0;
 /// … or sooner, once the clock has moved by this fraction of the run (at fast speeds).
 pub const DIAL_STEPS: f64 = 100.0;
 /// While the page plays, frames that come further apart than this, on average (ms), mean the
-/// browser cannot keep up (below 40 fps): the stage's text follows the dials (see
-/// [`Lab::stage_follows_dials`]) …
-pub const BEHIND_MS: f64 = 25.0;
-/// … until frames come closer than this again (above 52 fps).
-pub const CAUGHT_UP_MS: f64 = 19.0;
+/// browser cannot keep up (below 50 fps): the stage's text follows the dials (see
+/// [`Lab::stage_follows_dials`]), and the dials move half as often (see [`Pace::dial_ms`]) …
+pub const BEHIND_MS: f64 = 20.0;
+/// … until frames come closer than this again (above 57 fps).
+pub const CAUGHT_UP_MS: f64 = 17.5;
 /// The speed choices.
 pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 /// How the speeds read.
@@ -165,6 +165,16 @@ impl Pace {
         };
         let limit = if self.behind { CAUGHT_UP_MS } else { BEHIND_MS };
         self.behind = self.gap_ms > limit;
+    }
+
+    /// How often the dials move while the page plays: every [`DIAL_MS`]; behind, every second
+    /// `DIAL_MS` (each of their frames costs a slow browser several frames' time).
+    pub fn dial_ms(&self) -> f64 {
+        if self.behind {
+            2.0 * DIAL_MS
+        } else {
+            DIAL_MS
+        }
     }
 }
 
@@ -315,7 +325,7 @@ impl Lab {
     pub fn read_dials(&mut self, now_ms: f64, force: bool) {
         let (shown, at) = self.dialed;
         let far = (self.clock - shown).abs() * DIAL_STEPS >= self.end_tick().max(1) as f64;
-        if force || !self.playing || now_ms - at >= DIAL_MS || far {
+        if force || !self.playing || now_ms - at >= self.pace.dial_ms() || far {
             self.dialed = (self.clock, now_ms);
         }
     }

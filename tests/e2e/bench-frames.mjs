@@ -16,7 +16,17 @@ import { serve, launch, openPage, ready } from "./harness.mjs";
 
 const SECONDS = 4;
 const TRACED = 2;
+// The ceiling: a page with nothing on it but a canvas the size of the stage, on which 30 dots
+// move every frame (our stage draws at least that much). What it reaches is what this browser
+// gives any page that animates, at each throttling rate: a case can come near it, not above.
+const CEILING = `<!doctype html><body style="margin:0"><canvas width="1236" height="490"></canvas><script>
+const c = document.querySelector("canvas").getContext("2d"); let f = 0;
+const tick = () => { f++; c.clearRect(0, 0, 1236, 490);
+  for (let i = 0; i < 30; i++) { c.beginPath(); c.arc((i * 40 + f) % 1236, 100 + i * 10, 6, 0, 7); c.fill(); }
+  requestAnimationFrame(tick); };
+requestAnimationFrame(tick);</script>`;
 const CASES = [
+  { id: "ceiling", what: "reference: a bare canvas, 30 dots moving", html: CEILING, rates: [1, 4, 6] },
   { id: "sandbox", what: "bank sandbox (3 nodes)", q: "?scenario=bank", rates: [1, 4, 6] },
   { id: "side", what: "CP | AP side by side (bank)", q: "?scenario=bank&side=1", rates: [1, 4, 6] },
   { id: "lesson", what: "lesson cp-vs-ap step 2, watch it happen", q: "?lesson=cp-vs-ap&step=2", watch: true, rates: [1, 4, 6] },
@@ -41,6 +51,7 @@ site.server.close();
 
 /** Plays (or watches) from the start of the case's link; resolves when it plays. */
 async function start(page, c) {
+  if (c.html) return;
   if (c.watch) {
     await page.waitForSelector("[data-testid=watch]:not([disabled])");
     await page.click("[data-testid=watch]");
@@ -105,8 +116,11 @@ async function cpuPerFrame(page, seconds) {
 
 async function measure(c, rate) {
   const { context, page, errors } = await openPage(browser, site.origin, { width: 1280, height: 800 });
-  await page.goto(`${site.base}${c.q}`);
-  await ready(page);
+  if (c.html) await page.setContent(c.html);
+  else {
+    await page.goto(`${site.base}${c.q}`);
+    await ready(page);
+  }
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate });
   await start(page, c);
