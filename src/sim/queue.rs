@@ -107,7 +107,19 @@ impl<E> Queue<E> {
 
     /// Every waiting event with its tick, in delivery order (sorted; costs a sort).
     pub fn ordered(&self) -> Vec<(Tick, &E)> {
-        let mut v: Vec<&Entry<E>> = self.heap.iter().map(|Reverse(e)| e).collect();
+        self.ordered_where(&|_| true)
+    }
+
+    /// The waiting events that `keep` keeps, with their ticks, in delivery order: only those
+    /// are sorted (a page drawing the messages on the wire each frame sorts ≈ 600 of them, not
+    /// the ≈ 4 300 events `crowd` has waiting).
+    pub fn ordered_where(&self, keep: &dyn Fn(&E) -> bool) -> Vec<(Tick, &E)> {
+        let mut v: Vec<&Entry<E>> = self
+            .heap
+            .iter()
+            .map(|Reverse(e)| e)
+            .filter(|e| keep(&e.event))
+            .collect();
         sort::sort(&mut v);
         v.into_iter().map(|e| (e.tick, &e.event)).collect()
     }
@@ -128,6 +140,8 @@ mod tests {
         assert_eq!(q.peek_tick(), Some(1));
         let order: Vec<_> = q.ordered().into_iter().map(|(_, e)| *e).collect();
         assert_eq!(order, ["a", "b", "c", "d"]);
+        let kept: Vec<_> = q.ordered_where(&|e| *e != "b").into_iter().collect();
+        assert_eq!(kept, [(1, &"a"), (5, &"c"), (5, &"d")]);
         let popped: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(popped, [(1, "a"), (1, "b"), (5, "c"), (5, "d")]);
         assert!(q.is_empty());

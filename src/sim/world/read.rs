@@ -139,9 +139,10 @@ impl Sim {
     }
     /// Messages on the wire or parked on held links, in delivery order.
     pub fn in_flight(&self) -> Vec<Flight> {
+        let on_wire = |e: &Event| matches!(e, Event::Deliver { arrived: false, .. });
         let mut v: Vec<Flight> = self
             .queue
-            .ordered()
+            .ordered_where(&on_wire)
             .into_iter()
             .filter_map(|(deliver, e)| match e {
                 Event::Deliver {
