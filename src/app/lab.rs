@@ -29,6 +29,10 @@ pub const DIAL_STEPS: f64 = 100.0;
 pub const BEHIND_MS: f64 = 20.0;
 /// … until frames come closer than this again (above 57 fps).
 pub const CAUGHT_UP_MS: f64 = 17.5;
+/// Behind, the dials move at most once in this many ms …
+pub const SLOWEST_DIAL_MS: f64 = 1000.0;
+/// … and their frames take about this share of the time at most (one in four).
+pub const DIAL_SHARE: f64 = 4.0;
 /// The speed choices.
 pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 /// How the speeds read.
@@ -151,27 +155,30 @@ pub struct Lab {
 pub struct Pace {
     pub gap_ms: f64,
     pub behind: bool,
+    /// How long the frames that moved the dials took (the gap after each: the page's render).
+    pub dial_cost_ms: f64,
 }
 
 impl Pace {
     /// One more frame, `ms` after the last (a gap over `cap` counts as `cap`: a tab in the
-    /// background says nothing about the browser's speed).
-    pub fn frame(&mut self, ms: f64, cap: f64) {
-        let ms = ms.clamp(0.0, cap);
-        self.gap_ms = if self.gap_ms == 0.0 {
-            ms
-        } else {
-            0.8 * self.gap_ms + 0.2 * ms
-        };
+    /// background says nothing about the browser's speed); `after_dials`: the frame before
+    /// moved the dials.
+    pub fn frame(&mut self, ms: f64, cap: f64, after_dials: bool) {
+        let avg = |old: f64, ms: f64| if old == 0.0 { ms } else { 0.8 * old + 0.2 * ms };
+        if after_dials {
+            self.dial_cost_ms = avg(self.dial_cost_ms, ms.clamp(0.0, SLOWEST_DIAL_MS));
+        }
+        self.gap_ms = avg(self.gap_ms, ms.clamp(0.0, cap));
         let limit = if self.behind { CAUGHT_UP_MS } else { BEHIND_MS };
         self.behind = self.gap_ms > limit;
     }
 
-    /// How often the dials move while the page plays: every [`DIAL_MS`]; behind, every second
-    /// `DIAL_MS` (each of their frames costs a slow browser several frames' time).
+    /// How often the dials move while the page plays: every [`DIAL_MS`]; behind, often enough
+    /// that their frames take about one [`DIAL_SHARE`]th of the time, every second `DIAL_MS`
+    /// at the most and every [`SLOWEST_DIAL_MS`] at the least.
     pub fn dial_ms(&self) -> f64 {
         if self.behind {
-            2.0 * DIAL_MS
+            (DIAL_SHARE * self.dial_cost_ms).clamp(2.0 * DIAL_MS, SLOWEST_DIAL_MS)
         } else {
             DIAL_MS
         }

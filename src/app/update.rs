@@ -294,8 +294,9 @@ impl Lab {
             return false;
         }
         let ms = self.last_frame_ms.map_or(FIRST_FRAME_MS, |l| now_ms - l);
+        let after_dials = self.last_frame_ms == Some(self.dialed.1);
         self.last_frame_ms = Some(now_ms);
-        self.pace.frame(ms, MAX_FRAME_MS);
+        self.pace.frame(ms, MAX_FRAME_MS, after_dials);
         let dt = ms.clamp(0.0, MAX_FRAME_MS) * self.speed * TICKS_PER_MS_AT_1X;
         let end = self.end_tick() as f64;
         self.clock = (self.clock + dt).min(end);
