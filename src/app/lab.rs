@@ -25,7 +25,7 @@ pub const DIAL_MS: f64 = 200.0;
 pub const DIAL_STEPS: f64 = 100.0;
 /// While the page plays, frames that come further apart than this, on average (ms), mean the
 /// browser cannot keep up (below 50 fps): the stage's text follows the dials (see
-/// [`Lab::stage_follows_dials`]), and the dials move half as often (see [`Pace::dial_ms`]) …
+/// [`Lab::stage_follows_dials`]), and the dials move less often (see [`Pace::dial_ms`]) …
 pub const BEHIND_MS: f64 = 20.0;
 /// … until frames come closer than this again (above 57 fps).
 pub const CAUGHT_UP_MS: f64 = 17.5;
