@@ -5,8 +5,8 @@
 // draws nothing new but where messages are (no event, no dial moved) is not rendered at all:
 // its messages are painted straight onto their canvas.
 // On a browser that cannot keep up (frames far apart), the stage's text and shapes follow the
-// dials too. Paused, the dials and the stage are exact. The page's clock is ours (installed before it loads): each
-// step below is one 16 ms animation frame, whatever the load.
+// dials too. Paused, the dials and the stage are exact. The page's clock is ours (installed
+// before it loads): each step below is one animation frame, 16 ms apart unless made late.
 import { test, expect, ready, shot, $ } from "./harness.mjs";
 
 /** Plays `link` for 120 animation frames `gap` ms apart; per frame, what moved. */
