@@ -179,8 +179,8 @@ case "${1:-}" in
     ensure_chromium
     say "native: simulation, linearizability checker, sweep"
     cargo run -q --profile bench-native --bin caplab -- bench
-    say "release wasm in headless chromium: time-travel jumps"
-    cargo test -q --release --target wasm32-unknown-unknown --test web_bench -- --nocapture 2>&1 |
+    say "release wasm in headless chromium: time-travel jumps, a crowd frame's message sprites"
+    cargo test --release --target wasm32-unknown-unknown --test web_bench -- --nocapture 2>&1 |
       grep BENCH
     say "release build in headless chromium: frame times (9 nodes, hundreds of messages)"
     build_release >/dev/null 2>&1 && node tests/e2e/bench-frames.mjs

@@ -196,3 +196,58 @@ fn message_sprites_blend_and_clip() {
     assert!(img.px.iter().all(|p| *p == 0));
     assert_eq!(img.bytes()[..4], [0, 0, 0, 0]);
 }
+
+/// The blit's shortcuts (copying opaque runs, skipping the mix where nothing is under a pixel)
+/// draw exactly what mixing every pixel with the plain source-over formula draws: random
+/// sprites (clear, half-clear and opaque runs) at random places, partly off the image, at
+/// random opacities, over what earlier blits left.
+#[wasm_bindgen_test]
+fn message_sprites_blit_like_every_pixel_mixed() {
+    use caplab::ui::components::layer::Pixels;
+    use rand::{Rng, SeedableRng};
+    // Source-over with straight alpha, every division done.
+    fn mixed(d: u32, s: u32, alpha: u32) -> u32 {
+        let sa = (s >> 24) * alpha / 255;
+        if sa == 0 {
+            return d;
+        }
+        let da = (d >> 24) * (255 - sa) / 255;
+        let oa = sa + da;
+        let mix = |shift: u32| ((s >> shift & 0xff) * sa + (d >> shift & 0xff) * da) / oa;
+        mix(0) | mix(8) << 8 | mix(16) << 16 | oa << 24
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let (w, h) = (23_usize, 17_usize);
+    let mut img = Pixels::new(w, h);
+    let mut want = img.px.clone();
+    for round in 0..400 {
+        let (sw, sh) = (rng.random_range(1..9_usize), rng.random_range(1..9_usize));
+        let px = (0..sw * sh)
+            .map(|_| {
+                let a = [0, 0, 255, 255, rng.random_range(1..255)][rng.random_range(0..5)];
+                rng.random_range(0..0x0100_0000_u32) | a << 24
+            })
+            .collect();
+        let sprite = Pixels::from_px(sw, sh, px);
+        let (x, y) = (rng.random_range(-9..26_i64), rng.random_range(-9..20_i64));
+        let alpha = [255, 255, 140, 0, rng.random_range(0..256)][rng.random_range(0..5)];
+        let mut rows = None::<(usize, usize)>;
+        for sy in 0..sh as i64 {
+            for sx in 0..sw as i64 {
+                let (px_, py) = (x + sx, y + sy);
+                if (0..w as i64).contains(&px_) && (0..h as i64).contains(&py) {
+                    let i = py as usize * w + px_ as usize;
+                    want[i] = mixed(want[i], sprite.px[(sy * sw as i64 + sx) as usize], alpha);
+                    let r = py as usize;
+                    rows = Some(rows.map_or((r, r + 1), |(a, b)| (a.min(r), b.max(r + 1))));
+                }
+            }
+        }
+        let got = img.blit(&sprite, x, y, alpha);
+        assert_eq!(got, rows, "rows touched, round {round}");
+        assert_eq!(
+            img.px, want,
+            "round {round}: {sw}×{sh} at ({x}, {y}), alpha {alpha}"
+        );
+    }
+}

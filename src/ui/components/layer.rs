@@ -199,8 +199,10 @@ pub fn over(d: u32, s: u32, alpha: u32) -> u32 {
     if sa == 0 {
         return d;
     }
-    if sa == 255 {
-        return s;
+    // Opaque, or nothing under it: the sprite's colour at its alpha (what the mix below
+    // gives, without its divisions).
+    if sa == 255 || d >> 24 == 0 {
+        return s & 0x00ff_ffff | sa << 24;
     }
     let da = (d >> 24) * (255 - sa) / 255;
     let oa = sa + da;
