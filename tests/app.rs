@@ -307,6 +307,49 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// "Watch it happen" plays a lesson's run fast (a step's moments in about 3 s): on a browser
+    /// that cannot keep up, its dials still move only at the pace's period (≥ 0.4 s of wall
+    /// time), however far the clock goes in between; the watch ends exactly at the step.
+    #[test]
+    fn a_late_browser_watching_a_lesson_moves_the_dials_at_the_pace(
+        pick in any::<prop::sample::Index>(),
+        gap in 21.0f64..200.0,
+    ) {
+        let watches: Vec<(Rc<caplab::lessons::Lesson>, usize)> = catalog()
+            .into_iter()
+            .map(Rc::new)
+            .flat_map(|l| (1..l.steps.len()).map(move |i| (l.clone(), i)))
+            .collect();
+        let (lesson, step) = watches[pick.index(watches.len())].clone();
+        let mut lab = Lab::for_lesson(lesson.clone(), step, Default::default());
+        let end = lab.clock;
+        let mut now = 0.0;
+        update(&mut lab, Msg::Lesson(LessonMsg::Watch), now);
+        let mut moved_at: Option<f64> = None;
+        let mut frames = 0;
+        while lab.playing && frames < 2_000 {
+            let read = lab.dialed.1;
+            now += gap;
+            update(&mut lab, Msg::Frame, now);
+            frames += 1;
+            if lab.dialed.1 != read && lab.playing && lab.pace.behind {
+                if let Some(at) = moved_at {
+                    prop_assert!(
+                        now - at >= 400.0 - 1e-9,
+                        "{} step {step}, frames {gap} ms apart: the dials moved {} ms after the last move",
+                        lesson.id, now - at
+                    );
+                }
+                moved_at = Some(now);
+            }
+        }
+        prop_assert!(!lab.playing, "{} step {step}: the watch ends", lesson.id);
+        prop_assert_eq!((lab.clock, lab.dial()), (end, end), "{} step {}: at the step", lesson.id, step);
+    }
+}
+
 /// Escape closes the node menu, then what the reader looks inside, then nothing more.
 #[test]
 fn escape_closes_the_menu_then_the_inspector_then_changes_nothing() {

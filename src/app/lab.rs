@@ -21,7 +21,8 @@ pub const TICKS_PER_MS_AT_1X: f64 = 0.1;
 /// slow phone several frames' work, so 10 a second cost the bank sandbox a quarter of its
 /// frames at 6× CPU throttling) …
 pub const DIAL_MS: f64 = 200.0;
-/// … or sooner, once the clock has moved by this fraction of the run (at fast speeds).
+/// … or sooner, once the clock has moved by this fraction of the run (at fast speeds, on a
+/// browser that keeps up).
 pub const DIAL_STEPS: f64 = 100.0;
 /// While the page plays, frames that come further apart than this, on average (ms), mean the
 /// browser cannot keep up (below 50 fps): the stage's text follows the dials (see
@@ -328,10 +329,14 @@ impl Lab {
         self.playing && self.pace.behind
     }
 
-    /// Reads the clock into the dials if they are due (see [`Lab::dial`]); `force`: now.
+    /// Reads the clock into the dials if they are due (see [`Lab::dial`]); `force`: now. A
+    /// browser that keeps up also reads them each [`DIAL_STEPS`]th of the run, so that a fast
+    /// play's dials do not lag far; one that is behind only at the pace's period (a lesson's
+    /// "watch it happen" crosses a hundredth of the run every few frames).
     pub fn read_dials(&mut self, now_ms: f64, force: bool) {
         let (shown, at) = self.dialed;
-        let far = (self.clock - shown).abs() * DIAL_STEPS >= self.end_tick().max(1) as f64;
+        let far = !self.pace.behind
+            && (self.clock - shown).abs() * DIAL_STEPS >= self.end_tick().max(1) as f64;
         if force || !self.playing || now_ms - at >= self.pace.dial_ms() || far {
             self.dialed = (self.clock, now_ms);
         }
