@@ -350,6 +350,39 @@ proptest! {
     }
 }
 
+/// A second "watch it happen", long after the first, starts from its own first frame: the time
+/// the reader spent reading is not a slow frame (which would jump the clock and count the
+/// browser as behind).
+#[test]
+fn a_watch_after_a_long_read_starts_on_time() {
+    let lesson = Rc::new(
+        catalog()
+            .into_iter()
+            .find(|l| l.id == "cp-vs-ap")
+            .expect("lesson"),
+    );
+    let mut lab = Lab::for_lesson(lesson, 2, Default::default());
+    let mut now = 0.0;
+    for _ in 0..2 {
+        update(&mut lab, Msg::Lesson(LessonMsg::Watch), now);
+        let from = lab.clock;
+        now += 16.0;
+        update(&mut lab, Msg::Frame, now);
+        let most = 16.0 * lab.speed * caplab::app::lab::TICKS_PER_MS_AT_1X;
+        assert!(
+            lab.clock - from <= most + 1e-9 && !lab.pace.behind,
+            "the first frame moved the clock {} ticks (at most {most}); {:?}",
+            lab.clock - from,
+            lab.pace
+        );
+        while lab.playing {
+            now += 16.0;
+            update(&mut lab, Msg::Frame, now);
+        }
+        now += 30_000.0;
+    }
+}
+
 /// Escape closes the node menu, then what the reader looks inside, then nothing more.
 #[test]
 fn escape_closes_the_menu_then_the_inspector_then_changes_nothing() {

@@ -264,6 +264,8 @@ impl Lab {
         self.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
         self.playing = true;
         self.pace = Default::default();
+        // The watch's first frame counts as one frame, not the time since the last play.
+        self.last_frame_ms = None;
     }
 
     /// The id of the lesson, once, when the reader is on its last step: the page remembers it
