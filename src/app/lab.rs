@@ -28,7 +28,8 @@ pub const DIAL_STEPS: f64 = 100.0;
 /// browser cannot keep up (below 50 fps): the stage's text follows the dials (see
 /// [`Lab::stage_follows_dials`]), and the dials move less often (see [`Pace::dial_ms`]) …
 pub const BEHIND_MS: f64 = 20.0;
-/// … until frames come closer than this again (above 57 fps).
+/// … until frames come closer than this again (above 57 fps), the frames that move the dials
+/// (and draw the text) included.
 pub const CAUGHT_UP_MS: f64 = 17.5;
 /// Behind, the dials move at most once in this many ms …
 pub const SLOWEST_DIAL_MS: f64 = 1000.0;
@@ -156,8 +157,10 @@ pub struct Lab {
 pub struct Pace {
     pub gap_ms: f64,
     pub behind: bool,
-    /// How long the frames that moved the dials took (the gap after each: the page's render).
+    /// How long the frames that moved the dials took (the gap after each: the page's render),
+    /// on average and the last one.
     pub dial_cost_ms: f64,
+    pub last_dial_ms: f64,
 }
 
 impl Pace {
@@ -167,11 +170,18 @@ impl Pace {
     pub fn frame(&mut self, ms: f64, cap: f64, after_dials: bool) {
         let avg = |old: f64, ms: f64| if old == 0.0 { ms } else { 0.8 * old + 0.2 * ms };
         if after_dials {
-            self.dial_cost_ms = avg(self.dial_cost_ms, ms.clamp(0.0, SLOWEST_DIAL_MS));
+            self.last_dial_ms = ms.clamp(0.0, SLOWEST_DIAL_MS);
+            self.dial_cost_ms = avg(self.dial_cost_ms, self.last_dial_ms);
         }
         self.gap_ms = avg(self.gap_ms, ms.clamp(0.0, cap));
-        let limit = if self.behind { CAUGHT_UP_MS } else { BEHIND_MS };
-        self.behind = self.gap_ms > limit;
+        self.behind = if self.behind {
+            // Behind, most frames draw no text and come on time because of that: caught up
+            // only once the last frame that did (the dials') fit in a frame as well.
+            let renders_fit = self.last_dial_ms > 0.0 && self.last_dial_ms < CAUGHT_UP_MS;
+            !(renders_fit && self.gap_ms < CAUGHT_UP_MS)
+        } else {
+            self.gap_ms > BEHIND_MS
+        };
     }
 
     /// How often the dials move while the page plays: every [`DIAL_MS`]; behind, often enough
