@@ -13,6 +13,14 @@ use std::rc::Rc;
 /// Generated drops and delays name a message as `PICK + its index` (see `Page::resolve`).
 const PICK: u64 = 1 << 40;
 
+/// The catalog's lesson `id`.
+fn lesson(id: &str) -> caplab::lessons::Lesson {
+    catalog()
+        .into_iter()
+        .find(|l| l.id == id)
+        .unwrap_or_else(|| panic!("no lesson {id}"))
+}
+
 /// A page clock for the tests: each message is sent 16 ms after the previous one.
 struct Page {
     lab: Lab,
@@ -365,12 +373,7 @@ proptest! {
 /// browser as behind).
 #[test]
 fn a_watch_after_a_long_read_starts_on_time() {
-    let lesson = Rc::new(
-        catalog()
-            .into_iter()
-            .find(|l| l.id == "cp-vs-ap")
-            .expect("lesson"),
-    );
+    let lesson = Rc::new(lesson("cp-vs-ap"));
     let mut lab = Lab::for_lesson(lesson, 2, Default::default());
     let mut now = 0.0;
     for _ in 0..2 {
@@ -612,12 +615,7 @@ fn a_guess_plays_the_stage_on_to_the_moment_that_answers_it() {
 #[test]
 fn answers_are_scored_for_the_visit_and_a_finished_lesson_is_remembered_once() {
     use caplab::app::Effect;
-    let lesson = Rc::new(
-        catalog()
-            .into_iter()
-            .find(|l| l.id == "quorum")
-            .expect("quorum"),
-    );
+    let lesson = Rc::new(lesson("quorum"));
     let asks: Vec<usize> = (0..lesson.steps.len())
         .filter(|i| lesson.steps[*i].predict.is_some())
         .collect();
@@ -838,7 +836,7 @@ fn the_embed_snippet_follows_the_dialog_and_reopens_its_frame() {
         .expect("the chosen panels are in the link");
     assert!(panels.history && panels.cards && panels.controls && notes.is_empty());
     // A lesson: this step, or its first.
-    let lesson = catalog().into_iter().find(|l| l.id == "feed-ap").unwrap();
+    let lesson = lesson("feed-ap");
     let mut lab = Lab::for_lesson(Rc::new(lesson), 3, Default::default());
     let at = |lab: &Lab| parse(lab_query(&embed_link(lab)), "").0.page;
     assert!(matches!(at(&lab), LinkPage::Lesson { step: 3, .. }));
