@@ -42,6 +42,9 @@ pub struct KeyCtx {
     pub on_control: bool,
     /// Ctrl, Cmd or Alt is held: the browser's shortcut, not ours.
     pub modified: bool,
+    /// Focus is on tab `i` of `n` in a tab list (a lesson's runs): the arrow keys move
+    /// between the tabs there, as in any tab list, not between the steps.
+    pub tab: Option<(usize, usize)>,
     /// The first run's nodes and clients, and its case (for the live-demo keys).
     pub nodes: u8,
     pub clients: u8,
@@ -53,6 +56,8 @@ pub struct KeyCtx {
 pub enum KeyAct {
     /// Press the first of these buttons that is on the page.
     Press(&'static [&'static str]),
+    /// Select tab `i` of the focused tab list and move the focus to it.
+    Tab(usize),
     TogglePresent,
     ToggleHelp,
     CloseHelp,
@@ -72,6 +77,9 @@ pub fn act(key: &str, ctx: &KeyCtx) -> Option<KeyAct> {
     if ctx.in_field {
         return None;
     }
+    if let Some(to) = ctx.tab.and_then(|(i, n)| tab_key(key, i, n)) {
+        return Some(KeyAct::Tab(to));
+    }
     let act = match key {
         "ArrowRight" => KeyAct::Press(NEXT),
         "ArrowLeft" => KeyAct::Press(PREV),
@@ -90,6 +98,20 @@ pub fn act(key: &str, ctx: &KeyCtx) -> Option<KeyAct> {
         _ => return client_key(key, ctx),
     };
     Some(act)
+}
+
+/// The tab an arrow key, Home or End moves to from tab `i` of `n` (around the ends).
+fn tab_key(key: &str, i: usize, n: usize) -> Option<usize> {
+    if i >= n {
+        return None;
+    }
+    match key {
+        "ArrowRight" | "ArrowDown" => Some((i + 1) % n),
+        "ArrowLeft" | "ArrowUp" => Some((i + n - 1) % n),
+        "Home" => Some(0),
+        "End" => Some(n - 1),
+        _ => None,
+    }
 }
 
 /// `1` … `9`: that client sends the request a demo shows best in the case (see
@@ -160,6 +182,39 @@ mod tests {
             ..page()
         };
         assert_eq!(act("p", &ctrl), None);
+    }
+
+    #[test]
+    fn on_a_tab_the_arrows_move_between_the_tabs_and_wrap() {
+        for embed in [false, true] {
+            let on = |i| KeyCtx {
+                tab: Some((i, 3)),
+                embed,
+                on_control: true,
+                ..page()
+            };
+            assert_eq!(act("ArrowRight", &on(0)), Some(KeyAct::Tab(1)));
+            assert_eq!(act("ArrowRight", &on(2)), Some(KeyAct::Tab(0)), "wraps");
+            assert_eq!(act("ArrowLeft", &on(0)), Some(KeyAct::Tab(2)), "wraps");
+            assert_eq!(act("ArrowUp", &on(1)), Some(KeyAct::Tab(0)));
+            assert_eq!(act("End", &on(0)), Some(KeyAct::Tab(2)));
+            assert_eq!(act("Home", &on(2)), Some(KeyAct::Tab(0)));
+            assert_eq!(act(" ", &on(1)), None, "Space presses the tab");
+        }
+        let on_page = KeyCtx {
+            tab: Some((1, 3)),
+            ..page()
+        };
+        assert_eq!(
+            act("x", &on_page),
+            Some(KeyAct::Press(&["partition"])),
+            "other shortcuts still work from a tab"
+        );
+        let past = KeyCtx {
+            tab: Some((3, 3)),
+            ..page()
+        };
+        assert!(matches!(act("ArrowRight", &past), Some(KeyAct::Press(_))));
     }
 
     #[test]

@@ -24,6 +24,28 @@ fn focus_of(target: Option<web_sys::EventTarget>) -> (bool, bool) {
     (field, control)
 }
 
+/// The tabs of the tab list `el` is a tab of (`None`: it is not a tab).
+fn tabs_of(el: &web_sys::Element) -> Option<Vec<web_sys::HtmlElement>> {
+    if el.get_attribute("role").as_deref() != Some("tab") {
+        return None;
+    }
+    let first = el.parent_element()?.first_element_child();
+    let tabs = std::iter::successors(first, web_sys::Element::next_element_sibling)
+        .filter(|t| t.get_attribute("role").as_deref() == Some("tab"))
+        .filter_map(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    Some(tabs)
+}
+
+/// Where the focused tab is among its list's tabs: `(index, count)`.
+fn tab_place(el: &web_sys::Element, tabs: &[web_sys::HtmlElement]) -> Option<(usize, usize)> {
+    let i = tabs.iter().position(|t| {
+        let t: &web_sys::Element = t;
+        t == el
+    })?;
+    Some((i, tabs.len()))
+}
+
 fn toggle_fullscreen() {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -44,10 +66,15 @@ fn handle(e: &web_sys::KeyboardEvent, ctx: &Ctx, on_act: &Callback<KeyAct>) {
         return;
     }
     let (in_field, on_control) = focus_of(e.target());
+    let focused = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let tabs = focused.as_ref().and_then(tabs_of).unwrap_or_default();
     let here = KeyCtx {
         in_field,
         on_control,
         modified: e.ctrl_key() || e.meta_key() || e.alt_key(),
+        tab: focused.as_ref().and_then(|el| tab_place(el, &tabs)),
         ..*ctx.borrow()
     };
     let Some(a) = act(&e.key(), &here) else {
@@ -55,6 +82,10 @@ fn handle(e: &web_sys::KeyboardEvent, ctx: &Ctx, on_act: &Callback<KeyAct>) {
     };
     let done = match a {
         KeyAct::Press(ids) => ids.iter().any(|id| click_testid(id)),
+        KeyAct::Tab(i) => tabs.get(i).is_some_and(|t| {
+            t.click();
+            t.focus().is_ok()
+        }),
         KeyAct::Fullscreen => {
             toggle_fullscreen();
             true
@@ -131,7 +162,7 @@ pub fn page_keys(p: &PageKeysProps) -> Html {
                 KeyAct::CloseHelp if *help => help.set(false),
                 KeyAct::CloseHelp => d.dispatch(Msg::Escape),
                 KeyAct::Send(m) => d.dispatch(m),
-                KeyAct::Press(_) | KeyAct::Fullscreen => {}
+                KeyAct::Press(_) | KeyAct::Tab(_) | KeyAct::Fullscreen => {}
             }),
         );
     }

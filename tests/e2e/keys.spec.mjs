@@ -19,6 +19,26 @@ test("embedded lesson: after a click inside, Space and PageDown scroll the host 
   await page.waitForFunction(() => new URL(location.href).searchParams.get("step") === "2");
 }, { viewport: { width: 800, height: 500 } });
 
+test("embedded lesson: on the runs' tabs the arrow keys, Home and End move between the runs, not the steps", async ({ page, url }) => {
+  await page.goto(url("?lesson=partition&step=3&embed=1"));
+  await ready(page);
+  const selected = () => page.evaluate(() => document.querySelector("[role=tab][aria-selected=true]")?.dataset.testid);
+  const focused = () => page.evaluate(() => document.activeElement?.dataset.testid);
+  const tabStops = await page.locator("[role=tab]:not([tabindex='-1'])").count();
+  expect(tabStops === 1, `one Tab stop among the run tabs: ${tabStops}`);
+  await $(page, "run-tab-0").focus();
+  for (const [key, want] of [["ArrowRight", "run-tab-1"], ["ArrowRight", "run-tab-2"], ["ArrowRight", "run-tab-0"],
+    ["ArrowLeft", "run-tab-2"], ["Home", "run-tab-0"], ["End", "run-tab-2"]]) {
+    await page.keyboard.press(key);
+    await page.waitForFunction((want) => document.querySelector("[role=tab][aria-selected=true]")?.dataset.testid === want, want);
+    expect((await focused()) === want, `${key}: the focus moved to ${want} (on ${await focused()})`);
+    expect((await stepOf(page)) === "3", `${key} left the step alone (step ${await stepOf(page)})`);
+  }
+  expect((await selected()) === "run-tab-2", "the last tab is shown");
+  expect(await page.locator("[data-testid=lesson-stage-2] svg.stage").isVisible(), "its run is on screen");
+  await shot(page, "keys-run-tabs-end");
+}, { viewport: { width: 800, height: 500 } });
+
 test("presenter: X cuts the last node off, H heals, C crashes and recovers it, 1 sends a request", async ({ page, url }) => {
   await page.goto(url(quiet("scenario=bank&mode=cp").replace("t=0", "t=600") + "&present=1"));
   await ready(page);
