@@ -11,9 +11,10 @@ use crate::sim::reader;
 use crate::sim::types::Case;
 
 /// Every shortcut: keys as shown, and what they do (the overlay's table).
-pub const SHORTCUTS: [(&str, &str); 12] = [
+pub const SHORTCUTS: [(&str, &str); 13] = [
     ("→  PageDown  Space", "next step (lesson) · play / pause"),
     ("←  PageUp", "previous step (lesson) · step back"),
+    ("←  →  Home  End", "on a run's tab: show another run"),
     (".", "step one event"),
     (",", "step back one event"),
     ("X", "cut the last node off (partition)"),

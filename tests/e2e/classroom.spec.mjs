@@ -266,7 +266,7 @@ test("keyboard only: Tab reaches every control with a focus ring; shortcuts and 
   await page.keyboard.press("?");
   await page.waitForSelector("[data-testid=shortcuts] [role=dialog]");
   const rows = await page.locator("[data-testid=shortcuts] tr").count();
-  expect(rows === 12, `shortcut rows: ${rows}`);
+  expect(rows === 13, `shortcut rows: ${rows}`);
   expect((await page.evaluate(() => document.activeElement.dataset.testid)) === "shortcuts-close", "focus moves into the dialog");
   await shot(page, "classroom-shortcuts");
   await page.keyboard.press("Escape");
