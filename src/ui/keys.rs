@@ -24,26 +24,27 @@ fn focus_of(target: Option<web_sys::EventTarget>) -> (bool, bool) {
     (field, control)
 }
 
-/// The tabs of the tab list `el` is a tab of (`None`: it is not a tab).
-fn tabs_of(el: &web_sys::Element) -> Option<Vec<web_sys::HtmlElement>> {
-    if el.get_attribute("role").as_deref() != Some("tab") {
+/// Where `el` is in its tab list, `(index, count)`, from its `aria-posinset` and
+/// `aria-setsize` (`None`: it is not a tab).
+fn tab_place(el: &web_sys::Element) -> Option<(usize, usize)> {
+    if el.get_attribute("role")? != "tab" {
         return None;
     }
-    let first = el.parent_element()?.first_element_child();
-    let tabs = std::iter::successors(first, web_sys::Element::next_element_sibling)
-        .filter(|t| t.get_attribute("role").as_deref() == Some("tab"))
-        .filter_map(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-        .collect();
-    Some(tabs)
+    let num = |a: &str| el.get_attribute(a)?.parse::<usize>().ok();
+    Some((num("aria-posinset")?.checked_sub(1)?, num("aria-setsize")?))
 }
 
-/// Where the focused tab is among its list's tabs: `(index, count)`.
-fn tab_place(el: &web_sys::Element, tabs: &[web_sys::HtmlElement]) -> Option<(usize, usize)> {
-    let i = tabs.iter().position(|t| {
-        let t: &web_sys::Element = t;
-        t == el
-    })?;
-    Some((i, tabs.len()))
+/// Selects tab `i` of the tab list `el` is a tab of, and moves the focus to it.
+fn select_tab(el: &web_sys::Element, i: usize) -> bool {
+    let selector = ["[role=tab][aria-posinset=\"", &(i + 1).to_string(), "\"]"].concat();
+    let tab = el
+        .parent_element()
+        .and_then(|list| list.query_selector(&selector).ok().flatten())
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+    tab.is_some_and(|t| {
+        t.click();
+        t.focus().is_ok()
+    })
 }
 
 fn toggle_fullscreen() {
@@ -69,12 +70,11 @@ fn handle(e: &web_sys::KeyboardEvent, ctx: &Ctx, on_act: &Callback<KeyAct>) {
     let focused = e
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-    let tabs = focused.as_ref().and_then(tabs_of).unwrap_or_default();
     let here = KeyCtx {
         in_field,
         on_control,
         modified: e.ctrl_key() || e.meta_key() || e.alt_key(),
-        tab: focused.as_ref().and_then(|el| tab_place(el, &tabs)),
+        tab: focused.as_ref().and_then(tab_place),
         ..*ctx.borrow()
     };
     let Some(a) = act(&e.key(), &here) else {
@@ -82,10 +82,7 @@ fn handle(e: &web_sys::KeyboardEvent, ctx: &Ctx, on_act: &Callback<KeyAct>) {
     };
     let done = match a {
         KeyAct::Press(ids) => ids.iter().any(|id| click_testid(id)),
-        KeyAct::Tab(i) => tabs.get(i).is_some_and(|t| {
-            t.click();
-            t.focus().is_ok()
-        }),
+        KeyAct::Tab(i) => focused.as_ref().is_some_and(|el| select_tab(el, i)),
         KeyAct::Fullscreen => {
             toggle_fullscreen();
             true

@@ -253,11 +253,12 @@ fn stages(
 /// embed and on a phone, where the runs take turns. One stop of the Tab key (the selected tab);
 /// the arrow keys, Home and End move between them (`app::keys`).
 fn run_tabs(lab: &UseReducerHandle<Page>, s: &LessonSession, shown: usize) -> Html {
+    let n = lab.runs.len().to_string();
     let tabs = (0..lab.runs.len()).map(|i| {
         let label = s.lesson.stages.get(i).map_or("", |st| st.label);
         html! {
             <button role="tab" aria-selected={(i == shown).to_string()} data-testid={format!("run-tab-{i}")}
-                    tabindex={if i == shown { "0" } else { "-1" }}
+                    tabindex={if i == shown { "0" } else { "-1" }} aria-posinset={(i + 1).to_string()} aria-setsize={n.clone()}
                     aria-controls={format!("lesson-run-{i}")} onclick={send(lab, LessonMsg::Show(i))}>{ label }</button>
         }
     });
