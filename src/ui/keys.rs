@@ -12,9 +12,8 @@ use super::dom::click_testid;
 use super::state::{Msg, Page};
 use crate::app::keys::{act, KeyAct, KeyCtx, SHORTCUTS};
 
-/// Whether the focus is in a text field, and whether it is on a button or a link.
-fn focus_of(target: Option<web_sys::EventTarget>) -> (bool, bool) {
-    let el = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+/// Whether the focus (`el`) is in a text field, and whether it is on a button or a link.
+fn focus_of(el: Option<&web_sys::Element>) -> (bool, bool) {
     let Some(el) = el else { return (false, false) };
     let tag = el.tag_name().to_ascii_lowercase();
     let field = matches!(tag.as_str(), "input" | "select" | "textarea")
@@ -66,10 +65,10 @@ fn handle(e: &web_sys::KeyboardEvent, ctx: &Ctx, on_act: &Callback<KeyAct>) {
     if e.default_prevented() {
         return;
     }
-    let (in_field, on_control) = focus_of(e.target());
     let focused = e
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let (in_field, on_control) = focus_of(focused.as_ref());
     let here = KeyCtx {
         in_field,
         on_control,
