@@ -62,17 +62,6 @@ fn fault_marks(lab: &Lab) -> Vec<Tick> {
     marks
 }
 
-/// The scrubber's value: the clock's tick; while the page plays, in steps of a thousandth of
-/// the run (at most 1 px on a scrubber up to 1000 px wide), so that the frames in between do not
-/// move its thumb by a fraction of a pixel (each move a layout of the slider). Paused, exact.
-fn scrub_value(clock: Tick, end: Tick, playing: bool) -> Tick {
-    if playing {
-        clock - clock % (end / 1000).max(1)
-    } else {
-        clock
-    }
-}
-
 /// Play / pause, step back, step, speed, the scrubber and the tick.
 #[function_component(Transport)]
 pub fn transport(p: &TransportProps) -> Html {
@@ -135,7 +124,7 @@ pub fn transport(p: &TransportProps) -> Html {
             <div class="scrub">
                 <svg class="marks" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true">{ marks }</svg>
                 <input type="range" data-testid="scrubber" aria-label="time (ticks)" min="0" max={end.to_string()}
-                       step="1" value={scrub_value(clock, end, lab.playing).to_string()} oninput={on_seek} />
+                       step="1" value={clock.to_string()} oninput={on_seek} />
             </div>
             <output class="tick" data-testid="tick" data-value={now.to_string()} data-events={events.to_string()}>
                 { format!("t = {clock} ms") }<span class="of">{ format!(" / {end}") }</span>

@@ -266,7 +266,7 @@ pub fn history(p: &HistoryProps) -> Html {
     let height = g.lane(sim.clients().len().max(1));
     let (done, waiting, short) = bars(p, &run.timeline, sim, (start, span, scale), &g);
     let shift = format!("translate({} 0)", f1(g.label_w - start * scale));
-    let now_x = g.label_w - start * scale + clock_x(clock * scale, p.lab.playing);
+    let now_x = g.label_w + (clock - start) * scale;
     let (tone, verdict) = verdict_line(&p.verdict, sim, p.jargon);
     let onfocusin = {
         let line = focus_line.clone();
@@ -312,19 +312,6 @@ fn key(short: bool, cx: bool) -> Html {
     }
 }
 
-/// Where the clock is on the plot (`x`: its tick × scale, in plot units, drawn 1:1 in CSS px).
-/// While the page plays, in whole units: the clock line and the waiting bars then move in 1 px
-/// steps, and the frames between two steps (several at 1×) write nothing to the history, which
-/// the browser would otherwise style, lay out and paint again for a move it cannot show.
-/// Paused, the exact x.
-fn clock_x(x: f64, playing: bool) -> f64 {
-    if playing {
-        x.floor()
-    } else {
-        x
-    }
-}
-
 /// The bars in the window `(start, length, scale)`: the finished ones as [`Slice`]s (each
 /// given only its count, so an unchanged slice does not redraw), and the waiting ones, which
 /// grow with the clock; and whether a finished op in the window is drawn as a short mark.
@@ -336,7 +323,7 @@ fn bars(
     g: &Geo,
 ) -> (Vec<Html>, Vec<Html>, bool) {
     let (clock, cx) = (p.lab.dial(), &p.verdict.counterexample);
-    let now = clock_x(clock * scale, p.lab.playing);
+    let now = clock * scale;
     let (width, first, last) = slices(start, clock, window);
     let mut counts = vec![0usize; (last - first + 1) as usize];
     let (mut waiting, mut short) = (Vec::new(), false);
