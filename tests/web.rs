@@ -232,14 +232,21 @@ fn message_sprites_blit_like_every_pixel_mixed() {
         let (x, y) = (rng.random_range(-9..26_i64), rng.random_range(-9..20_i64));
         let alpha = [255, 255, 140, 0, rng.random_range(0..256)][rng.random_range(0..5)];
         let mut rows = None::<(usize, usize)>;
+        let row_inked = |sy: &i64| (0..sw).any(|sx| sprite.px[*sy as usize * sw + sx] >> 24 != 0);
+        let first = (0..sh as i64).find(row_inked).unwrap_or(sh as i64);
+        let last = (0..sh as i64).rev().find(row_inked).unwrap_or(first);
+        let inked = first..=last;
         for sy in 0..sh as i64 {
             for sx in 0..sw as i64 {
                 let (px_, py) = (x + sx, y + sy);
                 if (0..w as i64).contains(&px_) && (0..h as i64).contains(&py) {
                     let i = py as usize * w + px_ as usize;
                     want[i] = mixed(want[i], sprite.px[(sy * sw as i64 + sx) as usize], alpha);
+                    // The rows drawn on: from the sprite's first row with ink to its last.
                     let r = py as usize;
-                    rows = Some(rows.map_or((r, r + 1), |(a, b)| (a.min(r), b.max(r + 1))));
+                    if inked.contains(&sy) {
+                        rows = Some(rows.map_or((r, r + 1), |(a, b)| (a.min(r), b.max(r + 1))));
+                    }
                 }
             }
         }

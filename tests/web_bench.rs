@@ -56,9 +56,10 @@ fn time_travel_jumps_in_a_10k_event_run() {
     );
 }
 
-/// Round sprites (filled, and outlined around another colour), 23 pixels wide as on a
+/// Round sprites (filled, and outlined around another colour) in 23-pixel squares, as on a
 /// 1280-pixel-wide page: a frame of `crowd` blits about 600 of them onto a 672×490 image,
-/// one in five faded (a message on a cut link).
+/// one in five faded (a message on a cut link). The circle's radius is the acks' (6.5 stage
+/// units in a sprite 10.5 units from its centre to its side).
 #[wasm_bindgen_test]
 fn message_sprites_a_crowd_frame() {
     use caplab::ui::components::layer::Pixels;
@@ -69,9 +70,9 @@ fn message_sprites_a_crowd_frame() {
             .map(|i| {
                 let (dx, dy) = ((i % side) as f64 + 0.5 - c, (i / side) as f64 + 0.5 - c);
                 let r = (dx * dx + dy * dy).sqrt();
-                let cover = (c - 1.0 - r).clamp(0.0, 1.0);
+                let cover = (c * 6.5 / 10.5 - r).clamp(0.0, 1.0);
                 let a = (cover * 255.0).round() as u32;
-                let ring = hollow && r > c - 4.0;
+                let ring = hollow && r > c * 6.5 / 10.5 - 3.0;
                 (if ring { 0x0066_9933 } else { 0x00ee_eeee }) | a << 24
             })
             .collect();

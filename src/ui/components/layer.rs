@@ -86,6 +86,9 @@ pub struct Pixels {
     /// rest: a round sprite is a third transparent), and the longest run `c..d` inside them
     /// that is wholly opaque (copied as it is when drawn at full opacity).
     pub spans: Vec<(usize, usize, usize, usize)>,
+    /// The rows `top..bottom` outside which the image is transparent (a blit skips the rest:
+    /// most kinds' shapes fill half the sprite's height or less).
+    pub ink: (usize, usize),
 }
 
 impl Pixels {
@@ -109,12 +112,16 @@ impl Pixels {
                 let (c, d) = opaque_run(row);
                 (a, b, c.clamp(a, b), d.clamp(a, b))
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let inked = |&(a, b, _, _): &(usize, usize, usize, usize)| a < b;
+        let top = spans.iter().position(inked).unwrap_or(height);
+        let bottom = spans.iter().rposition(inked).map_or(top, |i| i + 1);
         Self {
             width,
             height,
             px,
             spans,
+            ink: (top, bottom),
         }
     }
 
@@ -126,10 +133,12 @@ impl Pixels {
     }
 
     /// Draws `sprite` over this image (source-over) with its top-left corner at `(x, y)`, its
-    /// alpha scaled by `alpha` (0–255); what falls outside is cut. Returns the rows it touched.
+    /// alpha scaled by `alpha` (0–255); what falls outside is cut. Returns the rows it drew on
+    /// (those of the sprite's [`Pixels::ink`], cut to this image).
     pub fn blit(&mut self, sprite: &Pixels, x: i64, y: i64, alpha: u32) -> Option<(usize, usize)> {
         let (w, h) = (self.width as i64, self.height as i64);
-        let (y0, y1) = (y.max(0), (y + sprite.height as i64).min(h));
+        let (top, bottom) = (sprite.ink.0 as i64, sprite.ink.1 as i64);
+        let (y0, y1) = ((y + top).max(0), (y + bottom).min(h));
         if y0 >= y1 || x >= w || x + sprite.width as i64 <= 0 {
             return None;
         }
