@@ -234,6 +234,8 @@ struct Raster {
     sprites: Vec<Option<Pixels>>,
     image: Pixels,
     rows: Option<(usize, usize)>,
+    /// The canvas's 2D context, asked for once (a canvas keeps the same one).
+    ctx: Option<CanvasRenderingContext2d>,
 }
 
 /// What was painted last and where (shared with the resize observer).
@@ -454,7 +456,10 @@ fn paint(canvas: &HtmlCanvasElement, p: Place, frame: &Frame, r: &mut Raster) ->
     let img =
         ImageData::new_with_u8_clamped_array_and_sh(Clamped(bytes), w as u32, (y1 - y0) as u32)
             .ok()?;
-    context(canvas)?.put_image_data(&img, 0.0, y0 as f64).ok()
+    if r.ctx.is_none() {
+        r.ctx = context(canvas);
+    }
+    r.ctx.as_ref()?.put_image_data(&img, 0.0, y0 as f64).ok()
 }
 
 impl Raster {
