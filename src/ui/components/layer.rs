@@ -87,7 +87,7 @@ pub struct Pixels {
     /// that is wholly opaque (copied as it is when drawn at full opacity).
     pub spans: Vec<(usize, usize, usize, usize)>,
     /// The rows `top..bottom` outside which the image is transparent (a blit skips the rest:
-    /// most kinds' shapes fill half the sprite's height or less).
+    /// an ack's circle or a replicate's square fills about 60 % of its sprite's height).
     pub ink: (usize, usize),
 }
 
