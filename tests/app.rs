@@ -15,10 +15,7 @@ const PICK: u64 = 1 << 40;
 
 /// The catalog's lesson `id`.
 fn lesson(id: &str) -> caplab::lessons::Lesson {
-    catalog()
-        .into_iter()
-        .find(|l| l.id == id)
-        .unwrap_or_else(|| panic!("no lesson {id}"))
+    caplab::lessons::lesson(id).unwrap_or_else(|| panic!("no lesson {id}"))
 }
 
 /// A page clock for the tests: each message is sent 16 ms after the previous one.

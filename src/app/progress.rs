@@ -2,7 +2,7 @@
 //! local storage under [`STORAGE_KEY`], the lessons' ids separated by commas. Nothing is sent
 //! anywhere; without storage the landing page simply marks nothing.
 
-use crate::lessons::catalog;
+use crate::lessons::{catalog, lesson};
 
 /// The local-storage key.
 pub const STORAGE_KEY: &str = "caplab-finished";
@@ -20,7 +20,7 @@ pub fn finished(stored: &str) -> Vec<&'static str> {
 /// `stored` with lesson `id` added (kept in reading order; an unknown id changes nothing).
 pub fn with(stored: &str, id: &str) -> String {
     let mut ids = finished(stored);
-    if let Some(l) = catalog().into_iter().find(|l| l.id == id) {
+    if let Some(l) = lesson(id) {
         if !ids.contains(&l.id) {
             ids.push(l.id);
         }

@@ -265,10 +265,7 @@ mod tests {
     use crate::sim::scenario::Scenario;
 
     fn lesson_sim(id: &str, tick: u64) -> Sim {
-        let l = crate::lessons::catalog()
-            .into_iter()
-            .find(|l| l.id == id)
-            .unwrap();
+        let l = crate::lessons::lesson(id).unwrap();
         let mut sim = l.stages[0].scenario.build().unwrap();
         sim.run_until(tick);
         sim
