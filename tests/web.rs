@@ -154,7 +154,11 @@ fn messages_are_placed_by_kind_and_state() {
 /// one mixes, a clear one leaves it; a blit is cut at the edges and says which rows it touched.
 #[wasm_bindgen_test]
 fn message_sprites_blend_and_clip() {
-    use caplab::ui::components::layer::{over, Pixels};
+    use caplab::ui::components::layer::{div255, over, Pixels};
+    assert!(
+        (0..=255 * 255).all(|x| div255(x) == x / 255),
+        "x / 255 exactly"
+    );
     let red = 0xff00_00ff_u32;
     let blue = 0xffff_0000_u32;
     assert_eq!(over(blue, red, 255), red);

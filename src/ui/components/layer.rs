@@ -204,7 +204,7 @@ fn opaque_run(row: &[u32]) -> (usize, usize) {
 /// Pixel `s` (its alpha times `alpha`/255) over `d`, straight alpha, integer arithmetic.
 #[inline]
 pub fn over(d: u32, s: u32, alpha: u32) -> u32 {
-    let sa = (s >> 24) * alpha / 255;
+    let sa = div255((s >> 24) * alpha);
     if sa == 0 {
         return d;
     }
@@ -213,10 +213,27 @@ pub fn over(d: u32, s: u32, alpha: u32) -> u32 {
     if sa == 255 || d >> 24 == 0 {
         return s & 0x00ff_ffff | sa << 24;
     }
-    let da = (d >> 24) * (255 - sa) / 255;
+    let da = div255((d >> 24) * (255 - sa));
     let oa = sa + da;
-    let mix = |shift: u32| ((s >> shift & 0xff) * sa + (d >> shift & 0xff) * da) / oa;
-    mix(0) | mix(8) << 8 | mix(16) << 16 | oa << 24
+    mix(s, d, sa, da, oa, 0)
+        | mix(s, d, sa, da, oa, 8) << 8
+        | mix(s, d, sa, da, oa, 16) << 16
+        | oa << 24
+}
+
+/// One channel (the byte at `shift`) of `s` at alpha `sa` over `d` at `da`, out of `oa`: a
+/// function of values rather than a closure, whose captures the size-built wasm reads from
+/// memory at each of its calls.
+fn mix(s: u32, d: u32, sa: u32, da: u32, oa: u32, shift: u32) -> u32 {
+    ((s >> shift & 0xff) * sa + (d >> shift & 0xff) * da) / oa
+}
+
+/// `x / 255` for `x` up to 255 × 255, by a multiply and a shift (built for size, a division by
+/// a constant stays a division). `tests/web.rs` checks every `x`.
+#[inline]
+pub fn div255(x: u32) -> u32 {
+    debug_assert!(x <= 255 * 255, "div255 of {x}");
+    (x * 0x8081) >> 23
 }
 
 /// The pixels under the canvas: one sprite per kind (indexed like [`KINDS`]) drawn at `scale`
