@@ -27,8 +27,8 @@ console.log(`csp-loader: moved the inline loader to ${name}`);
 
 // First paint (issue #16). The page's one inline script (it fetches the link's prerendered first
 // frame) and one inline style (the placeholder's rules) are allowed by their hashes, nothing
-// else inline is. The stylesheet moves from the head to after that script: in the head it would
-// hold back the first paint until it arrived; there it holds back only what follows it.
+// else inline is. The stylesheet moves from the head to the end of the body, after #pre: in the
+// head it would hold back the first paint until it arrived; there it holds back only #app.
 const only = (re, what) => {
   const found = [...page.matchAll(re)];
   if (found.length !== 1) {
@@ -49,10 +49,10 @@ page = page
   // and the prerendered first frame, which the reader needs first. The loader fetches both once
   // the stylesheet is in (measured in BENCHMARKS.md, "First frame").
   .replace(/<link [^>]*rel="?(modulepreload|preload)"?[^>]*>/g, "")
-  .replace(script[0], script[0] + sheet[0].replace("<link ", "<link id=css "));
-if (!page.includes(hash(script[1])) || !page.includes(hash(style[1]))) {
-  console.error("csp-loader: could not add the inline script's and style's hashes to the policy");
+  .replace(/<div id="?app"?/, (app) => sheet[0].replace("<link ", "<link id=css ") + app);
+if (!page.includes(hash(script[1])) || !page.includes(hash(style[1])) || !page.includes("<link id=css ")) {
+  console.error("csp-loader: could not add the inline script's and style's hashes to the policy, or place the stylesheet before #app");
   process.exit(1);
 }
 writeFileSync(file, page);
-console.log("csp-loader: the inline first-paint script and style allowed by hash; stylesheet after them");
+console.log("csp-loader: the inline first-paint script and style allowed by hash; stylesheet before #app");

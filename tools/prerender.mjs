@@ -134,14 +134,14 @@ async function links() {
   return [...out, ...embeds];
 }
 
-/** Sets #pre's data-k in dist/index.html (empty: no link has a file, none is fetched). */
+/** Sets <html>'s data-k in dist/index.html (empty: no link has a file, none is fetched). */
 async function setKnown(json) {
   const index = join(DIST, "index.html");
   const page = await readFile(index, "utf8");
-  const tag = page.match(/<div [^>]*\bid="?pre\b[^>]*>/)?.[0];
+  const tag = page.match(/<html\b[^>]*>/)?.[0];
   const attr = `data-k="${json.replaceAll("&", "&amp;").replaceAll('"', "&quot;")}"`;
   const filled = tag?.replace(/\bdata-k(="[^"]*")?(?=[ >])/, attr);
-  if (!filled?.includes(attr)) throw new Error("prerender: index.html has no #pre with data-k");
+  if (!filled?.includes(attr)) throw new Error("prerender: index.html has no <html> with data-k");
   await writeFile(index, page.replace(tag, filled));
 }
 
