@@ -125,3 +125,33 @@ test("a prerendered sandbox lays its stage out as the live page does (phone, and
     expect(pre === live, `${q} at ${viewport.width}×${viewport.height}: stage | n1 prerendered ${pre}, live ${live}`);
   }
 }, { prerender: true });
+
+// The head's script fetches the link's frame as soon as it runs. If the frame comes back before
+// the parser has reached the stylesheet's link (at the end of the body), it is shown once the
+// page is parsed. Here a script that takes a second to arrive holds the parser before that link.
+test("the prerendered frame is shown when it arrives before the page is parsed", async ({ page, url }) => {
+  await page.addInitScript(() => {
+    const never = () => new Promise(() => {});
+    Object.assign(WebAssembly, { instantiateStreaming: never, instantiate: never, compileStreaming: never, compile: never });
+    const fetch0 = window.fetch;
+    window.fetch = (u, ...rest) => fetch0(u, ...rest).then((r) => {
+      if (String(u).startsWith("pre/")) window.__cssParsed = !!document.getElementById("css");
+      return r;
+    });
+  });
+  const link = url("?scenario=bank");
+  await page.route((u) => u.href === link, async (route) => {
+    const html = await (await route.fetch()).text();
+    const held = html.replace("<link id=css ", '<script src="./held-parser.js"></script><link id=css ');
+    expect(held !== html, "the page has the stylesheet's link to hold the parser before");
+    await route.fulfill({ body: held, contentType: "text/html" });
+  });
+  await page.route("**/held-parser.js", async (route) => {
+    await new Promise((ok) => setTimeout(ok, 1000));
+    await route.fulfill({ body: "", contentType: "text/javascript" });
+  });
+  await page.goto(link, { waitUntil: "commit" });
+  await page.waitForSelector("#pre.pre-shown [data-testid=node-n1]", { timeout: 10000 });
+  const parsed = await page.evaluate(() => window.__cssParsed);
+  expect(parsed === false, `the frame came back before the stylesheet's link was parsed (${parsed})`);
+}, { viewport: { width: 390, height: 844 }, prerender: true });
