@@ -13,6 +13,14 @@ async function throttle(page) {
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 150, downloadThroughput: 200000, uploadThroughput: 93750 });
 }
 
+/** Installed before the page's scripts: the wasm never compiles, so what the reader sees until
+ * it arrives stays on screen. (Not by routing its request: Playwright's interception slows every
+ * request of the page.) */
+function holdWasm() {
+  const never = () => new Promise(() => {});
+  Object.assign(WebAssembly, { instantiateStreaming: never, instantiate: never, compileStreaming: never, compile: never });
+}
+
 /** Installed before the page's scripts: what each animation frame showed, and when. */
 function frames() {
   const seen = (window.__frames = []);
@@ -66,12 +74,7 @@ test("a throttled load paints the lab's name and its cluster within 300 ms, and 
 }, { viewport: { width: 390, height: 844 }, alone: true, prerender: true });
 
 test("the first frame of a lesson step's embed is that step's frame, and the live page draws it in the same place", async ({ page, url, browser, site }) => {
-  // The wasm held back (its compilation never ends): what the reader sees until it arrives.
-  // (Not by routing the request: Playwright's interception slows every request of the page.)
-  await page.addInitScript(() => {
-    const never = () => new Promise(() => {});
-    Object.assign(WebAssembly, { instantiateStreaming: never, instantiate: never, compileStreaming: never, compile: never });
-  });
+  await page.addInitScript(holdWasm);
   await throttle(page);
   await page.addInitScript(frames);
   await page.goto(url(EMBED), { waitUntil: "commit" });
@@ -102,10 +105,7 @@ async function boxes(browser, link, viewport, live) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   if (!live) {
-    await page.addInitScript(() => {
-      const never = () => new Promise(() => {});
-      Object.assign(WebAssembly, { instantiateStreaming: never, instantiate: never, compileStreaming: never, compile: never });
-    });
+    await page.addInitScript(holdWasm);
   }
   await page.goto(link);
   if (live) await ready(page);
@@ -130,9 +130,8 @@ test("a prerendered sandbox lays its stage out as the live page does (phone, and
 // the parser has reached the stylesheet's link (at the end of the body), it is shown once the
 // page is parsed. Here a script that takes a second to arrive holds the parser before that link.
 test("the prerendered frame is shown when it arrives before the page is parsed", async ({ page, url }) => {
+  await page.addInitScript(holdWasm);
   await page.addInitScript(() => {
-    const never = () => new Promise(() => {});
-    Object.assign(WebAssembly, { instantiateStreaming: never, instantiate: never, compileStreaming: never, compile: never });
     const fetch0 = window.fetch;
     window.fetch = (u, ...rest) => fetch0(u, ...rest).then((r) => {
       if (String(u).startsWith("pre/")) window.__cssParsed = !!document.getElementById("css");
