@@ -136,6 +136,19 @@ export async function ready(page) {
   await page.waitForFunction(() => !document.getElementById("pre") && document.querySelector("[data-testid=node-n1]"), null, { timeout: 15000, polling: 50 });
 }
 
+/** The outerHTML of each element `sel` of a page just opened, once it draws `want`. A stage is
+ * drawn first at size (0, 0) and again once a ResizeObserver has measured it (`ui::components::
+ * stage::use_size`), and its text follows that size, so a page read as soon as it is `ready` may
+ * not be drawn for its size yet. Waits up to 5 s, then returns what is drawn (for the caller's
+ * assertion). */
+export async function settled(page, sel, want) {
+  await page.waitForFunction(([sel, want]) => {
+    const now = [...document.querySelectorAll(sel)].map((e) => e.outerHTML);
+    return now.length === want.length && now.every((h, i) => h === want[i]);
+  }, [sel, want], { timeout: 5000, polling: 50 }).catch(() => {});
+  return page.$$eval(sel, (all) => all.map((e) => e.outerHTML));
+}
+
 export async function shot(page, name) {
   await mkdir(OUT, { recursive: true });
   await page.screenshot({ path: `${OUT}/${name}.png` });

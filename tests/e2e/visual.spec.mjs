@@ -1,7 +1,7 @@
 // The visualizer driven as a person would: cut links, click operations, move time with the
 // scrubber or the step buttons, and read what the page shows. No sleeps: every wait is on a
 // selector or an attribute. `workload=0&faults=0` = the protocol only, driven by hand.
-import { test, expect, ready, shot, $, quiet, seek, clickLink } from "./harness.mjs";
+import { test, expect, ready, settled, shot, $, quiet, seek, clickLink } from "./harness.mjs";
 
 const attr = (page, id, name) => $(page, id).getAttribute(name);
 
@@ -150,7 +150,7 @@ test("step back returns to the exact frame; a copied URL reopens it", async ({ p
   const page2 = await page.context().newPage();
   await page2.goto(link);
   await ready(page2);
-  const again = await page2.locator("[data-testid=stage-0]").evaluate((e) => e.outerHTML);
+  const [again] = await settled(page2, "[data-testid=stage-0]", [before]);
   expect(again === before, "the copied URL reopens the same frame");
   await page2.close();
 });
@@ -242,11 +242,11 @@ test("side by side: step and step back are exact on both stages; a node menu on 
   // event count: `e` and `e2`).
   const events = await page.$$eval("svg.stage", (all) => all.map((e) => e.dataset.events));
   await page.waitForFunction((e) => location.search.includes(`&e=${e[0]}&e2=${e[1]}`), events);
+  const here = await svgs();
   const page2 = await page.context().newPage();
   await page2.goto(page.url());
   await ready(page2);
-  const reopened = await page2.$$eval("svg.stage", (all) => all.map((e) => e.outerHTML));
-  const here = await svgs();
+  const reopened = await settled(page2, "svg.stage", here);
   expect(reopened[0] === here[0] && reopened[1] === here[1], "a reopened side-by-side link shows both stages' exact frame");
   await page2.close();
   for (let i = 10; i >= -1; i--) {
