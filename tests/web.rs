@@ -150,6 +150,75 @@ fn messages_are_placed_by_kind_and_state() {
     assert_eq!(at(20.0, true).at, at(30.0, true).at);
 }
 
+/// A message's track (what the stage's worker moves it along, `static/flight.js`) puts it, at
+/// every clock, where the frame draws it; it stays the same while the message's state does, so
+/// the page hands it over once.
+#[wasm_bindgen_test]
+fn message_tracks_follow_the_frame() {
+    use caplab::sim::action::Flight;
+    use caplab::sim::types::MsgKind;
+    use caplab::ui::components::messages::{frame, Track};
+    use caplab::ui::components::stage::{layout, Pt};
+    let pos = layout(3);
+    let fly = |id, sent, deliver, doomed, held| Flight {
+        id,
+        from: (id % 3) as u8,
+        to: ((id + 1) % 3) as u8,
+        kind: MsgKind::Replicate,
+        sent,
+        deliver,
+        doomed,
+        held,
+    };
+    let flights = [
+        fly(0, 0, 100, false, false),
+        fly(1, 10, 37, false, false),
+        fly(2, 0, 100, true, false),
+        fly(3, 20, 20, false, false), // delivered the tick it was sent
+        fly(4, 0, 100, false, true),
+    ];
+    // The worker's formula: a straight line at a steady pace from t0 to t1.
+    let lerp = |t: &Track, clock: f64| {
+        let f = if t.t1 > t.t0 {
+            ((clock - t.t0) / (t.t1 - t.t0)).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        Pt {
+            x: t.from.x + (t.to.x - t.from.x) * f,
+            y: t.from.y + (t.to.y - t.from.y) * f,
+        }
+    };
+    for reduced in [false, true] {
+        let mut before: Option<Vec<Track>> = None;
+        for step in 0..=30 {
+            let clock = f64::from(step) * 4.0;
+            let fr = frame(&flights, &[], &pos, clock, reduced);
+            let mut drawn: Vec<Pt> = fr.at.iter().flatten().copied().collect();
+            let mut moved: Vec<Pt> = fr.tracks.iter().map(|t| lerp(t, clock)).collect();
+            let key = |p: &Pt| ((p.x * 1e6).round() as i64, (p.y * 1e6).round() as i64);
+            drawn.sort_by_key(key);
+            moved.sort_by_key(key);
+            assert_eq!(drawn.len(), moved.len(), "one track per shape at {clock}");
+            for (a, b) in drawn.iter().zip(&moved) {
+                assert!(
+                    (a.x - b.x).abs() < 1e-6 && (a.y - b.y).abs() < 1e-6,
+                    "at {clock} (reduced {reduced}): drawn {a:?}, track {b:?}"
+                );
+            }
+            // Between 12 and 16 no message changes state (the doomed one reaches the middle at 50).
+            if clock == 16.0 {
+                assert_eq!(
+                    before.as_ref(),
+                    Some(&fr.tracks),
+                    "tracks stay while states do"
+                );
+            }
+            before = Some(fr.tracks.clone());
+        }
+    }
+}
+
 /// The message layer's pixels: an opaque sprite pixel replaces what is under it, a half-clear
 /// one mixes, a clear one leaves it; a blit is cut at the edges and says which rows it touched.
 #[wasm_bindgen_test]

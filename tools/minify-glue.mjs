@@ -1,5 +1,6 @@
-// Trunk post-build hook (release only): minifies wasm-bindgen's JS glue with terser. Trunk's own
-// minifier does the CSS and HTML but leaves this file as wasm-bindgen wrote it. (Its integrity
+// Trunk post-build hook (release only): minifies wasm-bindgen's JS glue with terser, and the
+// message layer's worker (flight.js, copied as written). Trunk's own minifier does the CSS and
+// HTML but leaves these files as they were. (Its integrity
 // hash went with its preload link, which tools/csp-loader.mjs drops; this hook, which Trunk runs
 // beside that one, touches only the glue file.)
 import { readFileSync, writeFileSync, readdirSync } from "node:fs";
@@ -22,3 +23,8 @@ const before = readFileSync(path, "utf8");
 const out = await minify(before, { module: true, compress: true, mangle: true });
 writeFileSync(path, out.code);
 console.log(`minify-glue: ${glue[0]} ${before.length} → ${out.code.length} bytes`);
+const worker = join(dir, "flight.js");
+const source = readFileSync(worker, "utf8");
+const small = await minify(source, { compress: true, mangle: true });
+writeFileSync(worker, small.code);
+console.log(`minify-glue: flight.js ${source.length} → ${small.code.length} bytes`);

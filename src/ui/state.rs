@@ -112,7 +112,10 @@ fn wires(lab: &Lab, reduced: bool, old: &[Rc<Frame>]) -> Vec<Rc<Frame>> {
         .map(|(i, r)| {
             let t = r.timeline.borrow();
             let sim = t.sim();
-            let fr = messages::on_the_wire(sim, &layout(sim.node_count()), lab.clock, reduced);
+            let mut fr = messages::on_the_wire(sim, &layout(sim.node_count()), lab.clock, reduced);
+            if lab.playing {
+                fr.rate = lab.speed * crate::app::lab::TICKS_PER_MS_AT_1X;
+            }
             match old.get(i) {
                 Some(o) if **o == fr => o.clone(),
                 _ => Rc::new(fr),

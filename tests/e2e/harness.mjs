@@ -149,6 +149,36 @@ export async function settled(page, sel, want) {
   return page.$$eval(sel, (all) => all.map((e) => e.outerHTML));
 }
 
+/** What the stage's worker (static/flight.js; the `index`th stage's) has drawn on its canvas:
+ * the opaque pixels, their colours and a mask of where they are. The worker draws on frames of
+ * its own, so this waits (up to 5 s) until at least `atLeast` pixels are opaque. */
+export async function workerPixels(page, atLeast = 1, index = 0) {
+  const read = async () => {
+    const w = page.workers()[index];
+    if (!w) return { painted: 0, colours: 0, mask: "", workers: 0 };
+    const r = await w.evaluate(() => {
+      const { width, height } = ctx.canvas;
+      const px = ctx.getImageData(0, 0, width, height).data;
+      const colours = new Set();
+      let painted = 0, mask = "";
+      for (let i = 0; i < px.length; i += 4) {
+        const on = px[i + 3] === 255;
+        if (on) { painted++; colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]); }
+        if ((i / 4) % 4 === 0) mask += px[i + 3] > 0 ? "1" : "0";
+      }
+      return { painted, colours: colours.size, mask, width, height };
+    });
+    return { ...r, workers: page.workers().length };
+  };
+  const end = Date.now() + 5000;
+  let r = await read();
+  while (r.painted < atLeast && Date.now() < end) {
+    await new Promise((ok) => setTimeout(ok, 50));
+    r = await read();
+  }
+  return r;
+}
+
 export async function shot(page, name) {
   await mkdir(OUT, { recursive: true });
   await page.screenshot({ path: `${OUT}/${name}.png` });

@@ -1,7 +1,7 @@
 // The visualizer driven as a person would: cut links, click operations, move time with the
 // scrubber or the step buttons, and read what the page shows. No sleeps: every wait is on a
 // selector or an attribute. `workload=0&faults=0` = the protocol only, driven by hand.
-import { test, expect, ready, settled, shot, $, quiet, seek, clickLink } from "./harness.mjs";
+import { test, expect, ready, settled, shot, $, quiet, seek, clickLink, workerPixels } from "./harness.mjs";
 
 const attr = (page, id, name) => $(page, id).getAttribute(name);
 
@@ -303,23 +303,19 @@ test("crowd: nine clients fit on the stage; hundreds of messages are painted, ly
   for (const n of names) expect(n.top >= box.y + 8 && n.bottom <= box.y + box.height, `${n.t} inside the stage: ${JSON.stringify(n)} in ${JSON.stringify(box)}`);
   const badges = await page.$$eval("[data-testid=stage-0] .badge", (all) => all.map((e) => e.getBoundingClientRect().bottom));
   for (const b of badges) expect(b <= box.y + box.height, `badge inside the stage: ${b}`);
-  // Messages are painted on the canvas under the stage; the SVG says how many.
+  // Messages are drawn on the canvas under the stage, by the stage's worker (static/flight.js);
+  // the SVG says how many. What the worker drew is read from its canvas.
   const drawn = Number(await page.getAttribute("[data-testid=stage-0] .messages", "data-drawn"));
   expect(drawn > 100, `data-drawn ${drawn}`);
-  const paint = await page.$eval(".stage-wrap .msg-layer", (c) => {
-    const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-    const colours = new Set();
-    let painted = 0;
-    for (let i = 0; i < px.length; i += 4) {
-      if (px[i + 3] === 255) { painted++; colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]); }
-    }
-    const svg = c.parentElement.querySelector("svg.stage").getBoundingClientRect();
-    const box = c.getBoundingClientRect();
-    return { painted, colours: colours.size, over: [box.x - svg.x, box.y - svg.y, box.width - svg.width, box.height - svg.height] };
-  });
+  const paint = await workerPixels(page, drawn * 20);
   expect(paint.painted > drawn * 20, `canvas pixels painted: ${paint.painted} for ${drawn} messages`);
   expect(paint.colours >= 4, `several kinds' colours on the canvas: ${paint.colours}`);
-  expect(paint.over.every((d) => Math.abs(d) < 1), `canvas lies on the SVG: ${paint.over}`);
+  const over = await page.$eval(".stage-wrap .msg-layer", (c) => {
+    const svg = c.parentElement.querySelector("svg.stage").getBoundingClientRect();
+    const box = c.getBoundingClientRect();
+    return [box.x - svg.x, box.y - svg.y, box.width - svg.width, box.height - svg.height];
+  });
+  expect(over.every((d) => Math.abs(d) < 1), `canvas lies on the SVG: ${over}`);
   await shot(page, "visual-crowd");
   // The history's slices come and go as the window jumps (a keyed list of components); every
   // jump must leave bars drawn and no error behind.

@@ -1,15 +1,23 @@
-//! The message layer: a `<canvas>` under the stage's SVG on which each frame's message paths
-//! are painted.
+//! The message layer: a `<canvas>` under the stage's SVG on which the messages in flight are
+//! drawn.
+//!
+//! Where the browser can (OffscreenCanvas), the canvas is handed to a worker of its own
+//! (`static/flight.js`, see [`Offscreen`]) which draws on frames of its own: the page sends it
+//! each message's track (where it starts and stops, and when; see [`Track`]) when a message's
+//! state changes, and the clock when it jumps, so messages keep moving while the main thread
+//! lays out and paints text (on a slow phone a frame that changes the dials takes about three
+//! vsyncs). Elsewhere the main thread paints each frame itself, as follows.
 //!
 //! With nine nodes, hundreds of messages fly at once. As SVG paths they cost, every frame, a
 //! path parse, a layout, a paint record and a raster of every shape (about 4 ms a frame on this
 //! machine, however they were grouped). Here each kind is drawn once, as a small sprite at the
-//! stage's scale; a frame copies the sprites into an image in wasm memory and puts the rows that
-//! changed on the canvas in one call: no path is rasterised while the run plays. The canvas lies under the SVG, so links, nodes,
-//! clients, crosses and the node menu stay on top and keep their clicks. It is placed over the
-//! SVG's box and scaled like the SVG's viewBox (centred, "meet"), at the screen's pixel ratio;
-//! it is placed again whenever the SVG or its frame changes size without a new frame (a resized
-//! window, presenter mode), and then repainted.
+//! stage's scale (the worker gets the same sprites); a frame copies the sprites into an image in
+//! wasm memory and puts the rows that changed on the canvas in one call: no path is rasterised
+//! while the run plays. The canvas lies under the SVG, so links, nodes, clients, crosses and the
+//! node menu stay on top and keep their clicks. It is placed over the SVG's box and scaled like
+//! the SVG's viewBox (centred, "meet"), at the screen's pixel ratio; it is placed again whenever
+//! the SVG or its frame changes size without a new frame (a resized window, presenter mode),
+//! and then repainted.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,11 +25,11 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{
-    CanvasRenderingContext2d, Element, HtmlCanvasElement, ImageData, Path2d, ResizeObserver,
+    CanvasRenderingContext2d, Element, HtmlCanvasElement, ImageData, Path2d, ResizeObserver, Worker,
 };
 use yew::prelude::*;
 
-use super::messages::{shape, Frame, KINDS};
+use super::messages::{shape, Frame, Track, KINDS};
 use super::stage::{push_f1, HEIGHT, WIDTH};
 use crate::sim::types::MsgKind;
 
@@ -253,6 +261,10 @@ struct Raster {
     rows: Option<(usize, usize)>,
     /// The canvas's 2D context, asked for once (a canvas keeps the same one).
     ctx: Option<CanvasRenderingContext2d>,
+    /// The sprites as the scratch canvas drew them (what a worker gets), and how many times
+    /// they were made (a worker is sent them again when this moves on).
+    images: Vec<Option<ImageData>>,
+    made: u32,
 }
 
 /// What was painted last and where (shared with the resize observer).
@@ -261,6 +273,10 @@ struct Painted {
     frame: Rc<Frame>,
     place: Place,
     raster: Raster,
+    /// The worker that draws on the canvas, when the browser can hand a canvas to one (tried
+    /// once, before the first paint: a canvas drawn on cannot be handed over).
+    worker: Option<Offscreen>,
+    tried: bool,
 }
 
 #[derive(Properties, PartialEq)]
@@ -333,10 +349,13 @@ pub fn message_layer(p: &LayerProps) -> Html {
     {
         let (canvas, svg) = (canvas.clone(), p.svg.clone());
         use_effect_with((), move |_| {
-            let watch = watch_size(canvas, svg, painted);
+            let watch = watch_size(canvas, svg, painted.clone());
             move || {
                 if let Some((observer, _callback)) = watch {
                     observer.disconnect();
+                }
+                if let Some(w) = painted.borrow_mut().worker.take() {
+                    w.worker.terminate();
                 }
             }
         });
@@ -370,19 +389,27 @@ fn watch_size(
 fn repaint(canvas: &NodeRef, svg: &NodeRef, painted: &RefCell<Painted>, measure: bool) {
     if let (Some(c), Some(s)) = (canvas.cast::<HtmlCanvasElement>(), svg.cast::<Element>()) {
         let mut p = painted.borrow_mut();
+        if !p.tried {
+            p.tried = true;
+            p.worker = Offscreen::start(&c);
+        }
         let measure = measure || p.place == Place::default();
         if let Some(place) = measure
             .then(|| place_of(&c, &s))
             .flatten()
             .filter(|pl| *pl != p.place)
         {
-            if put(&c, place).is_some() {
+            if put(&c, place, p.worker.as_mut()).is_some() {
                 p.place = place;
             }
         }
         let p = &mut *p;
-        paint(&c, p.place, &p.frame, &mut p.raster);
-        // What was painted, for tests (the SVG's `data-frame` follows renders only).
+        match p.worker.as_mut() {
+            Some(w) => w.send(&c, p.place, &p.frame, &mut p.raster),
+            None => paint(&c, p.place, &p.frame, &mut p.raster),
+        };
+        // The frame handed to the layer, for tests (the SVG's `data-frame` follows renders
+        // only; a worker draws it and moves it on between the page's frames).
         let _ = c.set_attribute("data-frame", &super::messages::digest(&p.frame));
     }
 }
@@ -403,8 +430,9 @@ fn place_of(canvas: &HtmlCanvasElement, svg: &Element) -> Option<Place> {
     })
 }
 
-/// Moves and sizes the canvas (CSS pixels) and its bitmap (device pixels; this clears it).
-fn put(canvas: &HtmlCanvasElement, p: Place) -> Option<()> {
+/// Moves and sizes the canvas (CSS pixels) and its bitmap (device pixels; this clears it; a
+/// worker's canvas is sized by the worker).
+fn put(canvas: &HtmlCanvasElement, p: Place, worker: Option<&mut Offscreen>) -> Option<()> {
     let style = canvas.style();
     for (name, v) in [
         ("left", p.left),
@@ -417,8 +445,17 @@ fn put(canvas: &HtmlCanvasElement, p: Place) -> Option<()> {
         px.push_str("px");
         style.set_property(name, &px).ok()?;
     }
-    canvas.set_width((p.width * p.ratio).round().max(0.0) as u32);
-    canvas.set_height((p.height * p.ratio).round().max(0.0) as u32);
+    let (w, h) = (
+        (p.width * p.ratio).round().max(0.0) as u32,
+        (p.height * p.ratio).round().max(0.0) as u32,
+    );
+    match worker {
+        Some(o) => o.size = (w, h),
+        None => {
+            canvas.set_width(w);
+            canvas.set_height(h);
+        }
+    }
     Some(())
 }
 
@@ -510,14 +547,16 @@ impl Raster {
         if self.scale != scale || self.palette != palette {
             self.scale = scale;
             self.palette = palette;
-            self.sprites = KINDS.iter().map(|k| self.sprite(*k)).collect();
+            self.images = KINDS.iter().map(|k| self.image(*k)).collect();
+            self.sprites = self.images.iter().map(|i| i.as_ref().map(pixels)).collect();
+            self.made += 1;
         }
         Some(())
     }
 
     /// A kind's shape at the centre of a transparent square, filled and outlined like the
-    /// legend (drawn once on a scratch canvas, then read back as pixels).
-    fn sprite(&self, kind: MsgKind) -> Option<Pixels> {
+    /// legend (drawn once on a scratch canvas, then read back).
+    fn image(&self, kind: MsgKind) -> Option<ImageData> {
         let side = (2.0 * SPRITE_HALF * self.scale).ceil().max(1.0) as u32;
         let doc = web_sys::window()?.document()?;
         let scratch: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
@@ -536,15 +575,159 @@ impl Raster {
             ctx.set_stroke_style_str(&self.palette[o]);
             ctx.stroke_with_path(&path);
         }
-        let data = ctx
-            .get_image_data(0.0, 0.0, f64::from(side), f64::from(side))
-            .ok()?;
-        let px = data
-            .data()
-            .0
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        Some(Pixels::from_px(side as usize, side as usize, px))
+        ctx.get_image_data(0.0, 0.0, f64::from(side), f64::from(side))
+            .ok()
     }
+}
+
+/// A sprite's pixels, as the main thread blits them.
+fn pixels(data: &ImageData) -> Pixels {
+    let px = data
+        .data()
+        .0
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    Pixels::from_px(data.width() as usize, data.height() as usize, px)
+}
+
+/// How the display clock follows the wall clock: `clock` at `at` (the main thread's ms since the
+/// epoch), moving `rate` ticks a ms (0: paused).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Base {
+    clock: f64,
+    at: f64,
+    rate: f64,
+}
+
+/// The canvas handed to a worker (`static/flight.js`) that draws the messages on frames of
+/// its own, so that they keep moving while the main thread is busy with text. The page sends
+/// it what changes: the bitmap's size, the sprites, each message's track and the clock's base.
+pub struct Offscreen {
+    worker: Worker,
+    /// The bitmap's size (device pixels) wanted, and the one the worker has.
+    size: (u32, u32),
+    sent_size: (u32, u32),
+    /// The sprites the worker has (`Raster::made`).
+    sprites: u32,
+    /// The tracks the worker has, where they lie (device pixels a stage unit, offsets), and
+    /// the clock they follow.
+    tracks: Vec<Track>,
+    laid: (f64, f64, f64),
+    base: Option<Base>,
+}
+
+impl Offscreen {
+    /// Hands `canvas` to a new worker; `None` (the page paints on the main thread) when the
+    /// browser cannot, or when the worker's script cannot start.
+    fn start(canvas: &HtmlCanvasElement) -> Option<Offscreen> {
+        let worker = Worker::new("flight.js").ok()?;
+        let Ok(off) = canvas.transfer_control_to_offscreen() else {
+            worker.terminate();
+            return None;
+        };
+        let msg = js_sys::Object::new();
+        js_sys::Reflect::set(&msg, &"canvas".into(), &off).ok()?;
+        worker
+            .post_message_with_transfer(&msg, &js_sys::Array::of1(&off))
+            .ok()?;
+        Some(Offscreen {
+            worker,
+            size: (0, 0),
+            sent_size: (0, 0),
+            sprites: 0,
+            tracks: Vec::new(),
+            laid: (0.0, 0.0, 0.0),
+            base: None,
+        })
+    }
+
+    /// Sends the worker what changed for `frame` (the canvas lies at `p`).
+    fn send(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        p: Place,
+        frame: &Frame,
+        r: &mut Raster,
+    ) -> Option<()> {
+        let scale = (p.width / WIDTH).min(p.height / HEIGHT);
+        let k = scale * p.ratio;
+        r.prepare(canvas, k)?;
+        let msg = js_sys::Object::new();
+        let set = |key: &str, v: &JsValue| js_sys::Reflect::set(&msg, &key.into(), v).ok();
+        let mut any = false;
+        if self.size != self.sent_size {
+            let size = js_sys::Array::of2(&self.size.0.into(), &self.size.1.into());
+            set("size", &size)?;
+            self.sent_size = self.size;
+            any = true;
+        }
+        if self.sprites != r.made {
+            let images: js_sys::Array = r
+                .images
+                .iter()
+                .map(|i| i.as_ref().map_or(JsValue::NULL, JsValue::from))
+                .collect();
+            let side = r.images.iter().flatten().next().map_or(0, ImageData::width);
+            set("sprites", &images)?;
+            set("half", &f64::from(side / 2).into())?;
+            self.sprites = r.made;
+            any = true;
+        }
+        let laid = (
+            k,
+            (p.width - WIDTH * scale) / 2.0 * p.ratio,
+            (p.height - HEIGHT * scale) / 2.0 * p.ratio,
+        );
+        let anchor = self.rebase(frame);
+        if !(any || anchor || laid != self.laid || self.tracks != frame.tracks) {
+            return Some(());
+        }
+        self.laid = laid;
+        self.tracks.clone_from(&frame.tracks);
+        set("tracks", &flat(&frame.tracks, laid))?;
+        set("clock", &frame.clock.into())?;
+        set("rate", &frame.rate.into())?;
+        set("anchor", &anchor.into())?;
+        self.worker.post_message(&msg).ok()
+    }
+
+    /// Takes the frame's clock as the new base when it strays from where the last base would
+    /// have it now (a seek, a pause, a new speed, a late frame): whether it did, and so whether
+    /// the worker must anchor its own clock to it again.
+    fn rebase(&mut self, frame: &Frame) -> bool {
+        let now = js_sys::Date::now();
+        let keep = self.base.is_some_and(|b| {
+            let expected = b.clock + (now - b.at) * b.rate;
+            b.rate == frame.rate && (expected - frame.clock).abs() <= 1.0 + 30.0 * frame.rate
+        });
+        if !keep {
+            self.base = Some(Base {
+                clock: frame.clock,
+                at: now,
+                rate: frame.rate,
+            });
+        }
+        !keep
+    }
+}
+
+/// The tracks as the worker reads them: per track its kind (index into [`KINDS`]), alpha, start
+/// and end points (device pixels on the canvas) and ticks.
+fn flat(tracks: &[Track], (k, dx, dy): (f64, f64, f64)) -> js_sys::Float64Array {
+    let mut v = Vec::with_capacity(tracks.len() * 8);
+    for t in tracks {
+        let kind = KINDS.iter().position(|x| *x == t.kind).unwrap_or(0);
+        v.extend([
+            kind as f64,
+            t.look.alpha(),
+            t.from.x * k + dx,
+            t.from.y * k + dy,
+            t.to.x * k + dx,
+            t.to.y * k + dy,
+            t.t0,
+            t.t1,
+        ]);
+    }
+    js_sys::Float64Array::from(v.as_slice())
 }

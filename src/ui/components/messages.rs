@@ -139,6 +139,28 @@ pub struct Frame {
     pub at: Vec<Vec<Pt>>,
     pub dying: Vec<Pt>,
     pub dropped: Vec<Pt>,
+    /// Every shape's path from where it starts to where it stops (see [`Track`]), in the order
+    /// the messages were sent: a worker moves each along its own (see `layer::Offscreen`).
+    pub tracks: Vec<Track>,
+    /// The display clock the frame is at, and how fast it moves (ticks per wall-clock ms; 0
+    /// while paused).
+    pub clock: f64,
+    pub rate: f64,
+}
+
+/// Where a message shape goes while the clock moves on: from `from` at tick `t0` to `to` at
+/// `t1`, in a straight line at a steady pace (a held or reduced-motion one stands still:
+/// `from == to`). It changes only when the message's state does (sent, held, past the middle
+/// of a cut link, delivered), so the page can hand it over once and let the browser move it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Track {
+    pub id: MsgId,
+    pub kind: MsgKind,
+    pub look: Look,
+    pub from: Pt,
+    pub to: Pt,
+    pub t0: f64,
+    pub t1: f64,
 }
 
 /// The index of a kind and look in [`Frame::at`].
@@ -203,6 +225,39 @@ fn place(m: &Flight, pos: &[Pt], clock: f64, reduced_motion: bool) -> Option<Pla
     Some(Placed::At(along(a, b, f, 7.0), look))
 }
 
+/// Message `m`'s track as it is at display time `clock` (see [`Track`]; `None`: not drawn,
+/// as [`place`]).
+fn track(m: &Flight, pos: &[Pt], clock: f64, reduced_motion: bool) -> Option<Track> {
+    let look = match place(m, pos, clock, reduced_motion)? {
+        Placed::At(_, look) => look,
+        Placed::Dying(_) => return None,
+    };
+    let (a, b) = (*pos.get(usize::from(m.from))?, *pos.get(usize::from(m.to))?);
+    let span = m.deliver.saturating_sub(m.sent).max(1) as f64;
+    let t0 = m.sent as f64;
+    let still = |f: f64| (along(a, b, f, 7.0), along(a, b, f, 7.0), t0, t0);
+    let (from, to, t0, t1) = match look {
+        Look::Held => still(0.9),
+        _ if reduced_motion => still(if clock - t0 < span / 2.0 { 0.25 } else { 0.75 }),
+        Look::Doomed => (
+            along(a, b, 0.0, 7.0),
+            along(a, b, 0.5, 7.0),
+            t0,
+            t0 + span / 2.0,
+        ),
+        Look::Flying => (along(a, b, 0.0, 7.0), along(a, b, 1.0, 7.0), t0, t0 + span),
+    };
+    Some(Track {
+        id: m.id,
+        kind: m.kind,
+        look,
+        from,
+        to,
+        t0,
+        t1,
+    })
+}
+
 /// Each message drawn at `clock` (not the dying crosses), with its id: where a click finds it.
 pub fn positions(sim: &Sim, pos: &[Pt], clock: f64, reduced_motion: bool) -> Vec<(MsgId, Pt)> {
     sim.in_flight()
@@ -226,6 +281,7 @@ pub fn frame(
 ) -> Frame {
     let mut out = Frame {
         at: vec![Vec::new(); KINDS.len() * LOOKS.len()],
+        clock,
         ..Frame::default()
     };
     let node = |n: u8| pos.get(usize::from(n)).copied();
@@ -235,6 +291,7 @@ pub fn frame(
             Some(Placed::At(at, look)) => out.at[slot(m.kind, look)].push(at),
             None => {}
         }
+        out.tracks.extend(track(m, pos, clock, reduced_motion));
     }
     let now = clock as Tick;
     for d in drops
