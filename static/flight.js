@@ -13,7 +13,7 @@ let base = { clock: 0, at: 0, rate: 0 }, queued = false;
 // Frames drawn while a message moved, and the time they took (read by the frame benchmark): a
 // frame that follows one on which something moved should come one vsync later.
 const stats = { frames: 0, ms: 0 };
-let last = null;
+let last = null, told = false;
 // Each track: kind, alpha, x0, y0, x1, y1, t0, t1 (device pixels, ticks).
 const W = 8;
 onmessage = (e) => {
@@ -50,6 +50,8 @@ function draw(now) {
     ctx.drawImage(s, Math.round(tracks[i + 2] + (tracks[i + 4] - tracks[i + 2]) * f - half),
       Math.round(tracks[i + 3] + (tracks[i + 5] - tracks[i + 3]) * f - half));
   }
+  // The page paints the messages itself until the worker has drawn once.
+  if (!told && sprites.length) { told = true; postMessage(1); }
   last = moving ? now : null;
   if (moving) frame();
 }

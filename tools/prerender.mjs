@@ -40,14 +40,19 @@ await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const origin = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
 
-/** A page at `size` with animation frames stopped (the run does not move on). */
+/** A page at `size` with animation frames stopped (the run does not move on), whose message
+ * layer is painted on the main thread (no OffscreenCanvas: a canvas handed to a worker cannot be
+ * read back into the snapshot). */
 async function newPage(size) {
   const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, deviceScaleFactor: size.deviceScaleFactor, colorScheme: "light", reducedMotion: "no-preference" });
   const page = await context.newPage();
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && page.errors.push(m.text()));
-  await page.addInitScript(() => { window.requestAnimationFrame = () => 0; });
+  await page.addInitScript(() => {
+    window.requestAnimationFrame = () => 0;
+    delete HTMLCanvasElement.prototype.transferControlToOffscreen;
+  });
   return page;
 }
 

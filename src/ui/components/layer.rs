@@ -273,8 +273,11 @@ struct Painted {
     frame: Rc<Frame>,
     place: Place,
     raster: Raster,
-    /// The worker that draws on the canvas, when the browser can hand a canvas to one (tried
-    /// once, before the first paint: a canvas drawn on cannot be handed over).
+    /// The canvas handed to the worker (a second one, over the first), and the worker, when
+    /// the browser can hand a canvas to one (tried once). Until the worker has drawn, the main
+    /// thread paints on the first canvas, so the messages are there from the page's first
+    /// frame; then it clears it.
+    far: NodeRef,
     worker: Option<Offscreen>,
     tried: bool,
 }
@@ -324,7 +327,9 @@ impl Canvases {
 #[function_component(MessageLayer)]
 pub fn message_layer(p: &LayerProps) -> Html {
     let canvas = use_node_ref();
+    let far = use_node_ref();
     let painted = use_mut_ref(Painted::default);
+    painted.borrow_mut().far = far.clone();
     {
         let (canvas, svg, painted) = (canvas.clone(), p.svg.clone(), painted.clone());
         use_effect_with(p.frame.clone(), move |frame| {
@@ -360,7 +365,12 @@ pub fn message_layer(p: &LayerProps) -> Html {
             }
         });
     }
-    html! { <canvas ref={canvas} class="msg-layer" aria-hidden="true"></canvas> }
+    html! {
+        <>
+            <canvas ref={canvas} class="msg-layer" aria-hidden="true"></canvas>
+            <canvas ref={far} class="msg-layer" aria-hidden="true"></canvas>
+        </>
+    }
 }
 
 type OnResize = Closure<dyn FnMut()>;
@@ -389,9 +399,10 @@ fn watch_size(
 fn repaint(canvas: &NodeRef, svg: &NodeRef, painted: &RefCell<Painted>, measure: bool) {
     if let (Some(c), Some(s)) = (canvas.cast::<HtmlCanvasElement>(), svg.cast::<Element>()) {
         let mut p = painted.borrow_mut();
+        let far = p.far.cast::<HtmlCanvasElement>();
         if !p.tried {
             p.tried = true;
-            p.worker = Offscreen::start(&c);
+            p.worker = far.as_ref().and_then(|f| Offscreen::start(f, &c));
         }
         let measure = measure || p.place == Place::default();
         if let Some(place) = measure
@@ -399,15 +410,21 @@ fn repaint(canvas: &NodeRef, svg: &NodeRef, painted: &RefCell<Painted>, measure:
             .flatten()
             .filter(|pl| *pl != p.place)
         {
-            if put(&c, place, p.worker.as_mut()).is_some() {
+            let far = far.as_ref().filter(|_| p.worker.is_some());
+            if put(&c, place, None).is_some()
+                && far.is_none_or(|f| put(f, place, p.worker.as_mut()).is_some())
+            {
                 p.place = place;
             }
         }
         let p = &mut *p;
-        match p.worker.as_mut() {
-            Some(w) => w.send(&c, p.place, &p.frame, &mut p.raster),
-            None => paint(&c, p.place, &p.frame, &mut p.raster),
-        };
+        let handed = p.worker.as_ref().is_some_and(|w| w.drawn.get());
+        if let Some(w) = p.worker.as_mut() {
+            w.send(&c, p.place, &p.frame, &mut p.raster);
+        }
+        if !handed {
+            paint(&c, p.place, &p.frame, &mut p.raster);
+        }
         // The frame handed to the layer, for tests (the SVG's `data-frame` follows renders
         // only; a worker draws it and moves it on between the page's frames).
         let _ = c.set_attribute("data-frame", &super::messages::digest(&p.frame));
@@ -605,6 +622,9 @@ struct Base {
 /// it what changes: the bitmap's size, the sprites, each message's track and the clock's base.
 pub struct Offscreen {
     worker: Worker,
+    /// Set when the worker says it has drawn (its first frame), and the handler that sets it.
+    drawn: Rc<std::cell::Cell<bool>>,
+    _told: Closure<dyn FnMut()>,
     /// The bitmap's size (device pixels) wanted, and the one the worker has.
     size: (u32, u32),
     sent_size: (u32, u32),
@@ -619,8 +639,9 @@ pub struct Offscreen {
 
 impl Offscreen {
     /// Hands `canvas` to a new worker; `None` (the page paints on the main thread) when the
-    /// browser cannot, or when the worker's script cannot start.
-    fn start(canvas: &HtmlCanvasElement) -> Option<Offscreen> {
+    /// browser cannot, or when the worker's script cannot start. Once the worker has drawn,
+    /// `main`, which the main thread painted until then, is cleared.
+    fn start(canvas: &HtmlCanvasElement, main: &HtmlCanvasElement) -> Option<Offscreen> {
         let worker = Worker::new("flight.js").ok()?;
         let Ok(off) = canvas.transfer_control_to_offscreen() else {
             worker.terminate();
@@ -631,8 +652,19 @@ impl Offscreen {
         worker
             .post_message_with_transfer(&msg, &js_sys::Array::of1(&off))
             .ok()?;
+        let drawn = Rc::new(std::cell::Cell::new(false));
+        let told: Closure<dyn FnMut()> = {
+            let (drawn, main) = (drawn.clone(), main.clone());
+            Closure::new(move || {
+                drawn.set(true);
+                main.set_width(main.width());
+            })
+        };
+        worker.set_onmessage(Some(told.as_ref().unchecked_ref()));
         Some(Offscreen {
             worker,
+            drawn,
+            _told: told,
             size: (0, 0),
             sent_size: (0, 0),
             sprites: 0,
