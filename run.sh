@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130 # must equal the `wasm-bindgen = "=…"` pin in Cargo.toml
-SIZE_BUDGET_BYTES=398150     # gzip total of dist/; see BENCHMARKS.md (session 13: lowered to what was reached)
+SIZE_BUDGET_BYTES=401800     # gzip total of dist/; see BENCHMARKS.md (session 15: raised for the message layer's worker)
 
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true

@@ -39,6 +39,13 @@ test("paused, the worker draws the shapes where the main thread would paint them
   expect(drawn > 0, `messages on the wire at t=1000: ${drawn}`);
   const byWorker = await workerPixels(page, drawn * 20);
   expect(byWorker.workers === 1, `the stage has its worker: ${byWorker.workers}`);
+  // The main thread painted them until the worker had drawn, then cleared its own canvas (the
+  // dimmed ones would otherwise be drawn twice, darker).
+  const mainCleared = await page.waitForFunction(() => {
+    const c = document.querySelector(".stage-wrap .msg-layer");
+    return !c.getContext("2d").getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0);
+  }, null, { timeout: 2000, polling: 50 }).then(() => true, () => false);
+  expect(mainCleared, "the main thread's canvas is cleared once the worker draws");
   // The same link where a canvas cannot be handed to a worker.
   const old = await page.context().newPage();
   await old.addInitScript(() => { delete HTMLCanvasElement.prototype.transferControlToOffscreen; });
