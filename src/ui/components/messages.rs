@@ -225,27 +225,21 @@ fn place(m: &Flight, pos: &[Pt], clock: f64, reduced_motion: bool) -> Option<Pla
     Some(Placed::At(along(a, b, f, 7.0), look))
 }
 
-/// Message `m`'s track as it is at display time `clock` (see [`Track`]; `None`: not drawn,
-/// as [`place`]).
-fn track(m: &Flight, pos: &[Pt], clock: f64, reduced_motion: bool) -> Option<Track> {
-    let look = match place(m, pos, clock, reduced_motion)? {
-        Placed::At(_, look) => look,
-        Placed::Dying(_) => return None,
-    };
+/// The track of message `m`, drawn at `at` in `look` (see [`place`]): a held message, or any
+/// with reduced motion, stands still there; a flying one crosses its link, a doomed one goes to
+/// the middle, where it dies.
+fn track(m: &Flight, at: Pt, look: Look, pos: &[Pt], reduced_motion: bool) -> Option<Track> {
     let (a, b) = (*pos.get(usize::from(m.from))?, *pos.get(usize::from(m.to))?);
     let span = m.deliver.saturating_sub(m.sent).max(1) as f64;
     let t0 = m.sent as f64;
-    let still = |f: f64| (along(a, b, f, 7.0), along(a, b, f, 7.0), t0, t0);
-    let (from, to, t0, t1) = match look {
-        Look::Held => still(0.9),
-        _ if reduced_motion => still(if clock - t0 < span / 2.0 { 0.25 } else { 0.75 }),
-        Look::Doomed => (
+    let (from, to, t1) = match (look, reduced_motion) {
+        (Look::Held, _) | (_, true) => (at, at, t0),
+        (Look::Doomed, false) => (
             along(a, b, 0.0, 7.0),
             along(a, b, 0.5, 7.0),
-            t0,
             t0 + span / 2.0,
         ),
-        Look::Flying => (along(a, b, 0.0, 7.0), along(a, b, 1.0, 7.0), t0, t0 + span),
+        (Look::Flying, false) => (along(a, b, 0.0, 7.0), along(a, b, 1.0, 7.0), t0 + span),
     };
     Some(Track {
         id: m.id,
@@ -288,10 +282,12 @@ pub fn frame(
     for m in flights {
         match place(m, pos, clock, reduced_motion) {
             Some(Placed::Dying(at)) => out.dying.push(at),
-            Some(Placed::At(at, look)) => out.at[slot(m.kind, look)].push(at),
+            Some(Placed::At(at, look)) => {
+                out.at[slot(m.kind, look)].push(at);
+                out.tracks.extend(track(m, at, look, pos, reduced_motion));
+            }
             None => {}
         }
-        out.tracks.extend(track(m, pos, clock, reduced_motion));
     }
     let now = clock as Tick;
     for d in drops
