@@ -5,7 +5,8 @@
 // links every frame). Each case at CPU throttling 1× (none), 4× (a mid-range phone) and 6× (a
 // low-end phone), set through the DevTools protocol (`Emulation.setCPUThrottlingRate`).
 // Run: node tests/e2e/bench-frames.mjs [dist]   (after `trunk build --release`; ./run.sh bench)
-// BENCH_CASES=sandbox,side and BENCH_RATES=1,6 pick a subset.
+// BENCH_CASES=sandbox,side and BENCH_RATES=1,6 pick a subset; BENCH_CASES=lessons, every lesson
+// (each step that can be watched, at 6×).
 // Frame rates swing with whatever else runs on the machine, so each case also traces 2 s of
 // playing and prints the CPU time (thread time, not wall time) each frame costs per thread:
 // the page's main thread (our wasm, style, layout, paint), the raster workers, the rest. The
@@ -48,9 +49,54 @@ for (const c of CASES.filter((c) => !only || only.includes(c.id))) {
   for (const rate of c.rates.filter((r) => !rates || rates.includes(r))) row.push(await measure(c, rate));
   summary.push(`BENCH frames ${c.id}: ${row.join(" | ")}`);
 }
+if (!only || only.includes("lessons")) summary.push(await everyLesson(6));
 console.log(summary.join("\n"));
 await browser.close();
 site.server.close();
+
+/** Every step of every lesson (the landing page's lesson cards) that can be watched, at CPU
+ *  `rate`: "watch it happen" is played to its end; per lesson, the messages' frame rate while
+ *  they moved (the stages' workers) and the page's. Prints a line per lesson; returns the
+ *  summary line (the slowest lesson's messages). */
+async function everyLesson(rate) {
+  const { context, page } = await openPage(browser, site.origin, { width: 1280, height: 800 });
+  await page.goto(site.base);
+  await page.waitForSelector("a.card[href*='lesson=']");
+  const lessons = await page.$$eval("a.card[href*='lesson=']", (as) => [...new Set(as.map((a) => new URL(a.href).searchParams.get("lesson")))]);
+  const cdp = await context.newCDPSession(page);
+  const rows = [];
+  for (const id of lessons) {
+    await page.goto(`${site.base}?lesson=${id}`);
+    await ready(page);
+    const steps = await page.$$eval("ol.dots li", (li) => li.length);
+    const sum = { frames: 0, ms: 0, pageFrames: 0, pageMs: 0, watched: 0 };
+    for (let step = 2; step <= steps; step++) {
+      await page.goto(`${site.base}?lesson=${id}&step=${step}`);
+      await ready(page);
+      if (!(await page.$("[data-testid=watch]:not([disabled])"))) continue;
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+      const w0 = await drawnByWorkers(page);
+      await page.click("[data-testid=watch]");
+      const r = await frames(page, 15);
+      const w1 = await drawnByWorkers(page);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+      sum.frames += w1.frames - w0.frames;
+      sum.ms += w1.ms - w0.ms;
+      sum.pageFrames += r.frames.length;
+      sum.pageMs += r.frames.reduce((a, b) => a + b, 0);
+      sum.watched++;
+    }
+    const msgs = sum.frames ? 1000 * sum.frames / sum.ms : NaN;
+    const pageFps = sum.pageFrames ? 1000 * sum.pageFrames / sum.pageMs : NaN;
+    rows.push({ id, msgs });
+    console.log(`BENCH frames: lesson ${id}, ${sum.watched} steps watched at ${rate}× CPU: page ${pageFps.toFixed(1)} fps; ` +
+      `messages drawn by the stages' workers while they moved ${msgs.toFixed(1)} fps (${sum.frames} frames)`);
+  }
+  await context.close();
+  const moved = rows.filter((r) => !Number.isNaN(r.msgs));
+  const slowest = moved.reduce((a, b) => (b.msgs < a.msgs ? b : a), moved[0] ?? { id: "–", msgs: NaN });
+  return `BENCH frames every lesson at ${rate}×: ${lessons.length} lessons, messages moved in ${moved.length}; slowest messages ${slowest.msgs.toFixed(1)} fps (${slowest.id})`;
+}
 
 /** Plays (or watches) from the start of the case's link; resolves when it plays. */
 async function start(page, c) {
