@@ -69,3 +69,16 @@ test("paused, the worker draws the shapes where the main thread would paint them
   expect(differ * 50 <= inked, `the worker's shapes cover the main thread's: ${differ} of ${inked} inked samples differ`);
   await old.close();
 });
+
+test("when the worker's script cannot be loaded, the main thread keeps painting the messages", async ({ page, url }) => {
+  await page.route("**/flight.js", (r) => r.fulfill({ status: 404, body: "" }));
+  await page.goto(url("?scenario=crowd&t=1000"));
+  await ready(page);
+  const drawn = Number(await page.getAttribute("[data-testid=stage-0] .messages", "data-drawn"));
+  expect(drawn > 100, `messages on the wire at t=1000: ${drawn}`);
+  // Given time for a worker to have drawn, had it started.
+  await page.waitForTimeout(500);
+  const painted = await page.$eval(".stage-wrap .msg-layer", (c) =>
+    c.getContext("2d").getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v === 255).length);
+  expect(painted > drawn * 20, `the main thread's canvas holds ${painted} painted pixels for ${drawn} messages`);
+}, { allowErrors: true });
