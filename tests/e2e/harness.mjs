@@ -149,34 +149,52 @@ export async function settled(page, sel, want) {
   return page.$$eval(sel, (all) => all.map((e) => e.outerHTML));
 }
 
-/** What the stage's worker (static/flight.js; the `index`th stage's) has drawn on its canvas:
- * the opaque pixels, their colours and a mask of where they are. The worker draws on frames of
- * its own, so this waits (up to 5 s) until at least `atLeast` pixels are opaque. */
-export async function workerPixels(page, atLeast = 1, index = 0) {
-  const read = async () => {
-    const w = page.workers()[index];
-    if (!w) return { painted: 0, colours: 0, mask: "", workers: 0 };
-    const r = await w.evaluate(() => {
-      const { width, height } = ctx.canvas;
-      const px = ctx.getImageData(0, 0, width, height).data;
-      const colours = new Set();
-      let painted = 0, mask = "";
-      for (let i = 0; i < px.length; i += 4) {
-        const on = px[i + 3] === 255;
-        if (on) { painted++; colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]); }
-        if ((i / 4) % 4 === 0) mask += px[i + 3] > 0 ? "1" : "0";
-      }
-      return { painted, colours: colours.size, mask, width, height };
-    });
-    return { ...r, workers: page.workers().length };
-  };
-  const end = Date.now() + 5000;
+/** Sums up a canvas's RGBA pixels: the opaque ones, the inked ones (any alpha), the opaque ones'
+ * colours, and a mask of which pixels are inked (one sample in four). It runs in the page or in
+ * a worker, so it is sent there as source (`INK`). */
+function ink(px) {
+  const colours = new Set();
+  let painted = 0, inked = 0, mask = "";
+  for (let i = 0; i < px.length; i += 4) {
+    if (px[i + 3] === 255) { painted++; colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]); }
+    if (px[i + 3] > 0) inked++;
+    if ((i / 4) % 4 === 0) mask += px[i + 3] > 0 ? "1" : "0";
+  }
+  return { painted, inked, colours: colours.size, mask };
+}
+const INK = `(${ink})`;
+
+/** `read()` again every 50 ms until `ok` holds of what it returns, for up to `ms`; the last. */
+async function until(read, ok, ms = 5000) {
+  const end = Date.now() + ms;
   let r = await read();
-  while (r.painted < atLeast && Date.now() < end) {
-    await new Promise((ok) => setTimeout(ok, 50));
+  while (!ok(r) && Date.now() < end) {
+    await new Promise((done) => setTimeout(done, 50));
     r = await read();
   }
   return r;
+}
+
+/** What the stage's worker (static/flight.js; the `index`th stage's) has drawn on its canvas
+ * (see `ink`). The worker draws on frames of its own, so this waits (up to 5 s) until at least
+ * `atLeast` pixels are opaque. */
+export async function workerPixels(page, atLeast = 1, index = 0) {
+  return until(async () => {
+    const w = page.workers()[index];
+    const r = w
+      ? await w.evaluate(`${INK}(ctx.getImageData(0, 0, ctx.canvas.width, ctx.canvas.height).data)`)
+      : { painted: 0, inked: 0, colours: 0, mask: "" };
+    return { ...r, workers: page.workers().length };
+  }, (r) => r.painted >= atLeast);
+}
+
+/** What the main thread has painted on the first stage's message canvas (see `ink`), once `ok`
+ * holds of it (waiting up to `ms`). */
+export async function canvasPixels(page, ok = () => true, ms = 0) {
+  return until(() => page.evaluate(`(() => {
+    const c = document.querySelector(".stage-wrap .msg-layer");
+    return ${INK}(c.getContext("2d").getImageData(0, 0, c.width, c.height).data);
+  })()`), ok, ms);
 }
 
 export async function shot(page, name) {

@@ -1,7 +1,7 @@
 // Messages in flight are drawn by a worker of each stage's own (static/flight.js), on a canvas
 // the page hands over: they keep moving while the page's main thread lays out text (issue #16).
 // A browser that cannot hand a canvas to a worker gets them painted on the main thread.
-import { test, expect, ready, $, workerPixels } from "./harness.mjs";
+import { test, expect, ready, $, workerPixels, canvasPixels } from "./harness.mjs";
 
 /** Frames the page's `index`th worker drew while a message moved (see flight.js's `stats`). */
 const movedFrames = (page, index = 0) => page.workers()[index].evaluate(() => stats.frames);
@@ -41,26 +41,15 @@ test("paused, the worker draws the shapes where the main thread would paint them
   expect(byWorker.workers === 1, `the stage has its worker: ${byWorker.workers}`);
   // The main thread painted them until the worker had drawn, then cleared its own canvas (the
   // dimmed ones would otherwise be drawn twice, darker).
-  const mainCleared = await page.waitForFunction(() => {
-    const c = document.querySelector(".stage-wrap .msg-layer");
-    return !c.getContext("2d").getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0);
-  }, null, { timeout: 2000, polling: 50 }).then(() => true, () => false);
-  expect(mainCleared, "the main thread's canvas is cleared once the worker draws");
+  const left = await canvasPixels(page, (r) => r.inked === 0, 2000);
+  expect(left.inked === 0, `the main thread's canvas is cleared once the worker draws: ${left.inked} pixels left`);
   // The same link where a canvas cannot be handed to a worker.
   const old = await page.context().newPage();
   await old.addInitScript(() => { delete HTMLCanvasElement.prototype.transferControlToOffscreen; });
   await old.goto(link);
   await ready(old);
   expect(old.workers().length === 0, `no worker without OffscreenCanvas: ${old.workers().length}`);
-  const byMain = await old.$eval(".stage-wrap .msg-layer", (c) => {
-    const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-    let painted = 0, mask = "";
-    for (let i = 0; i < px.length; i += 4) {
-      if (px[i + 3] === 255) painted++;
-      if ((i / 4) % 4 === 0) mask += px[i + 3] > 0 ? "1" : "0";
-    }
-    return { painted, mask };
-  });
+  const byMain = await canvasPixels(old);
   expect(byMain.painted > drawn * 20, `the main thread painted ${byMain.painted} pixels for ${drawn} messages`);
   expect(byWorker.mask.length === byMain.mask.length, `same canvas size: ${byWorker.mask.length} vs ${byMain.mask.length} samples`);
   let differ = 0;
@@ -78,7 +67,6 @@ test("when the worker's script cannot be loaded, the main thread keeps painting 
   expect(drawn > 100, `messages on the wire at t=1000: ${drawn}`);
   // Given time for a worker to have drawn, had it started.
   await page.waitForTimeout(500);
-  const painted = await page.$eval(".stage-wrap .msg-layer", (c) =>
-    c.getContext("2d").getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v === 255).length);
+  const { painted } = await canvasPixels(page);
   expect(painted > drawn * 20, `the main thread's canvas holds ${painted} painted pixels for ${drawn} messages`);
 }, { allowErrors: true });
